@@ -1,0 +1,58 @@
+"""Extraction cache keyed by the source's sha256 and the extractor version.
+
+Extraction is the slow step; a report re-opened unchanged comes back from a pickle in
+milliseconds. The key includes the extractor version so a parser fix invalidates old
+entries. Writes are atomic (temp file + rename) so a killed process leaves no half entry.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+from pathlib import Path
+
+from app.model import Report
+from parsers.report import EXTRACTOR_VERSION, file_sha256, read_report
+
+
+def cache_dir() -> Path:
+    explicit = os.environ.get("KEMU_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "kemu"
+
+
+def _entry(sha256: str) -> Path:
+    return cache_dir() / f"{sha256}-{EXTRACTOR_VERSION}.pickle"
+
+
+def load_report(path: str | Path, use_cache: bool = True) -> Report:
+    """The report at ``path``, from the cache when the file is unchanged."""
+    path = Path(path)
+    if not use_cache or not path.is_file() or path.stat().st_size == 0:
+        return read_report(path)
+    entry = _entry(file_sha256(path))
+    if entry.exists():
+        try:
+            with entry.open("rb") as handle:
+                report = pickle.load(handle)
+            if isinstance(report, Report):
+                return report
+        except Exception:
+            entry.unlink(missing_ok=True)
+    report = read_report(path)
+    _store(entry, report)
+    return report
+
+
+def _store(entry: Path, report: Report) -> None:
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(report, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, entry)
+    except OSError:
+        pass  # a read-only cache only costs speed

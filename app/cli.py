@@ -1,0 +1,72 @@
+"""``kemu``: one entry, subcommands, JSON on stdout, messages on stderr.
+
+Exit codes (docs/cli.md): 0 success; 1 usage error; 2 the input cannot be read as a
+report (corrupt, encrypted, empty, scanned without text, not a report).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from app.cache import load_report
+from app.contract import dumps, report_json
+from app.model import Report
+from parsers.errors import UnreadableReport
+
+EXIT_OK, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kemu", description="Turn department budget / final-account reports into verified data.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    extract = sub.add_parser("extract", help="extract the tables of one report")
+    extract.add_argument("file", type=Path)
+    extract.add_argument("--format", choices=("json", "text"), default="json")
+    extract.add_argument("--with-text", action="store_true", help="include the document text by page and line (json)")
+    extract.add_argument("--no-cache", action="store_true", help="re-extract even if the file is cached")
+    review = sub.add_parser("review", help="open the review workbench on a report")
+    review.add_argument("file", type=Path)
+    return parser
+
+
+def render_text(report: Report) -> str:
+    """A plain-text view for people: metadata, then each table's rows."""
+    out = [
+        f"{report.source}",
+        f"  {report.department or '?'} · {report.year or '?'} · {report.report_kind or '?'} · {len(report.pages)} pages · {report.format}",
+    ]
+    for table in report.tables:
+        flags = f"  [{', '.join(table.flags)}]" if table.flags else ""
+        out.append(f"\n== {table.id}  {table.title}  ({table.unit or '单位?'}, p.{','.join(map(str, table.pages))}){flags}")
+        if table.empty:
+            out.append("   (本表无数据)")
+            continue
+        out.append("   " + " | ".join(["code", "name"] + [c.label for c in table.columns]))
+        for row in table.rows:
+            values = ["" if c.value is None else str(c.value) for c in row.cells.values()]
+            out.append("   " + " | ".join([row.code or "", row.name] + values))
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "extract":
+            report = load_report(args.file, use_cache=not args.no_cache)
+            text = dumps(report_json(report, with_text=args.with_text)) if args.format == "json" else render_text(report)
+            sys.stdout.write(text + "\n")
+            return EXIT_OK
+        if args.command == "review":
+            from app.tui.app import run_review  # Textual loads only for the TUI
+
+            return run_review(args.file)
+    except UnreadableReport as exc:
+        print(f"kemu: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""The public JSON contract of ``kemu extract`` (docs/extract-json.md), versioned.
+
+Users script against this shape, so it changes only with ``SCHEMA_VERSION``: additions
+bump the minor part, removals or renames the major part. Amounts are JSON numbers
+(float's shortest repr of the Decimal, so 311.15 stays 311.15); raw text rides along.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from app.model import Cell, Provenance, Report, Row, Table
+
+SCHEMA_VERSION = "1.0"
+
+
+def provenance_json(p: Provenance | None) -> dict[str, Any] | None:
+    if p is None:
+        return None
+    return {"page": p.page, "line": p.line, "bbox": list(p.bbox) if p.bbox else None, "raw": p.raw}
+
+
+def cell_json(cell: Cell) -> dict[str, Any]:
+    return {"raw": cell.raw, "value": cell.value, "provenance": provenance_json(cell.provenance)}
+
+
+def row_json(row: Row) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "code": row.code,
+        "name": row.name,
+        "group": row.group,
+        "extra_codes": list(row.extra_codes),
+        "values": {key: cell.value for key, cell in row.cells.items()},
+        "cells": {key: cell_json(cell) for key, cell in row.cells.items()},
+        "provenance": provenance_json(row.provenance),
+    }
+
+
+def table_json(table: Table) -> dict[str, Any]:
+    return {
+        "id": table.id,
+        "kind": table.kind,
+        "title": table.title,
+        "unit": table.unit,
+        "pages": list(table.pages),
+        "empty": table.empty,
+        "flags": list(table.flags),
+        "columns": [{"key": c.key, "label": c.label, "group": c.group} for c in table.columns],
+        "rows": [row_json(r) for r in table.rows],
+        "provenance": provenance_json(table.provenance),
+    }
+
+
+def report_json(report: Report, with_text: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "schema": "kemu.extract",
+        "schema_version": SCHEMA_VERSION,
+        "extractor_version": report.extractor_version,
+        "source": report.source,
+        "sha256": report.sha256,
+        "size": report.size,
+        "format": report.format,
+        "report_kind": report.report_kind,
+        "department": report.department,
+        "year": report.year,
+        "page_count": len(report.pages),
+        "tables": [table_json(t) for t in report.tables],
+    }
+    if with_text:
+        out["pages"] = [
+            {"page": p.number, "lines": [{"line": l.number, "text": l.text} for l in p.lines]} for p in report.pages
+        ]
+    return out
+
+
+class _Encoder(json.JSONEncoder):
+    """Decimals become JSON numbers; float's shortest repr keeps 311.15 as 311.15."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, Decimal):
+            return float(o)
+        return super().default(o)
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, cls=_Encoder, ensure_ascii=False, indent=2)

@@ -1,0 +1,121 @@
+"""The one report model that flows through kemu: parsers build it, everything else reads it.
+
+Frozen dataclasses, amounts as ``Decimal`` (reports print two decimals; floats would turn
+311.15 into 311.15000000000009). Every cell carries its provenance so a reviewer can always
+see where a number came from. Identities (table id, row id, column key) are derived from
+content, never from list positions, so that review work survives re-extraction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a piece of text was printed: 1-based page, 1-based line on that page, bbox in PDF points."""
+
+    page: int
+    line: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    raw: str = ""
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One amount cell: the text as printed, the number it states (or None), and its origin."""
+
+    raw: str
+    value: Decimal | None
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column: a stable key from the column vocabulary plus the printed (flattened) label."""
+
+    key: str
+    label: str
+    group: str | None = None  # side of a two-sided table (收入 / 支出) when there is one
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line item. ``id`` = table id + code or normalised name + occurrence (stable across runs)."""
+
+    id: str
+    code: str | None
+    name: str
+    cells: dict[str, Cell]
+    provenance: Provenance
+    group: str | None = None  # 收入 / 支出 side, or the side-by-side group label
+    extra_codes: tuple[str, ...] = ()  # further codes printed on the row (政府预算经济分类, 单位代码)
+
+    def value(self, column_key: str) -> Decimal | None:
+        cell = self.cells.get(column_key)
+        return cell.value if cell else None
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table as identified in the report; ``id`` = canonical kind + ordinal (``final_expense#1``)."""
+
+    id: str
+    kind: str
+    title: str
+    unit: str | None
+    pages: tuple[int, ...]
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+    empty: bool = False
+    flags: tuple[str, ...] = ()
+    provenance: Provenance | None = None
+
+    def column(self, key: str) -> Column | None:
+        return next((c for c in self.columns if c.key == key), None)
+
+    def row(self, row_id: str) -> Row | None:
+        return next((r for r in self.rows if r.id == row_id), None)
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line of the document's text, in reading order."""
+
+    number: int
+    text: str
+    bbox: tuple[float, float, float, float] | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int
+    lines: tuple[Line, ...]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+@dataclass(frozen=True)
+class Report:
+    """A whole report: metadata, text by page and line, and the tables found in it."""
+
+    source: str
+    sha256: str
+    size: int
+    format: str
+    report_kind: str | None
+    department: str | None
+    year: int | None
+    pages: tuple[Page, ...]
+    tables: tuple[Table, ...]
+    extractor_version: str
+    flags: tuple[str, ...] = field(default=())
+
+    def table(self, table_id: str) -> Table | None:
+        return next((t for t in self.tables if t.id == table_id), None)
+
+    def tables_of_kind(self, kind: str) -> list[Table]:
+        return [t for t in self.tables if t.kind == kind]

@@ -1,0 +1,125 @@
+"""Columns for tables printed without rulings, inferred from where the text sits.
+
+Amount columns are right-aligned and names left-aligned, so across the body rows the
+x-ranges of a column overlap and a column gap stays blank in (almost) every row. The
+coverage profile of body fragments therefore gives the column spans; header fragments
+are then placed by overlap, and a header fragment over several columns becomes a
+spanning (merged) label.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from parsers.layout import SourceLine
+
+
+@dataclass(frozen=True)
+class GeometrySettings:
+    """Tolerances in PDF points; ``gap_share`` = share of body lines allowed to cross a gap."""
+
+    resolution: float = 1.0
+    gap_share: float = 0.08
+    min_gap: float = 2.0
+
+
+def column_spans(body: list[SourceLine], settings: GeometrySettings = GeometrySettings()) -> list[tuple[float, float]]:
+    """x-ranges of the columns, from the coverage of body fragments."""
+    boxes = [f.bbox for line in body for f in line.fragments if f.bbox and f.text.strip()]
+    if not boxes:
+        return []
+    left = min(b[0] for b in boxes)
+    right = max(b[2] for b in boxes)
+    size = int((right - left) / settings.resolution) + 2
+    coverage = [0] * size
+    for line in body:
+        covered = set()
+        for f in line.fragments:
+            if f.bbox and f.text.strip():
+                start = int((f.bbox[0] - left) / settings.resolution)
+                end = int((f.bbox[2] - left) / settings.resolution)
+                covered.update(range(start, end + 1))
+        for i in covered:
+            coverage[i] += 1
+    threshold = int(len(body) * settings.gap_share)
+    spans: list[tuple[float, float]] = []
+    start: int | None = None
+    for i, count in enumerate(coverage + [0]):
+        if count > threshold and start is None:
+            start = i
+        elif count <= threshold and start is not None:
+            spans.append((left + start * settings.resolution, left + i * settings.resolution))
+            start = None
+    return _merge_close(spans, settings.min_gap)
+
+
+def _merge_close(spans: list[tuple[float, float]], min_gap: float) -> list[tuple[float, float]]:
+    merged: list[tuple[float, float]] = []
+    for span in spans:
+        if merged and span[0] - merged[-1][1] < min_gap:
+            merged[-1] = (merged[-1][0], span[1])
+        else:
+            merged.append(span)
+    return merged
+
+
+def spans_from_ruled(lines: list[SourceLine]) -> list[tuple[float, float]]:
+    """Column x-ranges of a ruled table, from its cells' bboxes (by column index)."""
+    ranges: dict[int, tuple[float, float]] = {}
+    for line in lines:
+        for f in line.fragments:
+            if f.col is None or f.bbox is None or (f.span or 1) != 1:
+                continue
+            x0, x1 = ranges.get(f.col, (f.bbox[0], f.bbox[2]))
+            ranges[f.col] = (min(x0, f.bbox[0]), max(x1, f.bbox[2]))
+    return [ranges[c] for c in sorted(ranges)]
+
+
+def place_fragments(lines: list[SourceLine], spans: list[tuple[float, float]]) -> None:
+    """Give every fragment without a column the column(s) its x-range overlaps."""
+    for line in lines:
+        for f in line.fragments:
+            if f.col is not None or f.bbox is None or not spans:
+                continue
+            overlaps = [_overlap(f.bbox, span) for span in spans]
+            touched = [i for i, o in enumerate(overlaps) if o > 0.5]
+            if not touched:
+                centre = (f.bbox[0] + f.bbox[2]) / 2
+                f.col = min(range(len(spans)), key=lambda i: _distance(centre, spans[i]))
+                f.span = 1
+            else:
+                f.col, f.span = touched[0], touched[-1] - touched[0] + 1
+
+
+def merge_stacked_labels(lines: list[SourceLine], max_gap: float) -> list[SourceLine]:
+    """Join a header label wrapped onto two lines in one column ("事业单位" / "经营收入")."""
+    out: list[SourceLine] = []
+    for line in lines:
+        if out and line.bbox and out[-1].bbox and line.bbox[1] - out[-1].bbox[3] <= max_gap:
+            above = {f.col: f for f in out[-1].fragments if f.span == 1}
+            rest = []
+            for f in line.fragments:
+                target = above.get(f.col)
+                if f.span == 1 and target is not None and f.bbox and target.bbox and abs(f.bbox[0] - target.bbox[0]) < 40:
+                    target.text += f.text
+                else:
+                    rest.append(f)
+            if len(rest) < len(line.fragments):
+                if rest:
+                    out.append(SourceLine(line.page, line.number, rest, line.region, line.bbox))
+                continue
+        out.append(line)
+    return out
+
+
+def _overlap(box: tuple[float, float, float, float], span: tuple[float, float]) -> float:
+    """Share of the span (or of the box, if narrower) covered by the box."""
+    inter = min(box[2], span[1]) - max(box[0], span[0])
+    if inter <= 0:
+        return 0.0
+    return inter / max(1e-6, min(span[1] - span[0], box[2] - box[0]))
+
+
+def _distance(x: float, span: tuple[float, float]) -> float:
+    return 0.0 if span[0] <= x <= span[1] else min(abs(x - span[0]), abs(x - span[1]))
+

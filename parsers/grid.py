@@ -1,0 +1,447 @@
+"""A table segment → a model ``Table``: header/body split, column roles, groups, rows.
+
+The same logic serves every source format. Column roles come from the body, not from the
+header wording: a column of 3/5/7-digit strings left of the names holds codes (类/款/项
+columns are joined), the mostly-CJK column holds names, columns right of it hold amounts.
+A table whose body repeats code/name/amount groups side by side (基本支出 tables) or
+shows 收入 and 支出 sides is unrolled into one row per item, group by group.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from app.model import Cell, Column, Provenance, Row, Table
+from parsers.amounts import is_amount, parse_amount
+from parsers.columns import column_key
+from parsers.geometry import column_spans, merge_stacked_labels, place_fragments, spans_from_ruled
+from parsers.headers import label_paths
+from parsers.identify import detect_unit
+from parsers.layout import Fragment, SourceLine
+from parsers.segment import Segment, is_empty_statement, is_meta_text, normalize_text
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
+_CODE_PART = re.compile(r"^\d{2,7}$")
+_LEADING_CODE = re.compile(r"^(\d{3}(?:\d{2}){0,2})(?:\s+|(?=[\u4e00-\u9fff]))(.+)$")
+_DECIMAL = re.compile(r"\d[.,]\s?\d")
+_JUNK = re.compile(r"[A-Za-z\u3040-\u30ff]|[*+•|/\\<>=~^_#@]|\d-\d")
+_NUMBERING = re.compile(r"^(?:栏次|\d{1,2}|[a-zA-Z])$")
+_TOTAL = re.compile(r"^(?:合计|总计|本年收入合计|本年支出合计)$")
+_SIDE_WORDS = ("收入", "支出")
+_LINE_NO_LABELS = ("行次", "序号", "栏次")
+_CODE_LABELS = ("编码", "代码", "类", "款", "项", "科目编码")
+
+
+@dataclass
+class _Row:
+    """One body row as column → text, with the fragments kept for provenance."""
+
+    lines: list[SourceLine]
+    cells: dict[int, list[Fragment]] = field(default_factory=dict)
+
+    def text(self, col: int) -> str:
+        return "".join(f.text for f in self.cells.get(col, [])).strip()
+
+    @property
+    def line(self) -> SourceLine:
+        return self.lines[0]
+
+
+@dataclass
+class _Group:
+    code_cols: list[int] = field(default_factory=list)
+    name_cols: list[int] = field(default_factory=list)
+    amount_cols: list[int] = field(default_factory=list)
+    other_cols: list[int] = field(default_factory=list)
+    extra_code_cols: list[int] = field(default_factory=list)  # 政府预算经济分类, 单位代码
+    label: str | None = None
+
+    @property
+    def cols(self) -> list[int]:
+        return sorted(self.code_cols + self.name_cols + self.amount_cols + self.other_cols + self.extra_code_cols)
+
+
+def build_table(segment: Segment, table_id: str, kind: str, default_unit: str | None) -> Table:
+    """Assemble one table; flags say what a reviewer should look at."""
+    flags: list[str] = []
+    lines = [_without_meta(line) for line in segment.lines]
+    lines = [line for line in lines if line.fragments]
+    header, body = _split_header(lines)
+    _assign_columns(header, body)
+    width = 1 + max((f.col + (f.span or 1) - 1 for line in header + body for f in line.fragments if f.col is not None), default=-1)
+    paths = label_paths(header, width)
+    rows = _body_rows(body, header)
+    groups = _groups(rows, paths, width)
+    unit = detect_unit(segment.text) or detect_unit(segment.title)
+    if unit is None:
+        unit = default_unit
+        flags.append("unit_inferred" if unit else "unit_unknown")
+    if kind == "unknown":
+        flags.append("kind_unknown")
+    model_rows, columns = _model_rows(rows, groups, paths, table_id)
+    empty = not model_rows or all(not r.cells or all(c.value is None for c in r.cells.values()) for r in model_rows)
+    if empty and is_empty_statement(segment.text):
+        model_rows = []
+    elif empty and model_rows:
+        flags.append("no_values")
+    title_prov = None
+    if segment.title_line is not None:
+        title_prov = Provenance(segment.title_line.page, segment.title_line.number, segment.title_line.bbox, segment.title_line.text)
+    return Table(
+        id=table_id,
+        kind=kind,
+        title=segment.title,
+        unit=unit,
+        pages=segment.pages,
+        columns=tuple(columns),
+        rows=tuple(model_rows),
+        empty=not model_rows,
+        flags=tuple(flags),
+        provenance=title_prov,
+    )
+
+
+def _without_meta(line: SourceLine) -> SourceLine:
+    """Drop 金额单位/部门 fragments that share a line with header labels."""
+    kept = [f for f in line.fragments if f.text.strip() and not is_meta_text(f.text)]
+    if len(kept) == len([f for f in line.fragments if f.text.strip()]):
+        return line
+    return SourceLine(line.page, line.number, [f for f in line.fragments if f in kept or not f.text.strip()], line.region, line.bbox)
+
+
+def _is_body_start(line: SourceLine) -> bool:
+    cells = line.cells
+    if any(_DECIMAL.search(c) and is_amount(c) for c in cells):
+        return True
+    has_name = any(_CJK.search(c) for c in cells)
+    return has_name and any(_CODE.match(c.replace(" ", "")) for c in cells[:3])
+
+
+def _is_numbering(line: SourceLine) -> bool:
+    cells = [normalize_text(c) for c in line.cells]
+    return bool(cells) and ("栏次" in "".join(cells) or all(_NUMBERING.match(c) for c in cells))
+
+
+def _is_junk(line: SourceLine) -> bool:
+    cells = line.cells
+    junk = sum(1 for c in cells if _JUNK.search(c) and not is_amount(c))
+    clean_cjk = sum(1 for c in cells if len(_CJK.findall(c)) >= 2 and not _JUNK.search(c))
+    return junk >= 2 or (junk == 1 and clean_cjk < 1)
+
+
+def _split_header(lines: list[SourceLine]) -> tuple[list[SourceLine], list[SourceLine]]:
+    start = next((i for i, line in enumerate(lines) if _is_body_start(line)), len(lines))
+    header = [line for line in lines[:start] if not _is_numbering(line) and not _is_junk(line)]
+    header_texts = {normalize_text(line.text) for line in header}
+    body = [
+        line
+        for line in lines[start:]
+        if not _is_numbering(line) and not _is_junk(line) and normalize_text(line.text) not in header_texts
+    ]
+    return header, body
+
+
+def _assign_columns(header: list[SourceLine], body: list[SourceLine]) -> None:
+    """Give unruled PDF fragments column indexes (text dumps and ruled tables have them)."""
+    loose = [f for line in header + body for f in line.fragments if f.col is None]
+    if not loose:
+        return
+    ruled = [line for line in header + body if line.region is not None]
+    spans = spans_from_ruled(ruled) if ruled else column_spans([line for line in body if line.region is None])
+    place_fragments(body, spans)
+    place_fragments(header, spans)
+    header[:] = merge_stacked_labels(header, max_gap=3.0)
+
+
+def _body_rows(body: list[SourceLine], header: list[SourceLine]) -> list[_Row]:
+    rows = []
+    for line in body:
+        row = _Row([line])
+        for f in line.fragments:
+            if f.col is not None and f.text.strip():
+                row.cells.setdefault(f.col, []).append(f)
+        rows.append(row)
+    return rows
+
+
+def _column_profile(rows: list[_Row], width: int) -> tuple[list[float], list[float], list[float]]:
+    """Per column: share of non-empty body cells that are codes, names (CJK), amounts.
+
+    A name column must also be filled in a fair share of rows, so that OCR debris in an
+    otherwise empty column ("项", "•") does not pass for names.
+    """
+    codes, names, amounts = [0.0] * width, [0.0] * width, [0.0] * width
+    for col in range(width):
+        texts = [r.text(col) for r in rows if r.text(col)]
+        if not texts:
+            continue
+        n = len(texts)
+        codes[col] = sum(bool(_CODE_PART.match(t.replace(" ", ""))) and "." not in t for t in texts) / n
+        names[col] = sum(bool(_CJK.search(t)) for t in texts) / n if n >= 0.3 * len(rows) else 0.0
+        amounts[col] = sum(is_amount(t) for t in texts) / n
+    return codes, names, amounts
+
+
+def _groups(rows: list[_Row], paths: list[list[str]], width: int) -> list[_Group]:
+    codes, names, amounts = _column_profile(rows, width)
+    roles: list[str] = []
+    for col in range(width):
+        label = "".join(paths[col]) if col < len(paths) else ""
+        leaf = paths[col][-1] if col < len(paths) and paths[col] else ""
+        if any(word in leaf for word in _LINE_NO_LABELS):
+            roles.append("other")
+        elif leaf in _CODE_LABELS and amounts[col] < 0.5 and names[col] < 0.5:
+            roles.append("code")
+        elif names[col] >= 0.5:
+            roles.append("name")
+        elif codes[col] >= 0.6 and (amounts[col] < 1 or any(word == leaf or leaf.endswith(word) for word in _CODE_LABELS)):
+            roles.append("code")
+        elif amounts[col] > 0 or label:
+            roles.append("amount")
+        else:
+            roles.append("empty")
+    _demote_code_amounts(roles, paths)
+    groups: list[_Group] = []
+    current = _Group()
+    for col, role in enumerate(roles):
+        starts_new = role in ("code", "name") and current.amount_cols and (role == "code" or not current.code_cols or current.name_cols)
+        if starts_new:
+            groups.append(current)
+            current = _Group()
+        leaf = paths[col][-1] if col < len(paths) and paths[col] else ""
+        if role == "code" and ("单位" in leaf or current.name_cols or current.extra_code_cols):
+            current.extra_code_cols.append(col)  # a second classification or a unit code on the row
+        elif role == "code":
+            current.code_cols.append(col)
+        elif role == "name":
+            if current.extra_code_cols or (current.name_cols and current.name_cols[-1] != col - 1):
+                current.other_cols.append(col)
+            else:
+                current.name_cols.append(col)
+        elif role == "amount":
+            if current.name_cols or current.code_cols:
+                current.amount_cols.append(col)
+            else:
+                current.other_cols.append(col)
+        else:
+            current.other_cols.append(col)
+    groups.append(current)
+    groups = [g for g in groups if g.name_cols or g.code_cols or g.amount_cols]
+    if len(groups) == 1 and not groups[0].name_cols and not groups[0].code_cols:
+        groups[0].amount_cols = sorted(groups[0].amount_cols + [c for c in groups[0].other_cols if roles[c] == "amount"])
+    _label_groups(groups, paths)
+    return groups
+
+
+def _demote_code_amounts(roles: list[str], paths: list[list[str]]) -> None:
+    """Integer-only amount columns right of a name are amounts, not codes (e.g. 车辆数)."""
+    seen_name = False
+    for col, role in enumerate(roles):
+        if role == "name":
+            seen_name = True
+        elif role == "code" and seen_name and col + 1 < len(roles) and roles[col + 1] not in ("name", "code"):
+            leaf = paths[col][-1] if paths[col] else ""
+            if not any(leaf.endswith(word) for word in _CODE_LABELS):
+                roles[col] = "amount"
+
+
+def _label_groups(groups: list[_Group], paths: list[list[str]]) -> None:
+    if len(groups) < 2:
+        return
+    two_sided = not any(g.code_cols for g in groups)
+    for index, group in enumerate(groups):
+        tops = [paths[c][0] for c in group.cols if c < len(paths) and paths[c]]
+        joined = "".join(dict.fromkeys(tops))
+        if two_sided:
+            side = next((w for w in _SIDE_WORDS if w in joined), _SIDE_WORDS[min(index, 1)])
+            group.label = side
+        else:
+            group.label = tops[0] if tops else None
+
+
+def _column_label(path: list[str], group: _Group, two_sided: bool, side_by_side: bool) -> list[str]:
+    """Two-sided tables key columns by side + leaf; side-by-side groups share leaf keys."""
+    leaf = path[-1] if path else "金额"
+    if two_sided:
+        return [group.label or "", leaf]
+    return [leaf] if side_by_side else path
+
+
+def _model_rows(rows: list[_Row], groups: list[_Group], paths: list[list[str]], table_id: str) -> tuple[list[Row], list[Column]]:
+    two_sided = len(groups) > 1 and not any(g.code_cols for g in groups)
+    side_by_side = len(groups) > 1 and not two_sided
+    columns: dict[tuple[int, int], Column] = {}
+    used_keys: set[str] = set()
+    for gi, group in enumerate(groups):
+        for col in group.amount_cols:
+            label_path = _column_label(paths[col] if col < len(paths) else [], group, two_sided, side_by_side) or [f"第{col + 1}列"]
+            key = column_key(label_path)
+            if side_by_side and any(c.key == key for c in columns.values()):
+                columns[(gi, col)] = next(c for c in columns.values() if c.key == key)
+                continue
+            key = _unique(key, used_keys)
+            columns[(gi, col)] = Column(key, "/".join(label_path), group.label if two_sided else None)
+    drafts = [
+        [_draft(row, group, columns, gi) for row in _rejoin_wrapped(rows, group)] for gi, group in enumerate(groups)
+    ]
+    _merge_split_totals(drafts)
+    out: list[Row] = []
+    seen: dict[str, int] = {}
+    for gi, group in enumerate(groups):
+        for draft in drafts[gi]:
+            if draft is not None and not draft.dropped and draft.has_content:
+                out.append(draft.to_row(table_id, group.label, seen))
+    ordered = list(dict.fromkeys(columns.values()))
+    return out, ordered
+
+
+def _merge_split_totals(drafts: list[list["_Draft | None"]]) -> None:
+    """A total whose label sits in one group and its amounts in the next ("公用经费合计 … 2,902.33")."""
+    by_line: dict[int, list[_Draft]] = {}
+    for group_drafts in drafts:
+        for draft in group_drafts:
+            if draft is not None:
+                by_line.setdefault(id(draft.line), []).append(draft)
+    for parts in by_line.values():
+        for index, part in enumerate(parts):
+            if part.name or part.code or not part.has_values:
+                continue
+            donors = [p for p in parts[:index] if p.name and not p.code and not p.has_values and not p.dropped]
+            if donors:
+                part.name, part.provenance = donors[-1].name, donors[-1].provenance
+                for donor in donors:
+                    donor.dropped = True
+
+
+def _unique(key: str, used: set[str]) -> str:
+    candidate, n = key, 2
+    while candidate in used:
+        candidate, n = f"{key}_{n}", n + 1
+    used.add(candidate)
+    return candidate
+
+
+def _rejoin_wrapped(rows: list[_Row], group: _Group) -> list[_Row]:
+    """Names wrapped onto their own text line (no code, no amounts) rejoin their row."""
+    out: list[_Row] = []
+    pending: list[_Row] = []
+    for row in rows:
+        filled = {c for c in group.cols if row.text(c)}
+        text_only = filled and filled <= set(group.name_cols) and not any(is_amount(row.text(c)) for c in filled)
+        if text_only and _is_wrap_piece(row, out[-1] if out else None):
+            _append_name(out[-1], row, group)
+            continue
+        if text_only and row.line.bbox is not None:
+            pending.append(row)
+            continue
+        if pending:
+            if filled and row.line.bbox is not None and _close(pending[-1], row):
+                for piece in pending:
+                    _prepend_name(row, piece, group)
+            else:
+                out.extend(pending)
+            pending = []
+        out.append(row)
+    out.extend(pending)
+    return out
+
+
+def _is_wrap_piece(row: _Row, previous: _Row | None) -> bool:
+    if previous is None or row.line.bbox is None or previous.line.bbox is None:
+        return False
+    return _close(previous, row)
+
+
+def _close(upper: _Row, lower: _Row) -> bool:
+    """Two text lines of one cell sit closer than two table rows do."""
+    a, b = upper.lines[-1].bbox, lower.line.bbox
+    if a is None or b is None or upper.line.page != lower.line.page:
+        return False
+    height = max(1.0, a[3] - a[1])
+    return 0 <= b[1] - a[3] <= 0.45 * height
+
+
+def _append_name(row: _Row, piece: _Row, group: _Group) -> None:
+    for col in group.name_cols:
+        row.cells.setdefault(col, []).extend(piece.cells.get(col, []))
+    row.lines.append(piece.line)
+
+
+def _prepend_name(row: _Row, piece: _Row, group: _Group) -> None:
+    for col in group.name_cols:
+        row.cells[col] = piece.cells.get(col, []) + row.cells.get(col, [])
+    row.lines.insert(0, piece.line)
+
+
+def clean_name(text: str) -> str:
+    """Remove wrap breaks and spaces between CJK characters; keep spaces between Latin words."""
+    text = re.sub(r"\s+", " ", text.replace("\n", " ")).strip().lstrip("•·●▪◆* ")
+    return re.sub(r"(?<=[^\x00-\x7f]) (?=\S)|(?<=\S) (?=[^\x00-\x7f])", "", text)
+
+
+@dataclass
+class _Draft:
+    """A row before its identity is fixed (parts of one printed line may still merge)."""
+
+    line: SourceLine
+    code: str | None
+    name: str
+    cells: dict[str, Cell]
+    provenance: Provenance
+    extra_codes: tuple[str, ...]
+    dropped: bool = False
+
+    @property
+    def has_values(self) -> bool:
+        return any(c.value is not None for c in self.cells.values())
+
+    @property
+    def has_content(self) -> bool:
+        return bool(_CJK.search(self.name) or self.code or self.has_values)
+
+    def to_row(self, table_id: str, group: str | None, seen: dict[str, int]) -> Row:
+        anchor = self.code or normalize_text(self.name) or "row"
+        seen[anchor] = seen.get(anchor, 0) + 1
+        row_id = f"{table_id}/{anchor}" + (f"#{seen[anchor]}" if seen[anchor] > 1 else "")
+        return Row(row_id, self.code, self.name, self.cells, self.provenance, group, self.extra_codes)
+
+
+def _draft(row: _Row, group: _Group, columns: dict, gi: int) -> _Draft:
+    code_parts = [row.text(c).replace(" ", "") for c in group.code_cols]
+    digits = [p for p in code_parts if p.isdigit()]
+    code = "".join(digits) if digits else None
+    extra_parts = [row.text(c).replace(" ", "") for c in group.extra_code_cols]
+    extra = ["".join(p for p in extra_parts if p.isdigit())] if any(p.isdigit() for p in extra_parts) else []
+    if code and not _CODE.match(code) and len(digits) > 1:
+        code, extra = digits[0], digits[1:] + extra
+    name = clean_name(" ".join(t for t in (row.text(c) for c in group.name_cols) if t))
+    if not name:  # a label printed in the code or 行次 column ("合 计", "本年收入合计")
+        stray = [p for p in code_parts if _CJK.search(p)] + [row.text(c) for c in group.other_cols if _CJK.search(row.text(c))]
+        name = clean_name(" ".join(stray))
+    if code is None:
+        leading = _LEADING_CODE.match(name)
+        if leading:
+            code, name = leading.group(1), clean_name(leading.group(2))
+    cells: dict[str, Cell] = {}
+    for col in group.amount_cols:
+        frags = row.cells.get(col, [])
+        raw = "".join(f.text for f in frags).strip()
+        where = frags[0] if frags else None
+        cells[columns[(gi, col)].key] = Cell(raw, parse_amount(raw), _prov(_line_of(row, where), where, raw))
+    name_frag = next((f for c in group.name_cols + group.code_cols for f in row.cells.get(c, [])), None)
+    return _Draft(row.line, code, name, cells, _prov(_line_of(row, name_frag), name_frag, name), tuple(extra))
+
+
+def _line_of(row: _Row, frag: Fragment | None) -> SourceLine:
+    if frag is not None:
+        for line in row.lines:
+            if any(f is frag for f in line.fragments):
+                return line
+    return row.line
+
+
+def _prov(line: SourceLine, frag: Fragment | None, raw: str) -> Provenance:
+    bbox = frag.bbox if frag is not None and frag.bbox is not None else line.bbox
+    return Provenance(line.page, line.number, tuple(round(v, 2) for v in bbox) if bbox else None, raw)

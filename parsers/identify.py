@@ -1,0 +1,306 @@
+"""Which table is this, and which report? Titles → canonical kinds; cover text → unit/year/kind/department.
+
+Titles vary by province and year ("表1：2026年市级部门收支预算总表", "公开01表 收支总表",
+"2024年一般公共预算“三公”经费支出情况表"), so the catalog is data (table_kinds.toml) and a
+title is reduced to its core wording before an exact lookup: NFKC, no spaces or quotes, no
+year / ordinal / "市级部门" / "公开NN表" decoration. Exact matching (not "contains") is what
+keeps narrative lines such as "（一）收入支出预算总体情况（详见表1）" from naming a table.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+_CATALOG = Path(__file__).with_name("table_kinds.toml")
+REPORT_KINDS = ("预算", "决算")
+
+
+@dataclass(frozen=True)
+class TableKind:
+    """A canonical table kind; ``number`` is the standard 公开NN表 number, when there is one."""
+
+    id: str
+    name: str
+    report_kind: str
+    number: int | None
+
+
+# --------------------------------------------------------------------------- normalisation
+
+_QUOTES = re.compile(r"[\"'“”‘’「」『』〝〞〃]")
+_INVISIBLE = re.compile(r"[\s\u200b-\u200f\ufeff]+")
+_OCR_YEAR = re.compile(r"(?<!\d)([12]),?(\d{3})(?=\s*年)")  # "2,024年度" → "2024年度"
+_CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "00012345678" + "9")
+_CN_YEAR = re.compile(r"([〇○零一二三四五六七八九]{4})(?=年)")
+
+
+def _norm(text: str) -> str:
+    """NFKC, quotes removed, spaces removed, OCR-split and Chinese-numeral years repaired."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _INVISIBLE.sub("", _QUOTES.sub("", text))
+    text = _CN_YEAR.sub(lambda m: m.group(1).translate(_CN_DIGITS), text)
+    return _OCR_YEAR.sub(r"\1\2", text)
+
+
+_MARKS = re.compile(r"公开\d{1,2}表|公开表\d{1,2}|\(续表?\)|续表$")
+_PREFIXES = re.compile(
+    r"^(?:[#>*•·\-]+"
+    r"|第[一二三四五六七八九十]+部分"
+    r"|(?:附件|附表)\d*[:.、]?"
+    r"|表[\d一二三四五六七八九十]+(?:-\d+)?[:.、]?"
+    r"|[一二三四五六七八九十]+[、.]"
+    r"|\([一二三四五六七八九十\d]+\)[、.]?"
+    r"|\d{1,2}(?:[、.)]|(?=[^\d年]))"
+    r")"
+)
+_TRAILING_YEAR = re.compile(r"\((?:19|20)\d{2}年度?\)$")
+_YEAR = re.compile(r"(?:19|20)\d{2}年度?")
+_NOISE = re.compile(
+    r"^(?:(?:市|区|县|省)(?:级|本级)(?:部门|单位)?|部门预算|单位预算|预算单位|部门\(单位\)|单位\(部门\)|本级|部门|单位|\(单位\))"
+)
+_PAREN_TAIL = re.compile(r"\([^()]*\)$")
+
+
+def _strip_loop(pattern: re.Pattern[str], text: str) -> str:
+    while True:
+        stripped = pattern.sub("", text, count=1)
+        if stripped == text:
+            return text
+        text = stripped
+
+
+def _core(text: str) -> str:
+    """The wording that names the table, without decoration (shared by titles and patterns)."""
+    text = _MARKS.sub("", _norm(text))
+    text = _TRAILING_YEAR.sub("", _strip_loop(_PREFIXES, text))
+    year = _YEAR.search(text)
+    if year and year.start() <= 40:
+        text = _strip_loop(_PREFIXES, text[year.end():])
+    return _strip_loop(_NOISE, text)
+
+
+# --------------------------------------------------------------------------- catalog
+
+
+@dataclass(frozen=True)
+class _Catalog:
+    kinds: tuple[TableKind, ...]
+    by_id: dict[str, TableKind]
+    exact: dict[str, tuple[TableKind, ...]]
+    suffixes: tuple[tuple[str, TableKind], ...]  # longest first
+
+
+@lru_cache(maxsize=1)
+def _catalog() -> _Catalog:
+    data = tomllib.loads(_CATALOG.read_text(encoding="utf-8"))
+    kinds: list[TableKind] = []
+    exact: dict[str, list[TableKind]] = {}
+    suffixes: list[tuple[str, TableKind]] = []
+    for entry in data["kind"]:
+        kind = TableKind(entry["id"], entry["name"], entry["report_kind"], entry.get("number"))
+        if kind.report_kind not in REPORT_KINDS or any(k.id == kind.id for k in kinds):
+            raise ValueError(f"table_kinds.toml: bad or duplicate kind {kind.id!r}")
+        kinds.append(kind)
+        for pattern in [kind.name, *entry.get("patterns", [])]:
+            core = _core(pattern)
+            if not core.endswith("表"):
+                raise ValueError(f"table_kinds.toml: pattern {pattern!r} must name a 表")
+            found = exact.setdefault(core, [])
+            if kind not in found:
+                if any(k.report_kind == kind.report_kind for k in found):
+                    raise ValueError(f"table_kinds.toml: {pattern!r} names two {kind.report_kind} kinds")
+                found.append(kind)
+        suffixes.extend((_core(s), kind) for s in entry.get("suffixes", []))
+    suffixes.sort(key=lambda item: -len(item[0]))
+    return _Catalog(
+        tuple(kinds), {k.id: k for k in kinds}, {c: tuple(ks) for c, ks in exact.items()}, tuple(suffixes)
+    )
+
+
+def table_kind(kind_id: str) -> TableKind:
+    """The kind with this id; KeyError for an unknown id."""
+    return _catalog().by_id[kind_id]
+
+
+def all_table_kinds() -> list[TableKind]:
+    """Every kind, in catalog order (决算 first, then 预算)."""
+    return list(_catalog().kinds)
+
+
+# --------------------------------------------------------------------------- titles
+
+_TOC = re.compile(r"\.{2,}|…|·{2,}|-{3,}|_{3,}|\d+$")
+_NARRATIVE = re.compile(r"[。;；,，!?]|详见|见表|见附|如下|说明|反映|本表|注:|备注|无数据|空表|情况的")
+
+
+def identify_table(title: str, report_kind: str | None = None) -> TableKind | None:
+    """The kind one printed title line names, or None for narrative, TOC lines and unknown tables.
+
+    ``report_kind`` ("预算"/"决算") only chooses between kinds that share a generic title
+    (收支总表, “三公”经费支出表); without it a title containing 决算 means 决算, else 预算.
+    """
+    text = _MARKS.sub("", _norm(title))
+    if not text or len(text) > 80 or _TOC.search(text) or _NARRATIVE.search(text):
+        return None
+    core = _core(title)
+    if ":" in core:
+        return None
+    candidates = [core]
+    for token in ("部门", "单位"):  # "滑县医疗保障局部门收支总体情况表" → "收支总体情况表"
+        if token in core[1:]:
+            candidates.append(_strip_loop(_NOISE, core[core.rindex(token):]))
+    for candidate in candidates:
+        found = _lookup(candidate)
+        if found:
+            return _choose(found, report_kind, "决算" in text)
+    return None
+
+
+def _lookup(core: str) -> tuple[TableKind, ...]:
+    catalog = _catalog()
+    for variant in (core, _PAREN_TAIL.sub("", core)):
+        if variant.endswith("表") and variant in catalog.exact:
+            return catalog.exact[variant]
+    plain = _PAREN_TAIL.sub("", core)
+    for suffix, kind in catalog.suffixes:
+        if plain.endswith(suffix):
+            return (kind,)
+    return ()
+
+
+def _choose(found: tuple[TableKind, ...], report_kind: str | None, says_final: bool) -> TableKind:
+    if len(found) == 1:
+        return found[0]
+    wanted = report_kind if report_kind in REPORT_KINDS else ("决算" if says_final else "预算")
+    return next((k for k in found if k.report_kind == wanted), found[0])
+
+
+# --------------------------------------------------------------------------- document facts
+
+_UNIT = re.compile(r"单位\s*(?::\s*\(?|\()\s*(?:人民币)?\s*(亿元|万元|千元|元|万(?![\u4e00-\u9fff]))")
+
+
+def detect_unit(text: str) -> str | None:
+    """"万元" | "元" | "千元" | "亿元" from the first 单位 line ("金额单位：万元", "单位:元", "单位：\\n万元")."""
+    found = _UNIT.search(unicodedata.normalize("NFKC", text))
+    if not found:
+        return None
+    return "万元" if found.group(1) == "万" else found.group(1)
+
+
+_REPORT_TITLE = re.compile(r"(?:部门|单位)(?:预算|决算)|(?:预算|决算)(?:公开|报告|报表|表)")
+_YEAR_HIT = re.compile(r"((?:19|20)\d{2})年(度)?")
+_BARE_YEAR = re.compile(r"^((?:19|20)\d{2})(?:年度?)?$")
+_DATE_OR_DEADLINE = re.compile(r"公开时间|印发|截至|截止|发布")
+
+
+def _lines(text: str) -> list[str]:
+    return [line for line in (_norm(raw).lstrip("#>-*• ") for raw in text.splitlines()) if line]
+
+
+def detect_year(text: str) -> int | None:
+    """The report year; a year printed in (or next to) the report title beats narrative and dates."""
+    lines = _lines(text)
+    best: tuple[int, int, int] | None = None  # (score, -order, year)
+    order = 0
+    for index, line in enumerate(lines):
+        near_title = any(_REPORT_TITLE.search(lines[j]) for j in (index - 1, index + 1) if 0 <= j < len(lines))
+        hits = [(m.group(1), bool(m.group(2)), m.end()) for m in _YEAR_HIT.finditer(line)]
+        bare = _BARE_YEAR.match(line)
+        if bare and not hits:
+            hits = [(bare.group(1), False, len(line))]
+        for year, annual, end in hits:
+            score = 2 * annual + 4 * bool(_REPORT_TITLE.search(line)) + 3 * (near_title and len(line) <= 12)
+            if re.match(r"\d{1,2}月", line[end:]) or _DATE_OR_DEADLINE.search(line):
+                score -= 5
+            order += 1
+            candidate = (score, -order, int(year))
+            best = candidate if best is None or candidate > best else best
+    return best[2] if best else None
+
+
+_FINAL_TITLE = re.compile(r"(?:部门|单位)决算|决算(?:公开|报告|报表|表|总表|情况说明)|收入支出决算")
+_BUDGET_TITLE = re.compile(
+    r"(?:部门|单位)预算(?!项目|执行|绩效|编制|管理|单位|资金)|预算(?:公开|报告|表|总表|情况说明|编制说明|安排情况)|收支预算"
+)
+
+
+def detect_report_kind(text: str) -> str | None:
+    """"预算" or "决算": the cover/title lines decide; otherwise the more frequent report wording."""
+    lines = _lines(text)
+    for line in lines[:10]:
+        final, budget = _FINAL_TITLE.search(line), _BUDGET_TITLE.search(line)
+        if final or budget:
+            return "决算" if final and (not budget or final.start() <= budget.start()) else "预算"
+    joined = "\n".join(lines)
+    finals, budgets = len(_FINAL_TITLE.findall(joined)), len(_BUDGET_TITLE.findall(joined))
+    if finals == budgets:
+        return None
+    return "决算" if finals > budgets else "预算"
+
+
+_LABEL = re.compile(
+    r"(?:^|(?<=\s))(?:预算主管部门|编制部门|编制单位|填报单位|部门名称|单位名称|主管部门|预算单位|部门|单位)\s*:\s*(\S+)"
+)
+_VALUE_END = re.compile(r"(?:金额)?单位:|(?:19|20)\d{2}年|公开\d{1,2}表")
+_COVER_PATTERNS = (
+    re.compile(r"^(?:19|20)\d{2}年度?(?P<name>.+?)(?:部门|单位)(?:预算|决算)"),
+    re.compile(r"^(?P<name>.+?)(?:19|20)\d{2}年度?(?:[市区县省]级)?(?:部门|单位)(?:预算|决算)"),
+    re.compile(r"^(?P<name>.+?)(?:部门|单位)(?:预算|决算)(?:公开)?(?:报告)?$"),
+)
+_BARE_COVER = re.compile(r"^(?:(?:19|20)\d{2})?年度?(?:部门|单位)(?:预算|决算)(?:公开)?(?:报告)?$")
+_REGION_ONLY = re.compile(r"^(?:[\u4e00-\u9fff]{1,8}?(?:自治区|自治州|自治县|省|市|区|县|旗|州|盟))+$")
+_NOT_A_NAME = re.compile(r"预算|决算|说明|公开|情况|部分|目录|报告|表|^[市区县省]级|^本级|万元|^元$")
+
+
+def _clean_name(value: str) -> str | None:
+    value = _VALUE_END.split(value, maxsplit=1)[0]
+    value = _strip_loop(_PREFIXES, value.rsplit(":", 1)[-1]).strip("-—·.,、 ")
+    cjk = len(re.findall(r"[\u4e00-\u9fff]", value))
+    if not 3 <= len(value) <= 40 or cjk < 3 or re.search(r"\d", value):
+        return None
+    if _REGION_ONLY.match(value) or _NOT_A_NAME.search(value):
+        return None
+    return value.replace("(", "（").replace(")", "）")
+
+
+def detect_department(text: str) -> str | None:
+    """The department as printed: a 部门/编制单位/部门名称 line first, else the cover or title line."""
+    for raw in text.splitlines():
+        for match in _LABEL.finditer(unicodedata.normalize("NFKC", raw).strip()):
+            name = _clean_name(match.group(1))
+            if name:
+                return name
+    lines = _lines(text)
+    for index, line in enumerate(lines):
+        if _BARE_COVER.match(line) and index > 0:
+            name = _clean_name(lines[index - 1])
+            if name:
+                return name
+        line = _strip_loop(_PREFIXES, line)
+        for pattern in _COVER_PATTERNS:
+            match = pattern.search(line)
+            name = _clean_name(match.group("name")) if match else None
+            if name:
+                return name
+    return None
+
+
+_SECTION_NOTE = re.compile(r"(?:收入|支出|收支|三公|财政拨款).*(?:预算|决算).*说明$")
+_COVER_LINE = re.compile(r"(?:部门|单位)(?:预算|决算)(?:公开)?(?:报告|报表|表)?$|(?:预算|决算)公开(?:报告)?$")
+
+
+def is_report_text(text: str) -> bool:
+    """Does this read like a 部门预算/决算 report? Needs several independent signs, not one word."""
+    lines = _lines(text)
+    score = 3 * any(len(line) <= 60 and _COVER_LINE.search(_PAREN_TAIL.sub("", line)) for line in lines)
+    kinds = {kind.id for kind in map(identify_table, lines) if kind}
+    marks = set(re.findall(r"公开\d{1,2}表", "".join(lines)))
+    notes = {line for line in lines if len(line) <= 60 and _SECTION_NOTE.search(line)}
+    score += min(len(kinds), 5) + min(len(marks), 3) + min(len(notes), 3)
+    return score >= 3

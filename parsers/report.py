@@ -1,0 +1,116 @@
+"""``read_report(path)``: any supported input → the one ``Report`` model.
+
+The content decides the format (PDF magic, HTML saved under a .pdf name, text dumps);
+the extension is only a hint. Unreadable input raises ``UnreadableReport`` with one
+clear sentence; a readable file that is not a budget report is rejected the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from pathlib import Path
+
+from app.model import Line, Page, Report, Table
+from parsers.errors import UnreadableReport
+from parsers.grid import build_table
+from parsers.identify import detect_department, detect_report_kind, detect_unit, detect_year, is_report_text
+from parsers.layout import SourceDocument
+from parsers.pdf import parse_pdf
+from parsers.segment import is_grid_line, segment_tables, strip_running_text
+from parsers.text import parse_text
+
+EXTRACTOR_VERSION = "1.0.0"
+_HEAD_CHARS = 4000
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_source(path: Path) -> SourceDocument:
+    """Sniff the content and run the matching format parser."""
+    if not path.exists():
+        raise UnreadableReport(f"{path}: no such file")
+    if path.is_dir():
+        raise UnreadableReport(f"{path}: is a folder, not a report file")
+    size = path.stat().st_size
+    if size == 0:
+        raise UnreadableReport(f"{path.name}: the file is empty (0 bytes)")
+    head = path.open("rb").read(2048)
+    if head.lstrip().startswith(b"%PDF") or b"%PDF-" in head[:1024]:
+        return parse_pdf(path)
+    lowered = head.lower()
+    if b"<html" in lowered or b"<!doctype html" in lowered:
+        raise UnreadableReport(f"{path.name}: an HTML page saved as {path.suffix or 'a file'}, not a report")
+    if head.startswith(b"PK\x03\x04"):
+        raise UnreadableReport(f"{path.name}: a ZIP/Office file; export it to PDF or text first")
+    text = _decode(path.read_bytes())
+    if text is None:
+        raise UnreadableReport(f"{path.name}: neither a PDF nor a UTF-8/GB18030 text file")
+    return parse_text(text)
+
+
+def _decode(data: bytes) -> str | None:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        printable = sum(ch.isprintable() or ch in "\t\n\r\f" for ch in text[:5000])
+        if printable >= 0.95 * min(len(text), 5000):
+            return text
+    return None
+
+
+def _document_unit(lines: list) -> str | None:
+    """The unit stated anywhere in the document, else 万元 if the text keeps using it."""
+    text = "\n".join(line.text for line in lines)
+    return detect_unit(text) or ("万元" if text.count("万元") >= 3 else None)
+
+
+def read_report(path: str | Path) -> Report:
+    """Extract a report; raises UnreadableReport for anything that is not a readable report."""
+    path = Path(path)
+    doc = read_source(path)
+    lines = strip_running_text(doc)
+    head = "\n".join(line.text for line in lines)[:_HEAD_CHARS]
+    report_kind = detect_report_kind(head)
+    segments = segment_tables(lines, report_kind)
+    known = [s for s in segments if s.kind is not None]
+    if not known and not is_report_text(head):
+        raise UnreadableReport(f"{path.name}: not a department budget or final-account report (no known table or report title found)")
+    ordinals: Counter[str] = Counter()
+    tables: list[Table] = []
+    unit = _document_unit(lines)
+    for segment in segments:
+        if not segment.notes and not any(is_grid_line(line) for line in segment.lines):
+            continue  # a heading or TOC entry that names a table is not the table
+        kind = segment.kind.id if segment.kind else "unknown"
+        ordinals[kind] += 1
+        table = build_table(segment, f"{kind}#{ordinals[kind]}", kind, unit)
+        unit = table.unit or unit
+        if table.rows or segment.kind is not None:
+            tables.append(table)
+    if report_kind is None and known:
+        report_kind = known[0].kind.report_kind
+    pages = tuple(
+        Page(number, tuple(Line(line.number, line.text, line.bbox) for line in page_lines))
+        for number, page_lines in enumerate(doc.pages, start=1)
+    )
+    return Report(
+        source=str(path),
+        sha256=file_sha256(path),
+        size=path.stat().st_size,
+        format=doc.format,
+        report_kind=report_kind,
+        department=detect_department(head),
+        year=detect_year(head),
+        pages=pages,
+        tables=tuple(tables),
+        extractor_version=EXTRACTOR_VERSION,
+    )

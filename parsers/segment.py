@@ -1,0 +1,150 @@
+"""Cut a document's lines into table segments: title, meta lines, grid lines, notes.
+
+A table starts at a line that names a known table kind (or at an untitled run of grid
+lines) and runs, across page breaks, until narrative text, a note, a section heading or
+the next title. Running page headers and page numbers are dropped first so that a table
+continuing on the next page stays one segment (page stitching).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+from parsers.amounts import is_amount
+from parsers.identify import TableKind, identify_table
+from parsers.layout import SourceDocument, SourceLine
+
+_MARK = re.compile(r"(?:公开|附)?\s*(?:表\s*)?\d{1,2}\s*表$|^公开\d{1,2}表|^表\s*[\d一二三四五六七八九十]+\s*[:：.、]?")
+_META = re.compile(
+    r"^(?:(?:编制|填报|预算|主管)?(?:部门|单位)(?:名称|代码)?|编制单位|预算代码|金额单位|单位)\s*[:：]"
+    r"|^公开\s*\d{1,2}\s*表$|^(?:\(|（)?(?:\d{4}|\d,\d{3})\s*年度?(?:\)|）)?$|金额单位|单位\s*[:：]\s*(?:万元|元|千元)"
+)
+_PAGE_NUMBER = re.compile(r"^[-—–第\s]*\d{1,3}[\s页]*[-—–]?$|^第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?$")
+_NOTE = re.compile(r"^(?:注|备注|说明)\s*\d*\s*[:：.]")
+_SECTION = re.compile(r"^第[一二三四五六七八九十]+部分")
+_EMPTY_STATEMENT = re.compile(r"本表无数据|无数据|本表为空|故本表为空|此表为空|空表|本表无|无相关数据|没有.{0,12}(?:收入|支出|数据)")
+_SENTENCE = re.compile(r"[。；;]|[，,].*[，,。]")
+
+
+def normalize_text(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def is_meta_text(text: str) -> bool:
+    """部门：…, 金额单位：万元, 公开03表, 2021年度 — lines about a table, not in it."""
+    return bool(_META.search(normalize_text(text)))
+
+
+@dataclass
+class Segment:
+    kind: TableKind | None
+    title: str
+    title_line: SourceLine | None
+    lines: list[SourceLine] = field(default_factory=list)
+    meta: list[SourceLine] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def pages(self) -> tuple[int, ...]:
+        found = {line.page for line in self.lines}
+        if self.title_line:
+            found.add(self.title_line.page)
+        return tuple(sorted(found))
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in [*self.meta, *self.lines]) + "\n" + "\n".join(self.notes)
+
+
+def strip_running_text(doc: SourceDocument) -> list[SourceLine]:
+    """All lines in reading order without running headers/footers and bare page numbers."""
+    if len(doc.pages) < 3:
+        repeated: set[str] = set()
+    else:
+        edge_texts = Counter()
+        for page in doc.pages:
+            edges = {normalize_text(line.text) for line in page[:2] + page[-2:] if line.region is None}
+            edge_texts.update(edges)
+        repeated = {text for text, n in edge_texts.items() if text and n >= max(3, len(doc.pages) // 2)}
+    kept = []
+    for page in doc.pages:
+        for line in page:
+            text = normalize_text(line.text)
+            if not text or text in repeated or (line.region is None and _PAGE_NUMBER.match(line.text.strip())):
+                continue
+            kept.append(line)
+    return kept
+
+
+def title_kind(line: SourceLine, report_kind: str | None) -> tuple[TableKind, str] | None:
+    """The table kind a line names, with the printed title, if the line is a table title."""
+    cells = [c for c in line.cells if not _MARK.fullmatch(normalize_text(c)) and not is_meta_text(c)]
+    if not cells or len(cells) > 3:
+        return None
+    title = re.sub(r"\s+", "", cells[0]) if len(cells[0]) > 3 else re.sub(r"\s+", "", "".join(cells))
+    title = _MARK.sub("", title).strip()
+    if not title or len(title) > 60:
+        return None
+    kind = identify_table(title, report_kind)
+    return (kind, title) if kind else None
+
+
+def is_grid_line(line: SourceLine) -> bool:
+    if line.region is not None:
+        return True
+    cells = line.cells
+    return len(cells) >= 2 or (len(cells) == 1 and is_amount(cells[0]))
+
+
+def is_narrative(line: SourceLine) -> bool:
+    text = line.text
+    if line.region is not None:
+        return False
+    if _SECTION.match(text.strip()):
+        return True
+    return len(line.cells) <= 1 and len(text) >= 24 and bool(_SENTENCE.search(text))
+
+
+def segment_tables(lines: list[SourceLine], report_kind: str | None) -> list[Segment]:
+    """Group lines into table segments; lines outside tables are narrative and ignored here."""
+    segments: list[Segment] = []
+    current: Segment | None = None
+    pending_title: SourceLine | None = None
+    for line in lines:
+        titled = title_kind(line, report_kind)
+        if titled:
+            current = Segment(titled[0], titled[1], line)
+            segments.append(current)
+            continue
+        text = normalize_text(line.text)
+        if current is None:
+            if is_grid_line(line) and sum(is_amount(c) for c in line.cells) >= 1 and len(line.cells) >= 3:
+                title = pending_title.text if pending_title is not None else ""
+                current = Segment(None, title, pending_title)
+                segments.append(current)
+            else:
+                pending_title = line if 2 <= len(text) <= 40 and not is_narrative(line) else None
+                continue
+        if _NOTE.match(text):
+            current.notes.append(line.text)
+            current = None
+            continue
+        if line.cells and is_meta_text(line.cells[0]):
+            current.meta.append(line)
+            continue
+        if _EMPTY_STATEMENT.search(text) and not any(is_amount(c) for c in line.cells):
+            current.notes.append(line.text)
+            continue
+        if is_narrative(line):
+            current = None
+            pending_title = None
+            continue
+        current.lines.append(line)
+    return segments
+
+
+def is_empty_statement(text: str) -> bool:
+    return bool(_EMPTY_STATEMENT.search(normalize_text(text)))

@@ -1,0 +1,24 @@
+"""The report's tables by canonical name; choosing one shows it."""
+
+from __future__ import annotations
+
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from app.model import Table
+
+
+class TableList(OptionList):
+    class TableChosen(Message):
+        def __init__(self, table_id: str) -> None:
+            self.table_id = table_id
+            super().__init__()
+
+    def __init__(self, tables: tuple[Table, ...], **kwargs) -> None:
+        options = [Option(f"{t.title or t.kind}  ({len(t.rows)})", id=t.id) for t in tables]
+        super().__init__(*options, **kwargs)
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id:
+            self.post_message(self.TableChosen(event.option.id))
