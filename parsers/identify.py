@@ -108,7 +108,7 @@ def _catalog() -> _Catalog:
         kinds.append(kind)
         for pattern in [kind.name, *entry.get("patterns", [])]:
             core = _core(pattern)
-            if not core.endswith("表"):
+            if not _PAREN_TAIL.sub("", core).endswith("表"):
                 raise ValueError(f"table_kinds.toml: pattern {pattern!r} must name a 表")
             found = exact.setdefault(core, [])
             if kind not in found:
@@ -163,10 +163,12 @@ def identify_table(title: str, report_kind: str | None = None) -> TableKind | No
 
 def _lookup(core: str) -> tuple[TableKind, ...]:
     catalog = _catalog()
-    for variant in (core, _PAREN_TAIL.sub("", core)):
-        if variant.endswith("表") and variant in catalog.exact:
-            return catalog.exact[variant]
     plain = _PAREN_TAIL.sub("", core)
+    if not plain.endswith("表"):
+        return ()
+    for variant in (core, plain):
+        if variant in catalog.exact:
+            return catalog.exact[variant]
     for suffix, kind in catalog.suffixes:
         if plain.endswith(suffix):
             return (kind,)
@@ -255,7 +257,7 @@ _COVER_PATTERNS = (
 )
 _BARE_COVER = re.compile(r"^(?:(?:19|20)\d{2})?年度?(?:部门|单位)(?:预算|决算)(?:公开)?(?:报告)?$")
 _REGION_ONLY = re.compile(r"^(?:[\u4e00-\u9fff]{1,8}?(?:自治区|自治州|自治县|省|市|区|县|旗|州|盟))+$")
-_NOT_A_NAME = re.compile(r"预算|决算|说明|公开|情况|部分|目录|报告|表|^[市区县省]级|^本级|万元|^元$")
+_NOT_A_NAME = re.compile(r"预算|决算|说明|公开|情况|部分|目录|报告|表|^[市区县省]级|^[本我该各]|万元|^元$")
 
 
 def _clean_name(value: str) -> str | None:
@@ -283,6 +285,8 @@ def detect_department(text: str) -> str | None:
             if name:
                 return name
         line = _strip_loop(_PREFIXES, line)
+        if len(line) > 50 or _NARRATIVE.search(line.replace("说明", "")):
+            continue
         for pattern in _COVER_PATTERNS:
             match = pattern.search(line)
             name = _clean_name(match.group("name")) if match else None

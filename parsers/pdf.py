@@ -77,15 +77,15 @@ def _page_lines(page, number: int, settings: PdfSettings) -> list[SourceLine]:
 
 
 def _table_lines(table, page: int, region: int) -> list[SourceLine]:
+    """One line per ruled row; a merged cell's span is the number of column starts it covers."""
+    starts = sorted({round(cell[0], 1) for row in table.rows for cell in row.cells if cell})
     out = []
     for row, texts in zip(table.rows, table.extract()):
         fragments = []
         for col, (bbox, text) in enumerate(zip(row.cells, texts)):
             if text is None or bbox is None:
                 continue
-            span = 1
-            while col + span < len(texts) and texts[col + span] is None:
-                span += 1
+            span = max(1, sum(1 for x in starts if bbox[0] - 1 <= x < bbox[2] - 1))
             fragments.append(Fragment(text.strip(), col, tuple(bbox), span))
         if any(f.text for f in fragments):
             out.append(SourceLine(page, 0, fragments, region, tuple(row.bbox)))

@@ -388,7 +388,7 @@ def two_sided(left: list[tuple[str, str]], right: list[tuple[str, str]],
 
 # ---------------------------------------------------------------- rendering
 PAD, SIZE = 3.0, 9.0
-NO_BREAK = "，。；：、）”%"
+NO_BREAK, NUMERIC = "，。；：、）”%", "0123456789.,-%"
 
 
 def wrap(text: str, width: float, size: float) -> list[str]:
@@ -396,8 +396,9 @@ def wrap(text: str, width: float, size: float) -> list[str]:
     lines, cur = [], ""
     for ch in text:            # no line may start with closing punctuation (避头点)
         if cur and ch not in NO_BREAK and pdfmetrics.stringWidth(cur + ch, FONT, size) > width:
-            lines.append(cur)
-            cur = ch
+            keep = len(cur.rstrip(NUMERIC)) if ch in NUMERIC else len(cur)  # never split a number
+            lines.append(cur[:keep or len(cur)])
+            cur = cur[keep or len(cur):] + ch
         else:
             cur += ch
     return lines + [cur]
@@ -840,7 +841,7 @@ def mixed_small() -> Report:
     narr = Narrative(f"{dept}{year}年度部门决算", [
         ["#收入决算情况说明"],
         [f"{year}年度本年收入合计", Num("本年收入合计", total[0]), "万元，其中：财政拨款收入",
-         Num("财政拨款收入", total[1]), "万元，占", f"{pct(total[1], total[0])}%；其他收入",
+         Num("财政拨款收入", total[1]), "万元；其他收入",
          Num("其他收入", total[6]), "万元，主要是以前年度多收款项退回冲减收入；"
          "无上级补助收入、事业收入、经营收入和附属单位上缴收入。"],
         ["本部门决算公开表格仅包含收入决算表，其余公开表格详见部门决算公开平台。"],
