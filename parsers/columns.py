@@ -26,7 +26,7 @@ _QUOTES = re.compile(r"[\"'“”‘’「」『』〝〞〃]")
 _INVISIBLE = re.compile(r"[\s\u200b-\u200f\ufeff]+")
 _OF_WHICH = re.compile(r"^其中[:、]?")
 _YEAR = re.compile(r"^(?:19|20)\d{2}年度?")
-_UNIT_TAIL = re.compile(r"\((?:万元|元|千元|亿元)\)$")
+_UNIT_TAIL = re.compile(r"\((?:万元|元|千元|亿元|[A-Za-z])\)$")  # "项目金额(万元)", "年度指标值(A)"
 _NTH_COLUMN = re.compile(r"^第(\d+)列$")
 _DIGITS = re.compile(r"^[\d.]+$")
 

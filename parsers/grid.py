@@ -179,7 +179,7 @@ def _column_profile(rows: list[_Row], width: int) -> tuple[list[float], list[flo
             continue
         n = len(texts)
         codes[col] = sum(bool(_CODE_PART.match(t.replace(" ", ""))) and "." not in t for t in texts) / n
-        names[col] = sum(bool(_CJK.search(t)) for t in texts) / n if n >= 0.3 * len(rows) else 0.0
+        names[col] = sum(bool(_CJK.search(t)) for t in texts) / n if len(set(texts)) >= 3 or n >= 0.3 * len(rows) else 0.0
         amounts[col] = sum(is_amount(t) for t in texts) / n
     return codes, names, amounts
 
@@ -328,6 +328,11 @@ def _rejoin_wrapped(rows: list[_Row], group: _Group) -> list[_Row]:
     out: list[_Row] = []
     pending: list[_Row] = []
     for row in rows:
+        if row.line.region is not None:  # a ruled row is a row; wraps are inside its cells
+            out.extend(pending)
+            pending = []
+            out.append(row)
+            continue
         filled = {c for c in group.cols if row.text(c)}
         text_only = filled and filled <= set(group.name_cols) and not any(is_amount(row.text(c)) for c in filled)
         if text_only and _is_wrap_piece(row, out[-1] if out else None):

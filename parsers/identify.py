@@ -135,7 +135,7 @@ def all_table_kinds() -> list[TableKind]:
 # --------------------------------------------------------------------------- titles
 
 _TOC = re.compile(r"\.{2,}|…|·{2,}|-{3,}|_{3,}|\d+$")
-_NARRATIVE = re.compile(r"[。;；,，!?]|详见|见表|见附|如下|说明|反映|本表|注:|备注|无数据|空表|情况的")
+_NARRATIVE = re.compile(r"[。;；,，!?]|详见|见表|见附|如下|说明|反映|本表|注:|备注|无数据|空表")
 
 
 def identify_table(title: str, report_kind: str | None = None) -> TableKind | None:
@@ -255,7 +255,7 @@ _COVER_PATTERNS = (
     re.compile(r"^(?P<name>.+?)(?:19|20)\d{2}年度?(?:[市区县省]级)?(?:部门|单位)(?:预算|决算)"),
     re.compile(r"^(?P<name>.+?)(?:部门|单位)(?:预算|决算)(?:公开)?(?:报告)?$"),
 )
-_BARE_COVER = re.compile(r"^(?:(?:19|20)\d{2})?年度?(?:部门|单位)(?:预算|决算)(?:公开)?(?:报告)?$")
+_BARE_COVER = re.compile(r"^(?:(?:19|20)\d{2}年度?|年度)?(?:部门|单位)(?:预算|决算)(?:公开)?(?:报告)?$")
 _REGION_ONLY = re.compile(r"^(?:[\u4e00-\u9fff]{1,8}?(?:自治区|自治州|自治县|省|市|区|县|旗|州|盟))+$")
 _NOT_A_NAME = re.compile(r"预算|决算|说明|公开|情况|部分|目录|报告|表|^[市区县省]级|^[本我该各]|万元|^元$")
 

@@ -94,7 +94,7 @@ def read_report(path: str | Path) -> Report:
         ordinals[kind] += 1
         table = build_table(segment, f"{kind}#{ordinals[kind]}", kind, unit)
         unit = table.unit or unit
-        if table.rows or segment.kind is not None:
+        if segment.kind is not None or any(c.value is not None for r in table.rows for c in r.cells.values()):
             tables.append(table)
     if report_kind is None and known:
         report_kind = known[0].kind.report_kind

@@ -27,6 +27,9 @@ _NOTE = re.compile(r"^(?:注|备注|说明)\s*\d*\s*[:：.]")
 _SECTION = re.compile(r"^第[一二三四五六七八九十]+部分")
 _EMPTY_STATEMENT = re.compile(r"本表无数据|无数据|本表为空|故本表为空|此表为空|空表|本表无|无相关数据|没有.{0,12}(?:收入|支出|数据)")
 _SENTENCE = re.compile(r"[。；;]|[，,].*[，,。]")
+_CLAUSE = re.compile(r"[，。；](?!$)|。$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_UNIT_WORD = re.compile(r"^万元?(?:[，。、；：,]|$)")
 
 
 def normalize_text(text: str) -> str:
@@ -100,12 +103,17 @@ def is_grid_line(line: SourceLine) -> bool:
 
 
 def is_narrative(line: SourceLine) -> bool:
+    """Running text, not a table line: sentence punctuation among many CJK characters."""
     text = line.text
     if line.region is not None:
         return False
     if _SECTION.match(text.strip()):
         return True
-    return len(line.cells) <= 1 and len(text) >= 24 and bool(_SENTENCE.search(text))
+    if len(line.cells) <= 1:
+        return len(text) >= 24 and bool(_SENTENCE.search(text))
+    if any(_UNIT_WORD.match(c) for c in line.cells):  # "2946.25" / "万元，" split off a sentence
+        return True
+    return len(_CJK.findall(text)) >= 3 and bool(_CLAUSE.search(text))
 
 
 def segment_tables(lines: list[SourceLine], report_kind: str | None) -> list[Segment]:
@@ -121,7 +129,7 @@ def segment_tables(lines: list[SourceLine], report_kind: str | None) -> list[Seg
             continue
         text = normalize_text(line.text)
         if current is None:
-            if is_grid_line(line) and sum(is_amount(c) for c in line.cells) >= 1 and len(line.cells) >= 3:
+            if is_grid_line(line) and sum(is_amount(c) for c in line.cells) >= 2 and len(line.cells) >= 3:
                 title = pending_title.text if pending_title is not None else ""
                 current = Segment(None, title, pending_title)
                 segments.append(current)

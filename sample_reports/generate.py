@@ -1,19 +1,20 @@
 #!/usr/bin/env python3
 """Render synthetic Chinese 部门预算 / 部门决算 report PDFs with ground-truth JSON.
 
-Usage: python sample_reports/generate.py [--out DIR]
+Usage: python sample_reports/generate.py [--out DIR]   (default: sample_reports/generated/)
 
-Writes NAME.pdf and NAME.truth.json for each report (gen_final_ruled, gen_budget_unruled,
-gen_mixed_small). Output is deterministic: no randomness, and the PDFs are written with
-reportlab's ``invariant`` mode. Amounts are kept as integer fen (1/100) so that every
-类 = Σ款, 款 = Σ项, 合计 = Σ类 and 合计 = 基本支出 + 项目支出 holds exactly. Truth values are
-parsed back from the printed strings, so truth and PDF cannot drift apart.
+Writes NAME.pdf and NAME.truth.json for gen_final_ruled, gen_budget_unruled and
+gen_mixed_small. Output is deterministic (no randomness; reportlab ``invariant`` mode).
+Amounts are integer hundredths, so 类 = Σ款, 款 = Σ项, 合计 = Σ类 and 合计 = 基本支出 + 项目支出
+hold exactly. Truth values are parsed back from the printed strings and column paths are
+derived from the printed header, so truth and PDF cannot drift apart.
 """
 from __future__ import annotations
 
 import argparse
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -28,34 +29,18 @@ FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 
 # ---------------------------------------------------------------- classification data
-# 政府收支分类科目: 支出功能分类 类 (3 digits) / 款 (5 digits) names.
-FUNC_NAMES = dict(line.split() for line in """
-208 社会保障和就业支出
-20801 人力资源和社会保障管理事务
-20805 行政事业单位养老支出
-20808 抚恤
-20899 其他社会保障和就业支出
-210 卫生健康支出
-21001 卫生健康管理事务
-21002 公立医院
-21003 基层医疗卫生机构
-21004 公共卫生
-21007 计划生育事务
-21011 行政事业单位医疗
-21012 财政对基本医疗保险基金的补助
-21013 医疗救助
-21015 医疗保障管理事务
-21016 老龄卫生健康事务
-21017 中医药事务
-21099 其他卫生健康支出
-221 住房保障支出
-22102 住房改革支出
-""".strip().splitlines())
-
+# 政府收支分类科目 — 支出功能分类 类 (3 digits) and 款 (5 digits) names.
+FUNC_NAMES = dict(item.split() for item in re.split(r";|\n", """
+208 社会保障和就业支出; 20801 人力资源和社会保障管理事务; 20805 行政事业单位养老支出
+20808 抚恤; 20899 其他社会保障和就业支出; 210 卫生健康支出; 21001 卫生健康管理事务
+21002 公立医院; 21003 基层医疗卫生机构; 21004 公共卫生; 21007 计划生育事务
+21011 行政事业单位医疗; 21012 财政对基本医疗保险基金的补助; 21013 医疗救助
+21015 医疗保障管理事务; 21016 老龄卫生健康事务; 21017 中医药事务; 21099 其他卫生健康支出
+221 住房保障支出; 22102 住房改革支出""".strip()))
 # 部门预算支出经济分类 类 names.
 ECON_NAMES = {"301": "工资福利支出", "302": "商品和服务支出", "303": "对个人和家庭的补助",
               "310": "资本性支出"}
-
+# 支出功能分类 类 as listed on the 支出 side of 收支总表 ("…支出").
 EXP_CLASSES = ("一般公共服务 外交 国防 公共安全 教育 科学技术 文化旅游体育与传媒 社会保障和就业 "
                "社会保险基金 卫生健康 节能环保 城乡社区 农林水 交通运输 资源勘探工业信息等 商业服务业等 "
                "金融 援助其他地区 自然资源海洋气象等 住房保障 粮油物资储备 国有资本经营预算 "
@@ -63,8 +48,8 @@ EXP_CLASSES = ("一般公共服务 外交 国防 公共安全 教育 科学技�
 CN_NUM = "一 二 三 四 五 六 七 八 九 十 十一 十二 十三 十四 十五 十六 十七 十八 十九 二十".split()
 CN_NUM += ["二十" + n for n in CN_NUM[:9]]
 
-# 洛阳市卫生健康委员会 2023 决算: 项 code, name, 基本支出, 项目支出 (万元).
-# 2100101 行政运行's 基本支出 is a placeholder; it is balanced against the 基本支出 detail below.
+# 洛阳市卫生健康委员会 2023 决算, per 项: code name 基本支出 项目支出 (万元).
+# 2100101 行政运行's 基本支出 is a placeholder, balanced against FINAL_ECON in balance().
 FINAL_ITEMS = """
 2080501 行政单位离退休 42.18 0
 2080502 事业单位离退休 186.35 12.40
@@ -107,53 +92,22 @@ FINAL_ITEMS = """
 2210202 提租补贴 24.30 0
 2210203 购房补贴 56.85 0
 """
-
-# 一般公共预算财政拨款基本支出 by 经济分类 (万元).
+# Its 一般公共预算财政拨款基本支出 by 经济分类 (万元).
 FINAL_ECON = """
-30101 基本工资 1352.46
-30102 津贴补贴 486.30
-30103 奖金 112.58
-30107 绩效工资 1024.67
-30108 机关事业单位基本养老保险缴费 612.74
-30109 职业年金缴费 245.10
-30110 职工基本医疗保险缴费 284.91
-30111 公务员医疗补助缴费 45.20
-30112 其他社会保障缴费 38.27
-30113 住房公积金 398.16
-30199 其他工资福利支出 76.45
-30301 离休费 28.64
-30302 退休费 199.89
-30304 抚恤金 18.62
-30305 生活补助 9.36
-30309 奖励金 2.40
-30399 其他对个人和家庭的补助 81.15
-30201 办公费 68.42
-30202 印刷费 12.35
-30205 水费 8.76
-30206 电费 36.20
-30207 邮电费 14.83
-30208 取暖费 22.10
-30209 物业管理费 96.21
-30211 差旅费 45.37
-30213 维修（护）费 28.64
-30214 租赁费 15.00
-30215 会议费 4.26
-30216 培训费 9.85
-30217 公务接待费 3.12
-30218 专用材料费 56.90
-30226 劳务费 18.40
-30227 委托业务费 24.55
-30228 工会经费 52.38
-30229 福利费 31.60
-30231 公务用车运行维护费 18.75
-30239 其他交通费用 86.40
-30299 其他商品和服务支出 21.34
-31002 办公设备购置 12.80
-31003 专用设备购置 35.60
+30101 基本工资 1352.46; 30102 津贴补贴 486.30; 30103 奖金 112.58; 30107 绩效工资 1024.67
+30108 机关事业单位基本养老保险缴费 612.74; 30109 职业年金缴费 245.10
+30110 职工基本医疗保险缴费 284.91; 30111 公务员医疗补助缴费 45.20; 30112 其他社会保障缴费 38.27
+30113 住房公积金 398.16; 30199 其他工资福利支出 76.45; 30301 离休费 28.64; 30302 退休费 199.89
+30304 抚恤金 18.62; 30305 生活补助 9.36; 30309 奖励金 2.40; 30399 其他对个人和家庭的补助 81.15
+30201 办公费 68.42; 30202 印刷费 12.35; 30205 水费 8.76; 30206 电费 36.20; 30207 邮电费 14.83
+30208 取暖费 22.10; 30209 物业管理费 96.21; 30211 差旅费 45.37; 30213 维修（护）费 28.64
+30214 租赁费 15.00; 30215 会议费 4.26; 30216 培训费 9.85; 30217 公务接待费 3.12
+30218 专用材料费 56.90; 30226 劳务费 18.40; 30227 委托业务费 24.55; 30228 工会经费 52.38
+30229 福利费 31.60; 30231 公务用车运行维护费 18.75; 30239 其他交通费用 86.40
+30299 其他商品和服务支出 21.34; 31002 办公设备购置 12.80; 31003 专用设备购置 35.60
 31007 信息网络及软件购置更新 8.90
 """
-
-# 宜昌市医疗保障局 2024 预算 (万元); 2101501 行政运行's 基本支出 is balanced like above.
+# 宜昌市医疗保障局 2024 预算 (万元); 2101501 行政运行's 基本支出 is balanced likewise.
 BUDGET_ITEMS = """
 2080109 社会保险经办机构 486.25 35.00
 2080501 行政单位离退休 12.36 0
@@ -181,44 +135,21 @@ BUDGET_ITEMS = """
 2210201 住房公积金 62.88 0
 2210203 购房补贴 5.40 0
 """
-
-# 一般公共预算基本支出 (元); 30199 and 30299 are topped up so each 经费 total is whole 百元.
+# Its 一般公共预算基本支出 (元); 30199 / 30299 are topped up so each 经费 total is whole 百元.
 BUDGET_ECON = """
-30101 基本工资 3286452.00
-30102 津贴补贴 1452380.00
-30103 奖金 268930.00
-30107 绩效工资 1865240.00
-30108 机关事业单位基本养老保险缴费 964800.00
-30109 职业年金缴费 385900.00
-30110 职工基本医疗保险缴费 739700.00
-30111 公务员医疗补助缴费 96000.00
-30112 其他社会保障缴费 52316.48
-30113 住房公积金 628800.00
-30199 其他工资福利支出 134562.30
-30201 办公费 186420.50
-30202 印刷费 35600.00
-30205 水费 18236.40
-30206 电费 96518.75
-30207 邮电费 42380.00
-30209 物业管理费 284000.00
-30211 差旅费 125600.00
-30213 维修（护）费 48260.00
-30215 会议费 12000.00
-30216 培训费 26500.00
-30217 公务接待费 15000.00
-30226 劳务费 68350.00
-30228 工会经费 132487.62
-30229 福利费 86400.00
-30231 公务用车运行维护费 72000.00
-30239 其他交通费用 198600.00
-30299 其他商品和服务支出 24000.00
-30302 退休费 211000.00
-30305 生活补助 42000.00
-30399 其他对个人和家庭的补助 54000.00
+30101 基本工资 3286452.00; 30102 津贴补贴 1452380.00; 30103 奖金 268930.00
+30107 绩效工资 1865240.00; 30108 机关事业单位基本养老保险缴费 964800.00; 30109 职业年金缴费 385900.00
+30110 职工基本医疗保险缴费 739700.00; 30111 公务员医疗补助缴费 96000.00
+30112 其他社会保障缴费 52316.48; 30113 住房公积金 628800.00; 30199 其他工资福利支出 134562.30
+30201 办公费 186420.50; 30202 印刷费 35600.00; 30205 水费 18236.40; 30206 电费 96518.75
+30207 邮电费 42380.00; 30209 物业管理费 284000.00; 30211 差旅费 125600.00
+30213 维修（护）费 48260.00; 30215 会议费 12000.00; 30216 培训费 26500.00
+30217 公务接待费 15000.00; 30226 劳务费 68350.00; 30228 工会经费 132487.62; 30229 福利费 86400.00
+30231 公务用车运行维护费 72000.00; 30239 其他交通费用 198600.00; 30299 其他商品和服务支出 24000.00
+30302 退休费 211000.00; 30305 生活补助 42000.00; 30399 其他对个人和家庭的补助 54000.00
 31002 办公设备购置 56800.00
 """
-
-# 安陆市医疗保障局 2023 收入决算: code, name, 财政拨款收入, 其他收入 (万元).
+# 安陆市医疗保障局 2023 收入决算: code name 财政拨款收入 其他收入 (万元).
 MIXED_ITEMS = """
 2080505 机关事业单位基本养老保险缴费支出 28.64 0
 2080506 机关事业单位职业年金缴费支出 11.46 0
@@ -229,24 +160,26 @@ MIXED_ITEMS = """
 2210201 住房公积金 21.48 0
 """
 
+Item = tuple[str, str, list[int]]               # (code, name, amounts in hundredths)
 
-# ---------------------------------------------------------------- helpers
+
+# ---------------------------------------------------------------- amounts and rows
 def fen(s: str) -> int:
-    """'1234.56' (万元 or 元) -> integer hundredths."""
+    """'1234.56' -> 123456 (hundredths of the unit)."""
     return int(Decimal(s) * 100)
 
 
-def parse(block: str) -> list[tuple[str, str, list[int]]]:
-    """Parse 'code name amount...' lines into (code, name, [fen, ...])."""
-    rows = []
-    for line in block.strip().splitlines():
-        code, name, *nums = line.split()
-        rows.append((code, name, [fen(n) for n in nums]))
-    return rows
+def parse(block: str) -> list[Item]:
+    """Parse 'code name amount…' entries separated by newlines or ';'."""
+    items = []
+    for entry in filter(str.strip, re.split(r";|\n", block)):
+        code, name, *nums = entry.split()
+        items.append((code, name, [fen(n) for n in nums]))
+    return items
 
 
 def money(v: int | None, zero: str = "0.00", sep: bool = True) -> str:
-    """Format hundredths as printed: thousands separators, a chosen zero style."""
+    """Format hundredths as printed: optional thousands separators, a chosen zero style."""
     if v is None:
         return ""
     if v == 0:
@@ -256,7 +189,7 @@ def money(v: int | None, zero: str = "0.00", sep: bool = True) -> str:
 
 
 def value(s: str) -> float | None:
-    """Parse a printed amount back: '' and '—' are null."""
+    """Parse a printed amount back; '' and '—' are null."""
     s = s.strip()
     return None if s in ("", "—") else float(s.replace(",", ""))
 
@@ -265,8 +198,8 @@ def pct(a: int, b: int) -> str:
     return f"{Decimal(a * 100) / Decimal(b):.2f}"
 
 
-def expand(items: list[tuple[str, str, list[int]]]) -> list[tuple[str, str, list[int]]]:
-    """Turn 项-level rows into 类/款/项 rows (in code order) whose amounts are exact sums."""
+def expand(items: list[Item]) -> list[Item]:
+    """Turn 项-level items into 类/款/项 rows (code order) whose amounts are exact sums."""
     sums: dict[str, list[int]] = {}
     for code, _, vals in items:
         for key in (code[:3], code[:5]):
@@ -281,8 +214,8 @@ def expand(items: list[tuple[str, str, list[int]]]) -> list[tuple[str, str, list
     return rows
 
 
-def econ_rows(items: list[tuple[str, str, list[int]]]) -> list[tuple[str, str, int]]:
-    """Group 5-digit 经济分类 items under their 3-digit 类 rows (sorted)."""
+def econ_rows(items: list[Item]) -> list[tuple[str, str, int]]:
+    """Group 5-digit 经济分类 items under their 3-digit 类 rows."""
     out = []
     for cls in sorted({c[:3] for c, _, _ in items}):
         kids = sorted((c, n, v[0]) for c, n, v in items if c[:3] == cls)
@@ -290,14 +223,38 @@ def econ_rows(items: list[tuple[str, str, list[int]]]) -> list[tuple[str, str, i
     return out
 
 
-def class_total(rows: list[tuple[str, str, list[int]]]) -> list[int]:
-    """合计 over the 类 rows."""
-    top = [v for c, _, v in rows if len(c) == 3]
-    return [sum(col) for col in zip(*top)]
+def class_total(rows: list[Item]) -> list[int]:
+    """合计 = column sums over the 类 rows."""
+    return [sum(col) for col in zip(*(v for c, _, v in rows if len(c) == 3))]
+
+
+def balance(items: list[Item], code: str, basic_total: int) -> list[Item]:
+    """Set ``code``'s 基本支出 so Σ基本支出 == basic_total; amounts become [合计, 基本, 项目]."""
+    other = sum(v[0] for c, _, v in items if c != code)
+    assert basic_total > other, "balancing item would go negative"
+    fixed = [(c, n, [basic_total - other if c == code else b, p]) for c, n, (b, p) in items]
+    return [(c, n, [b + p, b, p]) for c, n, (b, p) in fixed]
 
 
 # ---------------------------------------------------------------- document model
-Cell = Union[str, tuple]          # printed text, or (text, colspan)
+Cell = Union[str, tuple]                         # printed text, or (text, colspan)
+HeadCell = tuple[int, int, int, int, str]        # (row, col, rowspan, colspan, text)
+
+
+def hdr(*rows: str) -> list[HeadCell]:
+    """Header from rows of 'text[:colspan][^rowspan]' tokens, flowing around row spans."""
+    cells, taken = [], set()
+    for r, row in enumerate(rows):
+        c = 0
+        for tok in row.split():
+            text, cs, rs = re.fullmatch(r"(.+?)(?::(\d+))?(?:\^(\d+))?", tok).groups()
+            cs, rs = int(cs or 1), int(rs or 1)
+            while (r, c) in taken:
+                c += 1
+            cells.append((r, c, rs, cs, text))
+            taken |= {(r + i, c + j) for i in range(rs) for j in range(cs)}
+            c += cs
+    return cells
 
 
 @dataclass
@@ -312,12 +269,12 @@ class Num:
 class Table:
     title: str
     widths: list[float]
-    align: str                                   # per column: l / c / r
-    header: list[tuple[int, int, int, int, str]]  # (row, col, rowspan, colspan, text)
-    body: list[list[Cell]]
-    columns: list[list[str]]
-    rows: list[dict]
+    align: str                                   # per column l / c / r; "r" = amount column
+    header: list[HeadCell]
     meta: tuple[str, str]                        # left / right text under the title
+    body: list[list[Cell]] = field(default_factory=list)
+    rows: list[dict] = field(default_factory=list)
+    columns: list[list[str]] = field(default_factory=list)
     unit: str = "万元"
     mark: str = ""                               # 公开0N表
     ruled: bool = True
@@ -329,11 +286,30 @@ class Table:
     empty: bool = False
     pages: list[int] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        if not self.columns:                     # label path of each column, as printed
+            self.columns = [[t for _, c, _, cs, t in sorted(self.header) if c <= j < c + cs]
+                            for j in range(len(self.widths))]
+
+    def keys(self) -> list[str]:
+        """values keys: joined label paths of the amount ("r") columns."""
+        return ["/".join(p) for p, a in zip(self.columns, self.align) if a == "r"]
+
+    def add(self, code: str | None, name: str, amts: list[str], split: bool = False,
+            span: bool = True) -> None:
+        """Append a code | name | amounts row to both the printed body and the truth."""
+        codes = ([code[:3], code[3:5], code[5:]] if split else [code]) if code else \
+            [""] * (3 if split else 1)
+        self.body.append([(name, len(codes) + 1), *amts] if code is None and span
+                         else [*codes, name, *amts])
+        self.rows.append({"code": code, "name": name,
+                          "values": {k: value(a) for k, a in zip(self.keys(), amts)}})
+
 
 @dataclass
 class Narrative:
     heading: str
-    paras: list[list[Union[str, Num]]]          # a para starting with "#" is a sub-heading
+    paras: list[list[Union[str, Num]]]          # a paragraph starting with "#" is a sub-heading
 
 
 @dataclass
@@ -347,58 +323,34 @@ class Report:
     numbers: list[dict] = field(default_factory=list)
 
 
-def std_rows(rows: list[tuple[str | None, str, list[str]]], keys: list[str],
-             split: bool = False, span_total: bool = True) -> tuple[list, list]:
-    """Build (printed body, truth rows) for a code | name | amounts table."""
-    body, truth = [], []
-    for code, name, amts in rows:
-        if split:
-            codes = [code[:3], code[3:5], code[5:7]] if code else ["", "", ""]
-        else:
-            codes = [code or ""]
-        if code is None and span_total:
-            body.append([(name, len(codes) + 1), *amts])
-        else:
-            body.append([*codes, name, *amts])
-        truth.append({"code": code, "name": name,
-                      "values": {k: value(a) for k, a in zip(keys, amts)}})
-    return body, truth
-
-
-def two_sided(left: list[tuple[str, str]], right: list[tuple[str, str]],
-              tail: list[tuple[tuple[str, str], tuple[str, str]]],
-              line_no: bool) -> tuple[list, list, list]:
-    """收入 | 支出 table: item lists padded to equal length, then aligned total rows."""
-    n = max(len(left), len(right))
+def two_sided(t: Table, left: list[tuple[str, str]], right: list[tuple[str, str]],
+              tail: list[tuple[tuple[str, str], tuple[str, str]]]) -> Table:
+    """Fill a 收入 | 支出 table: item lists padded to equal length, then aligned total rows."""
+    n, line_no = max(len(left), len(right)), any(h[4] == "行次" for h in t.header)
     pairs = [(left[i] if i < len(left) else ("", ""), right[i] if i < len(right) else ("", ""))
              for i in range(n)] + tail
-    body = []
     for i, ((ln, la), (rn, ra)) in enumerate(pairs):
-        if line_no:
-            body.append([ln, str(i + 1), la, rn, str(i + 1 + len(pairs)), ra])
-        else:
-            body.append([ln, la, rn, ra])
-    truth = [{"code": None, "name": name, "values": {f"{side}/金额": value(amt)}}
-             for side, k in (("收入", 0), ("支出", 1)) for p in pairs
-             for name, amt in [p[k]] if name]
-    sub = ["项目", "行次", "金额"] if line_no else ["项目", "金额"]
-    cols = [[side, s] for side in ("收入", "支出") for s in sub]
-    return body, truth, cols
+        t.body.append([ln, str(i + 1), la, rn, str(i + 1 + len(pairs)), ra] if line_no
+                      else [ln, la, rn, ra])
+    t.rows = [{"code": None, "name": name, "values": {f"{side}/金额": value(amt)}}
+              for k, side in enumerate(("收入", "支出")) for pair in pairs
+              for name, amt in [pair[k]] if name]
+    return t
 
 
 # ---------------------------------------------------------------- rendering
-PAD, SIZE = 3.0, 9.0
+PAD, SIZE, LH = 3.0, 9.0, 12.5
 NO_BREAK, NUMERIC = "，。；：、）”%", "0123456789.,-%"
 
 
 def wrap(text: str, width: float, size: float) -> list[str]:
-    """Greedy character wrap (CJK text has no word breaks)."""
+    """Greedy character wrap; no line starts with closing punctuation; numbers stay whole."""
     lines, cur = [], ""
-    for ch in text:            # no line may start with closing punctuation (避头点)
+    for ch in text:
         if cur and ch not in NO_BREAK and pdfmetrics.stringWidth(cur + ch, FONT, size) > width:
-            keep = len(cur.rstrip(NUMERIC)) if ch in NUMERIC else len(cur)  # never split a number
-            lines.append(cur[:keep or len(cur)])
-            cur = cur[keep or len(cur):] + ch
+            keep = (len(cur.rstrip(NUMERIC)) if ch in NUMERIC else 0) or len(cur)
+            lines.append(cur[:keep])
+            cur = cur[keep:] + ch
         else:
             cur += ch
     return lines + [cur]
@@ -421,6 +373,8 @@ class Doc:
             self.text(self.w / 2, 28, f"- {self.page} -", 9, "c")
 
     def text(self, x: float, y: float, s: str, size: float = 10.5, align: str = "l") -> None:
+        if not s:
+            return
         self.c.setFont(FONT, size)
         {"l": self.c.drawString, "c": self.c.drawCentredString,
          "r": self.c.drawRightString}[align](x, y, s)
@@ -430,60 +384,36 @@ class Doc:
         self.c.line(x1, y1, x2, y2)
 
 
-def cell_text(doc: Doc, x: float, top: float, w: float, h: float, text: str,
-              align: str, valign: str) -> None:
-    """Draw (wrapped) text inside the box whose top-left corner is (x, top)."""
-    lh = SIZE + 3.5
-    lines = wrap(text, w - 2 * PAD, SIZE)
-    start = top - (h - len(lines) * lh) / 2 if valign == "middle" else top - PAD
-    for i, ln in enumerate(lines):
-        base = start - i * lh - (lh - SIZE) / 2 - SIZE * 0.86
-        tx = {"l": x + PAD, "c": x + w / 2, "r": x + w - PAD}[align]
-        doc.text(tx, base, ln, SIZE, align)
-
-
-def box(doc: Doc, x: float, top: float, w: float, h: float, left: bool, upper: bool) -> None:
-    """Rule a cell: right and bottom edges always, left/top only at the table border."""
-    doc.line(x + w, top, x + w, top - h)
-    doc.line(x, top - h, x + w, top - h)
-    if left:
-        doc.line(x, top, x, top - h)
-    if upper:
-        doc.line(x, top, x + w, top)
-
-
 def need(text: str, w: float, base: float) -> float:
     """Cell height: ``base`` for one line, one line-height more per wrapped line."""
-    return base + (len(wrap(text, w - 2 * PAD, SIZE)) - 1) * (SIZE + 3.5)
+    return base + (len(wrap(text, w - 2 * PAD, SIZE)) - 1) * LH
 
 
-def header_heights(t: Table, xs: list[float]) -> list[float]:
-    n = max(r + rs for r, _, rs, _, _ in t.header)
-    hs = [20.0] * n
-    for r, c, rs, cs, text in sorted(t.header, key=lambda h: h[2]):
-        extra = need(text, xs[c + cs] - xs[c], 20.0) - sum(hs[r:r + rs])
-        if extra > 0:
-            hs[r + rs - 1] += extra
-    return hs
+def draw_cell(doc: Doc, t: Table, x: float, top: float, w: float, h: float, text: str,
+              align: str, valign: str, left: bool, upper: bool) -> None:
+    """Draw wrapped text in a cell; if ruled, its right and bottom edges (left/top on borders)."""
+    lines = wrap(text, w - 2 * PAD, SIZE)
+    start = top - (h - len(lines) * LH) / 2 if valign == "middle" else top - PAD
+    for i, ln in enumerate(lines):
+        base = start - i * LH - (LH - SIZE) / 2 - SIZE * 0.86
+        doc.text({"l": x + PAD, "c": x + w / 2, "r": x + w - PAD}[align], base, ln, SIZE, align)
+    if t.ruled:
+        doc.line(x + w, top, x + w, top - h)
+        doc.line(x, top - h, x + w, top - h)
+        if left:
+            doc.line(x, top, x, top - h)
+        if upper:
+            doc.line(x, top, x + w, top)
 
 
 def draw_header(doc: Doc, t: Table, xs: list[float], y: float) -> float:
-    hs = header_heights(t, xs)
+    hs = [20.0] * max(r + rs for r, _, rs, _, _ in t.header)
+    for r, c, rs, cs, text in sorted(t.header, key=lambda h: h[2]):   # grow rows to fit text
+        hs[r + rs - 1] += max(0.0, need(text, xs[c + cs] - xs[c], 20.0) - sum(hs[r:r + rs]))
     for r, c, rs, cs, text in t.header:
-        top, w, h = y - sum(hs[:r]), xs[c + cs] - xs[c], sum(hs[r:r + rs])
-        cell_text(doc, xs[c], top, w, h, text, "c", "middle")
-        if t.ruled:
-            box(doc, xs[c], top, w, h, c == 0, r == 0)
+        draw_cell(doc, t, xs[c], y - sum(hs[:r]), xs[c + cs] - xs[c], sum(hs[r:r + rs]), text,
+                  "c", "middle", c == 0, r == 0)
     return y - sum(hs)
-
-
-def spans(row: list[Cell]) -> list[tuple[int, int, str]]:
-    out, col = [], 0
-    for cell in row:
-        text, span = cell if isinstance(cell, tuple) else (cell, 1)
-        out.append((col, span, text))
-        col += span
-    return out
 
 
 def render_table(doc: Doc, t: Table) -> None:
@@ -492,51 +422,46 @@ def render_table(doc: Doc, t: Table) -> None:
     xs = [(doc.w - sum(t.widths)) / 2 + sum(t.widths[:i]) for i in range(len(t.widths) + 1)]
     y = doc.h - 58
     doc.text(doc.w / 2, y, t.title, 16, "c")
-    if t.mark:
-        doc.text(xs[-1], y + 14, t.mark, 10, "r")
-    y -= 26
-    doc.text(xs[0], y, t.meta[0], 10)
-    doc.text(xs[-1], y, t.meta[1], 10, "r")
-    y = draw_header(doc, t, xs, y - 8)
+    doc.text(xs[-1], y + 14, t.mark, 10, "r")
+    doc.text(xs[0], y - 26, t.meta[0], 10)
+    doc.text(xs[-1], y - 26, t.meta[1], 10, "r")
+    y = draw_header(doc, t, xs, y - 34)
     t.pages, top_rule = [doc.page], False
     for row in t.body:
-        cells = spans(row)
+        cells, col = [], 0
+        for cell in row:
+            text, span = cell if isinstance(cell, tuple) else (cell, 1)
+            cells.append((col, span, text))
+            col += span
         h = max(need(s, xs[c + n] - xs[c], t.row_h) for c, n, s in cells)
-        if y - h < 52:
+        if y - h < 52:                           # page break
             doc.new_page(t.land)
             t.pages.append(doc.page)
             y = doc.h - 50
+            top_rule = not t.repeat_header
             if t.repeat_header:
                 y = draw_header(doc, t, xs, y)
-            else:
-                top_rule = True
         for c, n, s in cells:
-            align = "c" if n > 1 else t.align[c]
-            cell_text(doc, xs[c], y, xs[c + n] - xs[c], h, s, align, t.valign)
-            if t.ruled:
-                box(doc, xs[c], y, xs[c + n] - xs[c], h, c == 0, top_rule)
+            draw_cell(doc, t, xs[c], y, xs[c + n] - xs[c], h, s, "c" if n > 1 else t.align[c],
+                      t.valign, c == 0, top_rule)
         y, top_rule = y - h, False
-    if t.note:
-        doc.text(xs[0], y - 15, t.note, 9)
+    doc.text(xs[0], y - 15, t.note, 9)
 
 
 def render_narrative(doc: Doc, n: Narrative, numbers: list[dict]) -> None:
     """Heading plus paragraphs; cited figures are recorded into ``numbers``."""
     doc.new_page()
     x0, width, size, lh = 72, doc.w - 144, 12, 22
-    y = doc.h - 80
-    doc.text(doc.w / 2, y, n.heading, 16, "c")
-    y -= 40
+    doc.text(doc.w / 2, doc.h - 80, n.heading, 16, "c")
+    y = doc.h - 120
     for para in n.paras:
-        for p in para:
-            if isinstance(p, Num):
-                numbers.append({"page": doc.page, "text": p.label, "value": value(money(p.value))})
-        if any(isinstance(p, Num) and p.dy for p in para):
-            x = x0 + 2 * size                   # one line, figures drawn off the baseline
+        nums = [p for p in para if isinstance(p, Num)]
+        numbers += [{"page": doc.page, "text": p.label, "value": value(money(p.value))} for p in nums]
+        if any(p.dy for p in nums):              # one line; figures drawn off the baseline
+            x = x0 + 2 * size
             for p in para:
-                s = money(p.value, sep=False) if isinstance(p, Num) else p
-                dy = p.dy if isinstance(p, Num) else 0
-                gap = size * 0.6 if isinstance(p, Num) else 0
+                s, dy, gap = (money(p.value, sep=False), p.dy, size * 0.6) if isinstance(p, Num) \
+                    else (p, 0, 0)
                 doc.text(x + gap, y + dy, s, size)
                 x += pdfmetrics.stringWidth(s, FONT, size) + 2 * gap
             y -= lh
@@ -546,9 +471,9 @@ def render_narrative(doc: Doc, n: Narrative, numbers: list[dict]) -> None:
             doc.text(x0, y, text[1:], 13)
             y -= lh
             continue
-        lines = wrap(text, width - 2 * size, size)
-        lines = [lines[0]] + wrap("".join(lines[1:]), width, size) if len(lines) > 1 else lines
-        for i, ln in enumerate(lines):
+        first = wrap(text, width - 2 * size, size)[0]          # first line is indented
+        for i, ln in enumerate([first] + (wrap(text[len(first):], width, size)
+                                          if len(text) > len(first) else [])):
             doc.text(x0 + (2 * size if i == 0 else 0), y, ln, size)
             y -= lh
         y -= 4
@@ -559,21 +484,19 @@ def render_cover(doc: Doc, r: Report) -> None:
     doc.text(doc.w / 2, doc.h * 0.62, r.dept, 26, "c")
     doc.text(doc.w / 2, doc.h * 0.62 - 56, f"{r.year}年度部门{r.kind}", 30, "c")
     doc.text(doc.w / 2, doc.h * 0.22, r.dept, 14, "c")
-    doc.text(doc.w / 2, doc.h * 0.22 - 24, f"{r.year + 1 if r.kind == '决算' else r.year}年"
-             f"{'9' if r.kind == '决算' else '2'}月", 14, "c")
+    date = f"{r.year + 1}年9月" if r.kind == "决算" else f"{r.year}年2月"
+    doc.text(doc.w / 2, doc.h * 0.22 - 24, date, 14, "c")
 
 
 def render_toc(doc: Doc, r: Report, part_pages: dict[int, int]) -> None:
     doc.new_page()
     doc.text(doc.w / 2, doc.h - 90, "目  录", 20, "c")
-    y = doc.h - 150
-    for i, label in r.toc.items():
-        page = str(part_pages.get(i, ""))
-        lw = pdfmetrics.stringWidth(label, FONT, 12)
-        dots = "." * int((doc.w - 180 - lw - 20) / pdfmetrics.stringWidth(".", FONT, 12))
-        doc.text(90, y, label + dots, 12)
-        doc.text(doc.w - 90, y, page, 12, "r")
-        y -= 28
+    for k, (i, label) in enumerate(r.toc.items()):
+        y = doc.h - 150 - 28 * k
+        dots = (doc.w - 200 - pdfmetrics.stringWidth(label, FONT, 12)) / \
+            pdfmetrics.stringWidth(".", FONT, 12)
+        doc.text(90, y, label + "." * int(dots), 12)
+        doc.text(doc.w - 90, y, str(part_pages.get(i, "")), 12, "r")
 
 
 def render(r: Report, target, part_pages: dict[int, int]) -> tuple[int, dict[int, int]]:
@@ -596,7 +519,7 @@ def render(r: Report, target, part_pages: dict[int, int]) -> tuple[int, dict[int
 
 
 def write(r: Report, out: Path) -> int:
-    """Render twice (the 目录 needs final page numbers) and write PDF + truth JSON."""
+    """Render twice (the 目录 needs final page numbers), then write PDF + truth JSON."""
     _, starts = render(r, io.BytesIO(), {})
     pages, _ = render(r, str(out / f"{r.name}.pdf"), starts)
     truth = {
@@ -613,18 +536,10 @@ def write(r: Report, out: Path) -> int:
 
 
 # ---------------------------------------------------------------- report builders
-def balance(items: list[tuple[str, str, list[int]]], code: str, basic_total: int) -> list:
-    """Set ``code``'s 基本支出 so that Σ基本支出 == basic_total; returns [合计, 基本, 项目] rows."""
-    other = sum(v[0] for c, _, v in items if c != code)
-    assert basic_total - other > 0, "balancing item would go negative"
-    return [(c, n, [b + p, b, p]) for c, n, (b, p) in
-            ((c, n, [basic_total - other if c == code else v[0], v[1]]) for c, n, v in items)]
-
-
 def final_ruled() -> Report:
-    """部门决算 with ruled tables (公开01/03/06/07/08表)."""
-    dept, year = "洛阳市卫生健康委员会", 2023
-    meta, m = (f"部门：{dept}", "金额单位：万元"), money
+    """部门决算 with ruled tables (公开01/03/06/07/08表), cover, 目录 and 情况说明."""
+    dept, year, m = "洛阳市卫生健康委员会", 2023, money
+    meta, y = (f"部门：{dept}", "金额单位：万元"), f"{year}年度"
     econ = econ_rows(parse(FINAL_ECON))
     basic = sum(v for c, _, v in econ if len(c) == 3)
     func = expand(balance(parse(FINAL_ITEMS), "2100101", basic))
@@ -632,89 +547,62 @@ def final_ruled() -> Report:
     other_inc, carry_in, carry_out = fen("45.60"), fen("156.32"), fen("88.47")
     gpb = total[0] + carry_out - carry_in - other_inc            # 一般公共预算财政拨款收入
     grand = total[0] + carry_out
-    by_class = {c: v[0] for c, _, v in func if len(c) == 3}
 
     incomes = ["一般公共预算财政拨款收入", "政府性基金预算财政拨款收入", "国有资本经营预算财政拨款收入",
                "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入"]
-    inc_amt = {0: gpb, 7: other_inc}
-    left = [(f"{CN_NUM[i]}、{s}", m(inc_amt.get(i, 0))) for i, s in enumerate(incomes)]
-    codes = {"社会保障和就业": "208", "卫生健康": "210", "住房保障": "221"}
+    left = [(f"{CN_NUM[i]}、{s}", m({0: gpb, 7: other_inc}.get(i, 0))) for i, s in enumerate(incomes)]
+    by_class = {FUNC_NAMES[c][:-2]: v[0] for c, _, v in func if len(c) == 3}
     classes = [c for c in EXP_CLASSES if c not in ("社会保险基金", "预备费", "转移性", "债务发行费用")]
-    classes += ["抗疫特别国债安排的"]
-    right = [(f"{CN_NUM[i]}、{c}支出", m(by_class.get(codes.get(c, ""), 0)))
-             for i, c in enumerate(classes)]
-    tail = [(("本年收入合计", m(gpb + other_inc)), ("本年支出合计", m(total[0]))),
-            (("使用非财政拨款结余", m(0)), ("结余分配", m(0))),
-            (("年初结转和结余", m(carry_in)), ("年末结转和结余", m(carry_out))),
-            (("", ""), ("", "")), (("总计", m(grand)), ("总计", m(grand)))]
-    body, truth, cols = two_sided(left, right, tail, line_no=True)
-    t01 = Table("收入支出决算总表", [156, 30, 72, 156, 30, 72], "lcrlcr",
-                [(0, 0, 1, 3, "收入"), (0, 3, 1, 3, "支出")] +
-                [(1, i, 1, 1, s) for i, s in enumerate(["项目", "行次", "金额"] * 2)],
-                body, cols, truth, meta, mark="公开01表", row_h=17,
-                note="注：本表反映部门本年度的总收支和年末结转结余情况。")
+    right = [(f"{CN_NUM[i]}、{c}支出", m(by_class.get(c, 0)))
+             for i, c in enumerate(classes + ["抗疫特别国债安排的"])]
+    t01 = two_sided(Table("收入支出决算总表", [156, 30, 72, 156, 30, 72], "lcrlcr",
+                          hdr("收入:3 支出:3", "项目 行次 金额 项目 行次 金额"), meta, mark="公开01表",
+                          row_h=17, note="注：本表反映部门本年度的总收支和年末结转结余情况。"),
+                    left, right,
+                    [(("本年收入合计", m(gpb + other_inc)), ("本年支出合计", m(total[0]))),
+                     (("使用非财政拨款结余", m(0)), ("结余分配", m(0))),
+                     (("年初结转和结余", m(carry_in)), ("年末结转和结余", m(carry_out))),
+                     (("", ""), ("", "")), (("总计", m(grand)), ("总计", m(grand)))])
 
-    keys = ["本年支出/本年支出合计", "本年支出/基本支出", "本年支出/项目支出"]
-    rows = [(None, "合计", [m(v, "") for v in total])]
-    rows += [(c, n, [m(x, "") for x in v]) for c, n, v in func]
-    body, truth = std_rows(rows, keys)
     t03 = Table("支出决算表", [62, 200, 80, 80, 80], "llrrr",
-                [(0, 0, 1, 2, "项目"), (0, 2, 1, 3, "本年支出"), (1, 0, 1, 1, "科目编码"),
-                 (1, 1, 1, 1, "科目名称"), (1, 2, 1, 1, "本年支出合计"), (1, 3, 1, 1, "基本支出"),
-                 (1, 4, 1, 1, "项目支出")],
-                body, [["项目", "科目编码"], ["项目", "科目名称"]] + [k.split("/") for k in keys],
-                truth, meta, mark="公开03表", note="注：本表反映部门本年度各项支出情况。")
+                hdr("项目:2 本年支出:3", "科目编码 科目名称 本年支出合计 基本支出 项目支出"), meta,
+                mark="公开03表", note="注：本表反映部门本年度各项支出情况。")
+    for code, name, vals in [(None, "合计", total)] + func:
+        t03.add(code, name, [m(v, "") for v in vals])
 
     people = [r for r in econ if r[0][:3] in ("301", "303")]
     public = [r for r in econ if r[0][:3] in ("302", "310")]
-    groups = [people, public[:len(people)], public[len(people):]]
-    body = [[x for g in groups for x in ((g[i][0], g[i][1], m(g[i][2])) if i < len(g) else ("", "", ""))]
-            for i in range(len(people))]
     p_sum, g_sum = (sum(v for c, _, v in grp if len(c) == 3) for grp in (people, public))
-    body.append([("人员经费合计", 2), m(p_sum), ("公用经费合计", 5), m(g_sum)])
-    truth = [{"code": c, "name": n, "values": {"决算数": value(m(v))}} for c, n, v in people]
-    truth.append({"code": None, "name": "人员经费合计", "values": {"决算数": value(m(p_sum))}})
-    truth += [{"code": c, "name": n, "values": {"决算数": value(m(v))}} for c, n, v in public]
-    truth.append({"code": None, "name": "公用经费合计", "values": {"决算数": value(m(g_sum))}})
+    groups = [people, public[:len(people)], public[len(people):]]     # side by side
     t06 = Table("一般公共预算财政拨款基本支出决算表", [44, 138, 66] * 3, "llr" * 3,
-                [(0, 0, 1, 3, "人员经费"), (0, 3, 1, 6, "公用经费")] +
-                [(1, i, 1, 1, s) for i, s in enumerate(["科目编码", "科目名称", "决算数"] * 3)],
-                body, [["科目编码"], ["科目名称"], ["决算数"]], truth, meta, mark="公开06表",
-                land=True, row_h=17, note="注：本表反映部门本年度一般公共预算财政拨款基本支出明细情况。")
+                hdr("人员经费:3 公用经费:6", "科目编码 科目名称 决算数 " * 3), meta, mark="公开06表",
+                columns=[["科目编码"], ["科目名称"], ["决算数"]], land=True, row_h=17,
+                note="注：本表反映部门本年度一般公共预算财政拨款基本支出明细情况。")
+    t06.body = [[x for g in groups for x in ((g[i][0], g[i][1], m(g[i][2])) if i < len(g)
+                                             else ("", "", ""))] for i in range(len(people))]
+    t06.body.append([("人员经费合计", 2), m(p_sum), ("公用经费合计", 5), m(g_sum)])
+    t06.rows = [{"code": c, "name": n, "values": {"决算数": value(m(v))}}
+                for c, n, v in people + [(None, "人员经费合计", p_sum)] + public +
+                [(None, "公用经费合计", g_sum)]]
 
     econ_amt = {c: v for c, _, v in econ}
-    budget = [fen("5.00"), 0, fen("22.00"), fen("6.00")]     # 出国, 购置, 运行, 接待
+    budget = [fen("5.00"), 0, fen("22.00"), fen("6.00")]     # 出国, 用车购置, 用车运行, 接待
     actual = [0, 0, econ_amt["30231"], econ_amt["30217"]]
-    sub = ["合计", "因公出国（境）费", "公务用车购置及运行费/小计", "公务用车购置及运行费/公务用车购置费",
-           "公务用车购置及运行费/公务用车运行费", "公务接待费"]
     amts = [m(x) for a, b, c, d in (budget, actual) for x in (a + b + c + d, a, b + c, b, c, d)]
-    keys = [f"{side}/{s}" for side in ("预算数", "决算数") for s in sub]
-    head = [(0, 0, 1, 6, "预算数"), (0, 6, 1, 6, "决算数")]
-    for o in (0, 6):
-        head += [(1, o, 2, 1, "合计"), (1, o + 1, 2, 1, "因公出国（境）费"),
-                 (1, o + 2, 1, 3, "公务用车购置及运行费"), (1, o + 5, 2, 1, "公务接待费"),
-                 (2, o + 2, 1, 1, "小计"), (2, o + 3, 1, 1, "公务用车购置费"),
-                 (2, o + 4, 1, 1, "公务用车运行费")]
-    t07 = Table("一般公共预算财政拨款“三公”经费支出决算表", [62] * 12, "r" * 12, head, [amts],
-                [k.split("/") for k in keys],
-                [{"code": None, "name": None, "values": {k: value(a) for k, a in zip(keys, amts)}}],
-                meta, mark="公开07表", land=True, row_h=22,
-                note="注：本表反映部门本年度“三公”经费支出预决算情况。")
+    t07 = Table("一般公共预算财政拨款“三公”经费支出决算表", [62] * 12, "r" * 12,
+                hdr("预算数:6 决算数:6", "合计^2 因公出国（境）费^2 公务用车购置及运行费:3 公务接待费^2 " * 2,
+                    "小计 公务用车购置费 公务用车运行费 " * 2), meta, mark="公开07表", land=True,
+                row_h=22, note="注：本表反映部门本年度“三公”经费支出预决算情况。")
+    t07.body = [amts]
+    t07.rows = [{"code": None, "name": None, "values": dict(zip(t07.keys(), map(value, amts)))}]
 
-    msg = f"本单位{year}年度无政府性基金预算财政拨款收入支出，故本表为空。"
     t08 = Table("政府性基金预算财政拨款收入支出决算表", [58, 130, 62, 62, 62, 62, 62, 62], "llrrrrrr",
-                [(0, 0, 1, 2, "项目"), (0, 2, 2, 1, "年初结转和结余"), (0, 3, 2, 1, "本年收入"),
-                 (0, 4, 1, 3, "本年支出"), (0, 7, 2, 1, "年末结转和结余"), (1, 0, 1, 1, "科目编码"),
-                 (1, 1, 1, 1, "科目名称"), (1, 4, 1, 1, "小计"), (1, 5, 1, 1, "基本支出"),
-                 (1, 6, 1, 1, "项目支出")],
-                [[(msg, 8)]], [["项目", "科目编码"], ["项目", "科目名称"], ["年初结转和结余"], ["本年收入"],
-                               ["本年支出", "小计"], ["本年支出", "基本支出"], ["本年支出", "项目支出"],
-                               ["年末结转和结余"]],
-                [], meta, mark="公开08表", empty=True, row_h=40,
-                note="注：本表反映部门本年度政府性基金预算财政拨款收入、支出及结转和结余情况。")
+                hdr("项目:2 年初结转和结余^2 本年收入^2 本年支出:3 年末结转和结余^2",
+                    "科目编码 科目名称 小计 基本支出 项目支出"), meta, mark="公开08表", empty=True,
+                row_h=40, note="注：本表反映部门本年度政府性基金预算财政拨款收入、支出及结转和结余情况。")
+    t08.body = [[(f"本单位{y}无政府性基金预算财政拨款收入支出，故本表为空。", 8)]]
 
-    y = f"{year}年度"
-    narr = Narrative(f"{dept}{year}年度部门决算情况说明", [
+    narr = Narrative(f"{dept}{y}部门决算情况说明", [
         ["#一、收入支出决算总体情况说明"],
         [f"{y}收入、支出总计均为", Num("收入、支出总计", grand), "万元。与上年度相比，收支总计均有所增加，"
          "主要原因是基本公共卫生服务和重大公共卫生服务项目资金增加。"],
@@ -733,9 +621,8 @@ def final_ruled() -> Report:
          "物业管理费、差旅费、公务用车运行维护费、专用设备购置等。"],
         ["#五、“三公”经费财政拨款支出决算情况说明"],
         [f"{y}“三公”经费财政拨款支出决算为", Num("“三公”经费财政拨款支出决算", sum(actual)),
-         "万元，完成预算的", f"{pct(sum(actual), sum(budget))}%。其中：因公出国（境）费0.00万元；"
-         "公务用车运行费", Num("公务用车运行费", actual[2]), "万元；公务接待费", Num("公务接待费", actual[3]),
-         "万元。"],
+         f"万元，完成预算的{pct(sum(actual), sum(budget))}%。其中：因公出国（境）费0.00万元；公务用车运行费",
+         Num("公务用车运行费", actual[2]), "万元；公务接待费", Num("公务接待费", actual[3]), "万元。"],
         ["#六、政府性基金预算财政拨款收入支出决算情况说明"],
         [f"本部门{y}无政府性基金预算财政拨款收入支出。"],
     ])
@@ -749,56 +636,41 @@ def budget_unruled() -> Report:
     """部门预算 with unruled (text-only) tables; split 类/款/项 codes; one table in 元."""
     dept, year = "宜昌市医疗保障局", 2024
     econ_items = parse(BUDGET_ECON)
-    for code in ("30199", "30299"):                 # top up each 经费 group to whole 百元
-        grp = ("301", "303") if code == "30199" else ("302", "310")
-        s = sum(v[0] for c, _, v in econ_items if c[:3] in grp)
-        econ_items = [(c, n, [v[0] + (-s) % 10000 if c == code else v[0]]) for c, n, v in econ_items]
+    for code, grp in (("30199", ("301", "303")), ("30299", ("302", "310"))):
+        short = -sum(v[0] for c, _, v in econ_items if c[:3] in grp) % 10000   # to whole 百元
+        econ_items = [(c, n, [v[0] + short * (c == code)]) for c, n, v in econ_items]
     econ = econ_rows(econ_items)
-    people = sum(v for c, _, v in econ if c in ("301", "303"))
-    public = sum(v for c, _, v in econ if c in ("302", "310"))
-    basic = (people + public) // 10000                           # 元 -> 万元 (exact)
+    people, public = (sum(v for c, _, v in econ if c in grp) for grp in (("301", "303"), ("302", "310")))
+    basic = (people + public) // 10000                            # 元 -> 万元, exact
     func = expand(balance(parse(BUDGET_ITEMS), "2101501", basic))
     total = class_total(func)
-    by_class = {FUNC_NAMES[c][:-2]: v[0] for c, _, v in func if len(c) == 3}
     meta = (f"部门名称：{dept}", "单位：万元")
 
     incomes = ["一般公共预算拨款收入", "政府性基金预算拨款收入", "国有资本经营预算拨款收入", "财政专户管理资金收入",
                "事业收入", "事业单位经营收入", "上级补助收入", "附属单位上缴收入", "其他收入"]
-    left = [(f"{CN_NUM[i]}、{s}", money(total[0] if i == 0 else 0, "")) for i, s in enumerate(incomes)]
-    right = [(f"{CN_NUM[i]}、{c}支出", money(by_class.get(c, 0), "")) for i, c in enumerate(EXP_CLASSES)]
-    tail = [(("本年收入合计", money(total[0])), ("本年支出合计", money(total[0]))),
-            (("上年结转结余", ""), ("年终结转结余", "")),
-            (("收入总计", money(total[0])), ("支出总计", money(total[0])))]
-    body, truth, cols = two_sided(left, right, tail, line_no=False)
-    t1 = Table("部门收支总体情况表", [170, 78, 170, 78], "lrlr",
-               [(0, 0, 1, 2, "收入"), (0, 2, 1, 2, "支出"), (1, 0, 1, 1, "项目"), (1, 1, 1, 1, "金额"),
-                (1, 2, 1, 1, "项目"), (1, 3, 1, 1, "金额")],
-               body, cols, truth, meta, ruled=False, row_h=17)
+    by_class = {FUNC_NAMES[c][:-2]: v[0] for c, _, v in func if len(c) == 3}
+    t1 = two_sided(Table("部门收支总体情况表", [170, 78, 170, 78], "lrlr",
+                         hdr("收入:2 支出:2", "项目 金额 项目 金额"), meta, ruled=False, row_h=17),
+                   [(f"{CN_NUM[i]}、{s}", money(total[0] * (i == 0), "")) for i, s in enumerate(incomes)],
+                   [(f"{CN_NUM[i]}、{c}支出", money(by_class.get(c, 0), ""))
+                    for i, c in enumerate(EXP_CLASSES)],
+                   [(("本年收入合计", money(total[0])), ("本年支出合计", money(total[0]))),
+                    (("上年结转结余", ""), ("年终结转结余", "")),
+                    (("收入总计", money(total[0])), ("支出总计", money(total[0])))])
 
-    keys = ["合计", "基本支出", "项目支出"]
-    rows = [(None, "合计", [money(v, "") for v in total])]
-    rows += [(c, n, [money(x, "") for x in v]) for c, n, v in func]
-    body, truth = std_rows(rows, keys, split=True, span_total=False)
     t2 = Table("部门支出总体情况表", [32, 28, 28, 108, 98, 98, 98], "llllrrr",
-               [(0, 0, 1, 4, "项目"), (0, 4, 3, 1, "合计"), (0, 5, 3, 1, "基本支出"),
-                (0, 6, 3, 1, "项目支出"), (1, 0, 1, 3, "科目编码"), (1, 3, 2, 1, "科目名称"),
-                (2, 0, 1, 1, "类"), (2, 1, 1, 1, "款"), (2, 2, 1, 1, "项")],
-               body, [["项目", "科目编码", s] for s in "类款项"] + [["项目", "科目名称"]] + [[k] for k in keys],
-               truth, meta, ruled=False, repeat_header=False, valign="top", row_h=18)
+               hdr("项目:4 合计^3 基本支出^3 项目支出^3", "科目编码:3 科目名称^2", "类 款 项"), meta,
+               ruled=False, repeat_header=False, valign="top")
+    for code, name, vals in [(None, "合计", total)] + func:
+        t2.add(code, name, [money(v, "") for v in vals], split=True, span=False)
 
-    keys = ["本年一般公共预算基本支出/合计", "本年一般公共预算基本支出/人员经费",
-            "本年一般公共预算基本支出/公用经费"]
-    rows = [(None, "合计", [money(people + public), money(people), money(public)])]
+    t3 = Table("一般公共预算基本支出表", [56, 170, 90, 90, 90], "llrrr",
+               hdr("部门预算支出经济分类科目:2 本年一般公共预算基本支出:3", "科目编码 科目名称 合计 人员经费 公用经费"),
+               (meta[0], "单位：元"), unit="元", ruled=False, row_h=15)
+    t3.add(None, "合计", [money(people + public), money(people), money(public)], span=False)
     for c, n, v in econ:
         pe = c[:3] in ("301", "303")
-        rows.append((c, n, [money(v), money(v) if pe else "", "" if pe else money(v)]))
-    body, truth = std_rows(rows, keys, span_total=False)
-    t3 = Table("一般公共预算基本支出表", [56, 170, 90, 90, 90], "llrrr",
-               [(0, 0, 1, 2, "部门预算支出经济分类科目"), (0, 2, 1, 3, "本年一般公共预算基本支出"),
-                (1, 0, 1, 1, "科目编码"), (1, 1, 1, 1, "科目名称"), (1, 2, 1, 1, "合计"),
-                (1, 3, 1, 1, "人员经费"), (1, 4, 1, 1, "公用经费")],
-               body, [["部门预算支出经济分类科目", "科目编码"], ["部门预算支出经济分类科目", "科目名称"]] +
-               [k.split("/") for k in keys], truth, (meta[0], "单位：元"), unit="元", ruled=False, row_h=15)
+        t3.add(c, n, [money(v), money(v) if pe else "", "" if pe else money(v)])
 
     narr = Narrative(f"{dept}{year}年部门预算情况说明", [
         ["#一、收支预算总体情况"],
@@ -821,29 +693,21 @@ def budget_unruled() -> Report:
 def mixed_small() -> Report:
     """Short 决算: one ruled 收入决算表 with wrapped names, 0.00 / — / blank and negatives."""
     dept, year = "安陆市医疗保障局", 2023
-    items = [(c, n, [f + o, f, 0, 0, 0, 0, o]) for c, n, (f, o) in parse(MIXED_ITEMS)]
-    func = expand(items)
+    func = expand([(c, n, [f + o, f, 0, 0, 0, 0, o]) for c, n, (f, o) in parse(MIXED_ITEMS)])
     total = class_total(func)
-
-    def cells(v: list[int]) -> list[str]:
-        # 上级补助 prints 0.00; 事业收入/附属单位上缴 stay blank; 经营收入 is "—".
-        return [money(v[0]), money(v[1]), money(v[2]), "", "—", "", money(v[6])]
-
-    keys = ["本年收入合计", "财政拨款收入", "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入"]
-    rows = [(None, "合计", cells(total))] + [(c, n, cells(v)) for c, n, v in func]
-    body, truth = std_rows(rows, keys)
-    head = [(0, 0, 1, 2, "项目"), (1, 0, 1, 1, "功能分类科目编码"), (1, 1, 1, 1, "科目名称")]
-    head += [(0, i + 2, 2, 1, k) for i, k in enumerate(keys)]
-    t02 = Table("收入决算表", [72, 120] + [78] * 7, "llrrrrrrr", head, body,
-                [["项目", "功能分类科目编码"], ["项目", "科目名称"]] + [[k] for k in keys], truth,
+    t02 = Table("收入决算表", [72, 120] + [78] * 7, "llrrrrrrr",
+                hdr("项目:2 本年收入合计^2 财政拨款收入^2 上级补助收入^2 事业收入^2 经营收入^2 "
+                    "附属单位上缴收入^2 其他收入^2", "功能分类科目编码 科目名称"),
                 (f"部门：{dept}", "金额单位：万元"), mark="公开02表", land=True,
                 note="注：本表反映部门本年度取得的各项收入情况。其他收入负数为以前年度多收款项退回冲减。")
+    for code, name, v in [(None, "合计", total)] + func:
+        # 上级补助收入 prints 0.00; 事业收入 / 附属单位上缴收入 stay blank; 经营收入 is "—".
+        t02.add(code, name, [money(v[0]), money(v[1]), money(v[2]), "", "—", "", money(v[6])])
     narr = Narrative(f"{dept}{year}年度部门决算", [
         ["#收入决算情况说明"],
         [f"{year}年度本年收入合计", Num("本年收入合计", total[0]), "万元，其中：财政拨款收入",
-         Num("财政拨款收入", total[1]), "万元；其他收入",
-         Num("其他收入", total[6]), "万元，主要是以前年度多收款项退回冲减收入；"
-         "无上级补助收入、事业收入、经营收入和附属单位上缴收入。"],
+         Num("财政拨款收入", total[1]), "万元；其他收入", Num("其他收入", total[6]),
+         "万元，主要是以前年度多收款项退回冲减收入；无上级补助收入、事业收入、经营收入和附属单位上缴收入。"],
         ["本部门决算公开表格仅包含收入决算表，其余公开表格详见部门决算公开平台。"],
     ])
     return Report("gen_mixed_small", "决算", year, dept, [narr, t02])
@@ -856,7 +720,7 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     for build in (final_ruled, budget_unruled, mixed_small):
         r = build()
-        print(f"{r.name}.pdf: {write(r, out)} pages")
+        print(f"{out / r.name}.pdf: {write(r, out)} pages")
 
 
 if __name__ == "__main__":
