@@ -228,9 +228,10 @@ def _groups(rows: list[_Row], paths: list[list[str]], width: int) -> list[_Group
         else:
             current.other_cols.append(col)
     groups.append(current)
+    if len(groups) == 1 and not current.name_cols and not current.code_cols:  # a bare row of numbers (三公)
+        current.amount_cols = [c for c in current.other_cols if roles[c] == "amount"]
+        current.other_cols = [c for c in current.other_cols if roles[c] != "amount"]
     groups = [g for g in groups if g.name_cols or g.code_cols or g.amount_cols]
-    if len(groups) == 1 and not groups[0].name_cols and not groups[0].code_cols:
-        groups[0].amount_cols = sorted(groups[0].amount_cols + [c for c in groups[0].other_cols if roles[c] == "amount"])
     _label_groups(groups, paths)
     return groups
 
