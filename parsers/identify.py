@@ -35,7 +35,7 @@ class TableKind:
 _QUOTES = re.compile(r"[\"'“”‘’「」『』〝〞〃]")
 _INVISIBLE = re.compile(r"[\s\u200b-\u200f\ufeff]+")
 _OCR_YEAR = re.compile(r"(?<!\d)([12]),?(\d{3})(?=\s*年)")  # "2,024年度" → "2024年度"
-_CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "00012345678" + "9")
+_CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
 _CN_YEAR = re.compile(r"([〇○零一二三四五六七八九]{4})(?=年)")
 
 
