@@ -33,7 +33,8 @@ def load_report(path: str | Path, use_cache: bool = True) -> Report:
     path = Path(path)
     if not use_cache or not path.is_file() or path.stat().st_size == 0:
         return read_report(path)
-    entry = _entry(file_sha256(path))
+    sha256 = file_sha256(path)
+    entry = _entry(sha256)
     if entry.exists():
         try:
             with entry.open("rb") as handle:
@@ -42,7 +43,7 @@ def load_report(path: str | Path, use_cache: bool = True) -> Report:
                 return report
         except Exception:
             entry.unlink(missing_ok=True)
-    report = read_report(path)
+    report = read_report(path, sha256)
     _store(entry, report)
     return report
 

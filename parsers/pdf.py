@@ -35,12 +35,11 @@ class PdfSettings:
 def parse_pdf(path: Path, settings: PdfSettings = PdfSettings()) -> SourceDocument:
     try:
         pdf = pdfplumber.open(path)
-    except PDFPasswordIncorrect as exc:
-        raise UnreadableReport(f"{path.name}: the PDF is encrypted (password protected)") from exc
     except Exception as exc:  # pdfminer raises many types for broken files
-        if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
+        if _is_encryption_error(exc):
             raise UnreadableReport(f"{path.name}: the PDF is encrypted (password protected)") from exc
-        raise UnreadableReport(f"{path.name}: not a readable PDF ({exc.__class__.__name__}: {exc})") from exc
+        detail = str(exc) or exc.__class__.__name__
+        raise UnreadableReport(f"{path.name}: not a readable PDF, the file is damaged ({detail})") from exc
     with pdf:
         doc = SourceDocument(format="pdf", page_count=len(pdf.pages))
         try:
@@ -55,6 +54,11 @@ def parse_pdf(path: Path, settings: PdfSettings = PdfSettings()) -> SourceDocume
     if not any(doc.pages):
         raise UnreadableReport(f"{path.name}: no text layer — a scanned PDF needs OCR before kemu can read it")
     return doc
+
+
+def _is_encryption_error(exc: Exception) -> bool:
+    causes = [exc, *exc.args, exc.__context__]
+    return any(isinstance(c, PDFPasswordIncorrect) for c in causes) or "encrypt" in str(exc).lower()
 
 
 def _page_lines(page, number: int, settings: PdfSettings) -> list[SourceLine]:

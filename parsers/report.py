@@ -73,8 +73,11 @@ def _document_unit(lines: list) -> str | None:
     return detect_unit(text) or ("万元" if text.count("万元") >= 3 else None)
 
 
-def read_report(path: str | Path) -> Report:
-    """Extract a report; raises UnreadableReport for anything that is not a readable report."""
+def read_report(path: str | Path, sha256: str | None = None) -> Report:
+    """Extract a report; raises UnreadableReport for anything that is not a readable report.
+
+    ``sha256`` may be passed by a caller that already hashed the file (the cache does).
+    """
     path = Path(path)
     doc = read_source(path)
     lines = strip_running_text(doc)
@@ -104,7 +107,7 @@ def read_report(path: str | Path) -> Report:
     )
     return Report(
         source=str(path),
-        sha256=file_sha256(path),
+        sha256=sha256 or file_sha256(path),
         size=path.stat().st_size,
         format=doc.format,
         report_kind=report_kind,

@@ -35,6 +35,11 @@ class SourceView(RichLog):
                 self.write(Text(f"{line.number:>4}  {line.text}", style=style))
                 offset += 1
 
+    @property
+    def highlighted(self) -> Provenance | None:
+        """The provenance currently shown (None when nothing is selected)."""
+        return self._highlighted
+
     def _is_highlighted(self, page: int, line: int) -> bool:
         return self._highlighted is not None and (self._highlighted.page, self._highlighted.line) == (page, line)
 

@@ -1,0 +1,41 @@
+"""A second open of an unchanged file comes from the cache; a changed file is re-extracted."""
+
+from __future__ import annotations
+
+import shutil
+
+import app.cache as cache
+from tests.conftest import seed
+
+
+def test_second_open_skips_extraction(tmp_path, monkeypatch):
+    source = tmp_path / "report.txt"
+    shutil.copy(seed("003"), source)
+    first = cache.load_report(source)
+
+    def fail(*_args):
+        raise AssertionError("extraction ran although the file is cached")
+
+    monkeypatch.setattr(cache, "read_report", fail)
+    again = cache.load_report(source)
+    assert again == first
+
+
+def test_changed_file_is_re_extracted(tmp_path):
+    source = tmp_path / "report.txt"
+    shutil.copy(seed("003"), source)
+    before = cache.load_report(source)
+    source.write_text(source.read_text(encoding="utf-8").replace("6,275.58", "6,275.59"), encoding="utf-8")
+    after = cache.load_report(source)
+    assert before.sha256 != after.sha256
+    values = {str(c.value) for t in after.tables for r in t.rows for c in r.cells.values()}
+    assert "6275.59" in values
+
+
+def test_corrupt_cache_entry_is_ignored(tmp_path):
+    source = tmp_path / "report.txt"
+    shutil.copy(seed("003"), source)
+    cache.load_report(source)
+    for entry in cache.cache_dir().glob("*.pickle"):
+        entry.write_bytes(b"not a pickle")
+    assert cache.load_report(source).tables
