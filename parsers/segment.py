@@ -95,6 +95,17 @@ def title_kind(line: SourceLine, report_kind: str | None) -> tuple[TableKind, st
     return (kind, title) if kind else None
 
 
+def is_toc_entry(line: SourceLine, report_kind: str | None) -> bool:
+    """A 目录 line: dot leaders, or a table title followed by a bare page number."""
+    if line.region is not None:
+        return False
+    text = line.text
+    if re.search(r"(?:\.{3,}|…{2,}|·{3,})\s*\d{0,3}\s*$", text):
+        return True
+    cells = line.cells
+    return len(cells) == 2 and bool(re.fullmatch(r"\d{1,3}", cells[1].strip())) and identify_table(cells[0], report_kind) is not None
+
+
 def is_grid_line(line: SourceLine) -> bool:
     if line.region is not None:
         return True
@@ -122,6 +133,9 @@ def segment_tables(lines: list[SourceLine], report_kind: str | None) -> list[Seg
     current: Segment | None = None
     pending_title: SourceLine | None = None
     for line in lines:
+        if is_toc_entry(line, report_kind):
+            current, pending_title = None, None
+            continue
         titled = title_kind(line, report_kind)
         if titled:
             current = Segment(titled[0], titled[1], line)

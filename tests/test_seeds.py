@@ -79,3 +79,18 @@ def test_side_by_side_basic_table_is_one_row_per_code():
     codes = [r.code for r in basic.rows if r.code]
     assert "30101" in codes and "30201" in codes and "31001" in codes and "39999" in codes
     assert len({c.key for c in basic.columns}) == len(basic.columns) == 2
+
+
+def test_table_of_contents_entries_are_not_tables():
+    kinds = {t.kind for t in read_report(seed("000")).tables}
+    assert not kinds & {"final_income_expense_summary", "final_fiscal_expense_detail", "final_gp_expense"}
+
+
+def test_text_dump_provenance_points_at_the_file_line():
+    path = seed("003")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    table = _report("003").tables_of_kind("final_expense")[0]
+    for row in table.rows:
+        for cell in row.cells.values():
+            if cell.raw:
+                assert cell.raw in lines[cell.provenance.line - 1]
