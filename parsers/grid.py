@@ -19,16 +19,15 @@ from parsers.geometry import column_spans, merge_stacked_labels, place_fragments
 from parsers.headers import label_paths
 from parsers.identify import detect_unit
 from parsers.layout import Fragment, SourceLine
+from parsers.segment import CJK as _CJK
 from parsers.segment import Segment, is_empty_statement, is_meta_text, normalize_text
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _CODE_PART = re.compile(r"^\d{2,7}$")
 _LEADING_CODE = re.compile(r"^(\d{3}(?:\d{2}){0,2})(?:\s+|(?=[\u4e00-\u9fff]))(.+)$")
 _DECIMAL = re.compile(r"\d[.,]\s?\d")
 _JUNK = re.compile(r"[A-Za-z\u3040-\u30ff]|[*+•|/\\<>=~^_#@]|\d-\d")
 _NUMBERING = re.compile(r"^(?:栏次|\d{1,2}|[a-zA-Z])$")
-_TOTAL = re.compile(r"^(?:合计|总计|本年收入合计|本年支出合计)$")
 _SIDE_WORDS = ("收入", "支出")
 _LINE_NO_LABELS = ("行次", "序号", "栏次")
 _CODE_LABELS = ("编码", "代码", "类", "款", "项", "科目编码")
@@ -72,7 +71,7 @@ def build_table(segment: Segment, table_id: str, kind: str, default_unit: str | 
     _assign_columns(header, body)
     width = 1 + max((f.col + (f.span or 1) - 1 for line in header + body for f in line.fragments if f.col is not None), default=-1)
     paths = label_paths(header, width)
-    rows = _body_rows(body, header)
+    rows = _body_rows(body)
     groups = _groups(rows, paths, width)
     unit = detect_unit(segment.text) or detect_unit(segment.title)
     if unit is None:
@@ -155,7 +154,7 @@ def _assign_columns(header: list[SourceLine], body: list[SourceLine]) -> None:
     header[:] = merge_stacked_labels(header, max_gap=3.0)
 
 
-def _body_rows(body: list[SourceLine], header: list[SourceLine]) -> list[_Row]:
+def _body_rows(body: list[SourceLine]) -> list[_Row]:
     rows = []
     for line in body:
         row = _Row([line])

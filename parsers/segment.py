@@ -28,7 +28,7 @@ _SECTION = re.compile(r"^第[一二三四五六七八九十]+部分")
 _EMPTY_STATEMENT = re.compile(r"本表无数据|无数据|本表为空|故本表为空|此表为空|空表|本表无|无相关数据|没有.{0,12}(?:收入|支出|数据)")
 _SENTENCE = re.compile(r"[。；;]|[，,].*[，,。]")
 _CLAUSE = re.compile(r"[，。；](?!$)|。$")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+CJK = re.compile(r"[\u4e00-\u9fff]")
 _UNIT_WORD = re.compile(r"^万元?(?:[，。、；：,]|$)")
 
 
@@ -124,7 +124,7 @@ def is_narrative(line: SourceLine) -> bool:
         return len(text) >= 24 and bool(_SENTENCE.search(text))
     if any(_UNIT_WORD.match(c) for c in line.cells):  # "2946.25" / "万元，" split off a sentence
         return True
-    return len(_CJK.findall(text)) >= 3 and bool(_CLAUSE.search(text))
+    return len(CJK.findall(text)) >= 3 and bool(_CLAUSE.search(text))
 
 
 def segment_tables(lines: list[SourceLine], report_kind: str | None) -> list[Segment]:
