@@ -78,15 +78,26 @@ class OracleResult:
 
 
 def _flat(cell: str | None) -> str:
-    """Cell text with pdfplumber's line breaks joined, NFKC, trimmed."""
+    """Cell text with pdfplumber's line breaks joined, trimmed (names are compared as printed)."""
     if cell is None:
         return ""
-    return unicodedata.normalize("NFKC", cell.replace("\n", "")).strip()
+    return cell.replace("\n", "").strip()
+
+
+def _ascii(text: str) -> str:
+    """NFKC for codes and numbers only: full-width digits and separators → ASCII."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def _code_cell(text: str) -> str:
+    """A cell of digits only (full-width allowed) as ASCII; any other cell unchanged."""
+    folded = _ascii(text)
+    return folded if re.fullmatch(r"[0-9]+", folded) else text
 
 
 def _number(text: str) -> tuple[str, Decimal | None]:
     """("blank" | "number" | "text" | "bad", value) for one amount cell or token."""
-    text = text.strip()
+    text = _ascii(text)
     if text in _DASHES:
         return "blank", None
     if _NUMBER.match(text):
@@ -147,7 +158,7 @@ def _starts_item(cells: list[str], i: int) -> bool:
 def _table_items(page_number: int, table, result: OracleResult) -> None:
     found: list[tuple[str, str, list[str], str]] = []
     for row in table.extract():
-        cells = [_flat(c) for c in row]
+        cells = [_code_cell(_flat(c)) for c in row]
         raw = " | ".join(cells)
         items, problem = _row_items(cells)
         if problem:
@@ -170,10 +181,10 @@ def _text_items(page_number: int, text: str, result: OracleResult) -> None:
     lines = text.splitlines()
     found: list[tuple[str, str, list[str], str]] = []
     for index, line in enumerate(lines):
-        line = unicodedata.normalize("NFKC", line).strip()
+        tokens = [_code_cell(t) for t in line.split()]
+        line = " ".join(tokens)
         if not _TEXT_LINE.match(line):
             continue
-        tokens = line.split()
         code = tokens[0]
         k = 1
         while k < len(tokens) and _PART.match(tokens[k]) and len(code) < 7:

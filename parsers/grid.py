@@ -24,7 +24,7 @@ from parsers.segment import Segment, is_empty_statement, is_meta_text, normalize
 
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _CODE_PART = re.compile(r"^\d{2,7}$")
-_LEADING_CODE = re.compile(r"^(\d{3}(?:\d{2}){0,2})(?:\s+|(?=[\u4e00-\u9fff]))(.+)$")
+_LEADING_CODE = re.compile(r"^[\[【(（]?(\d{3}(?:\d{2}){0,2})[\]】)）]?(?:\s+|(?=[\u4e00-\u9fff]))(.+)$")
 _DECIMAL = re.compile(r"\d[.,]\s?\d")
 _JUNK = re.compile(r"[A-Za-z\u3040-\u30ff]|[*+•|/\\<>=~^_#@]|\d-\d")
 _NUMBERING = re.compile(r"^(?:栏次|\d{1,2}|[a-zA-Z])$")
@@ -178,7 +178,7 @@ def _column_profile(rows: list[_Row], width: int) -> tuple[list[float], list[flo
             continue
         n = len(texts)
         codes[col] = sum(bool(_CODE_PART.match(t.replace(" ", ""))) and "." not in t for t in texts) / n
-        names[col] = sum(bool(_CJK.search(t)) for t in texts) / n if len(set(texts)) >= 3 or n >= 0.3 * len(rows) else 0.0
+        names[col] = sum(len(_CJK.findall(t)) >= 2 for t in texts) / n if len(set(texts)) >= 3 or n >= 0.3 * len(rows) else 0.0
         amounts[col] = sum(is_amount(t) for t in texts) / n
     return codes, names, amounts
 
@@ -413,14 +413,27 @@ class _Draft:
         return Row(row_id, self.code, self.name, self.cells, self.provenance, group, self.extra_codes)
 
 
+def join_code_parts(parts: list[str]) -> tuple[str | None, list[str]]:
+    """类/款/项 columns → one code: "208"+"05"+"05" → "2080505"; cumulative "208","20805" → "20805".
+
+    Returns the code and any digits that cannot belong to it (a second code on the row).
+    """
+    if not parts:
+        return None, []
+    if all(b.startswith(a) for a, b in zip(parts, parts[1:])):
+        return parts[-1], []
+    joined = "".join(parts)
+    if _CODE.match(joined):
+        return joined, []
+    return parts[0], parts[1:]
+
+
 def _draft(row: _Row, group: _Group, columns: dict, gi: int) -> _Draft:
     code_parts = [row.text(c).replace(" ", "") for c in group.code_cols]
-    digits = [p for p in code_parts if p.isdigit()]
-    code = "".join(digits) if digits else None
     extra_parts = [row.text(c).replace(" ", "") for c in group.extra_code_cols]
     extra = ["".join(p for p in extra_parts if p.isdigit())] if any(p.isdigit() for p in extra_parts) else []
-    if code and not _CODE.match(code) and len(digits) > 1:
-        code, extra = digits[0], digits[1:] + extra
+    code, surplus = join_code_parts([p for p in code_parts if p.isdigit()])
+    extra = surplus + extra
     name = clean_name(" ".join(t for t in (row.text(c) for c in group.name_cols) if t))
     if not name:  # a label printed in the code or 行次 column ("合 计", "本年收入合计")
         stray = [p for p in code_parts if _CJK.search(p)] + [row.text(c) for c in group.other_cols if _CJK.search(row.text(c))]
