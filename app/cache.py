@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import pickle
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from app.model import Report
@@ -40,7 +41,7 @@ def load_report(path: str | Path, use_cache: bool = True) -> Report:
             with entry.open("rb") as handle:
                 report = pickle.load(handle)
             if isinstance(report, Report):
-                return report
+                return replace(report, source=str(path))  # same bytes may live under another name
         except Exception:
             entry.unlink(missing_ok=True)
     report = read_report(path, sha256)

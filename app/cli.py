@@ -18,8 +18,16 @@ from parsers.errors import UnreadableReport
 EXIT_OK, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors exit 1 so that 2 always means "this input is not a readable report"."""
+
+    def error(self, message: str) -> None:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"kemu: {message}\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="kemu", description="Turn department budget / final-account reports into verified data.")
+    parser = _Parser(prog="kemu", description="Turn department budget / final-account reports into verified data.")
     sub = parser.add_subparsers(dest="command", required=True)
     extract = sub.add_parser("extract", help="extract the tables of one report")
     extract.add_argument("file", type=Path)

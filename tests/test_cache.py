@@ -39,3 +39,11 @@ def test_corrupt_cache_entry_is_ignored(tmp_path):
     for entry in cache.cache_dir().glob("*.pickle"):
         entry.write_bytes(b"not a pickle")
     assert cache.load_report(source).tables
+
+
+def test_a_copy_under_another_name_reports_its_own_path(tmp_path):
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    shutil.copy(seed("003"), first)
+    shutil.copy(seed("003"), second)
+    assert cache.load_report(first).source == str(first)
+    assert cache.load_report(second).source == str(second)

@@ -68,3 +68,14 @@ def test_text_format_lists_tables(capsys):
     assert main(["extract", str(seed("002")), "--format", "text"]) == EXIT_OK
     out = capsys.readouterr().out
     assert "budget_expense#1" in out and "2080505 | 机关事业单位基本养老保险缴费支出" in out
+
+
+def test_usage_errors_exit_1(capsys):
+    import pytest
+
+    with pytest.raises(SystemExit) as caught:
+        main(["extract"])
+    assert caught.value.code == 1
+    with pytest.raises(SystemExit) as caught:
+        main(["frobnicate"])
+    assert caught.value.code == 1
