@@ -34,6 +34,10 @@ def _parser() -> argparse.ArgumentParser:
     extract.add_argument("--format", choices=("json", "text"), default="json")
     extract.add_argument("--with-text", action="store_true", help="include the document text by page and line (json)")
     extract.add_argument("--no-cache", action="store_true", help="re-extract even if the file is cached")
+    match = sub.add_parser("match", help="extract, then map every row to a standard 科目")
+    match.add_argument("file", type=Path)
+    match.add_argument("--format", choices=("json", "text"), default="json")
+    match.add_argument("--no-cache", action="store_true", help="re-extract even if the file is cached")
     review = sub.add_parser("review", help="open the review workbench on a report")
     review.add_argument("file", type=Path)
     return parser
@@ -58,12 +62,33 @@ def render_text(report: Report) -> str:
     return "\n".join(out)
 
 
+def render_matches(report: Report) -> str:
+    """One line per row: printed code and name → chosen 科目, decision and reason."""
+    out = [f"{report.source}  ({report.year or '?'})"]
+    for table in report.tables:
+        out.append(f"\n== {table.id}  {table.title}")
+        for row in table.rows:
+            m = row.match
+            if m is None:
+                continue
+            chosen = f"{m.code or ''} {m.name or ''}".strip()
+            out.append(f"   {row.code or '':8s} {row.name[:24]:24s} → {chosen:32s} {m.decision:6s} {m.score:5.1f}  {m.reason}")
+    return "\n".join(out)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "extract":
             report = load_report(args.file, use_cache=not args.no_cache)
             text = dumps(report_json(report, with_text=args.with_text)) if args.format == "json" else render_text(report)
+            sys.stdout.write(text + "\n")
+            return EXIT_OK
+        if args.command == "match":
+            from app.matching import match_report
+
+            report = match_report(load_report(args.file, use_cache=not args.no_cache))
+            text = dumps(report_json(report)) if args.format == "json" else render_matches(report)
             sys.stdout.write(text + "\n")
             return EXIT_OK
         if args.command == "review":

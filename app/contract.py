@@ -11,9 +11,9 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from app.model import Cell, Provenance, Report, Row, Table
+from app.model import Cell, Match, Provenance, Report, Row, Table
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: rows carry "match" in `kemu match` output
 
 
 def provenance_json(p: Provenance | None) -> dict[str, Any] | None:
@@ -26,8 +26,22 @@ def cell_json(cell: Cell) -> dict[str, Any]:
     return {"raw": cell.raw, "value": cell.value, "provenance": provenance_json(cell.provenance)}
 
 
-def row_json(row: Row) -> dict[str, Any]:
+def match_json(match: Match | None) -> dict[str, Any] | None:
+    if match is None:
+        return None
     return {
+        "kind": match.kind,
+        "code": match.code,
+        "name": match.name,
+        "score": match.score,
+        "decision": match.decision,
+        "reason": match.reason,
+        "candidates": [{"code": c.code, "name": c.name, "score": c.score, "path": list(c.path)} for c in match.candidates],
+    }
+
+
+def row_json(row: Row) -> dict[str, Any]:
+    out = {
         "id": row.id,
         "code": row.code,
         "name": row.name,
@@ -37,6 +51,9 @@ def row_json(row: Row) -> dict[str, Any]:
         "cells": {key: cell_json(cell) for key, cell in row.cells.items()},
         "provenance": provenance_json(row.provenance),
     }
+    if row.match is not None:
+        out["match"] = match_json(row.match)
+    return out
 
 
 def table_json(table: Table) -> dict[str, Any]:

@@ -41,6 +41,29 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Candidate:
+    """A 科目 (or summary label) a row may map to, with its 类/款/项 path and a 0–100 score."""
+
+    code: str
+    name: str
+    score: float
+    path: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Match:
+    """How sure kemu is about a row's 科目 and why: the chosen code, the decision, the reason."""
+
+    code: str | None
+    name: str | None
+    score: float
+    decision: str  # auto | review | none
+    reason: str
+    candidates: tuple[Candidate, ...] = ()
+    kind: str = "subject"  # subject (政府收支分类科目) | summary (standard summary-table label) | total
+
+
+@dataclass(frozen=True)
 class Row:
     """One line item. ``id`` = table id + code or normalised name + occurrence (stable across runs)."""
 
@@ -51,6 +74,7 @@ class Row:
     provenance: Provenance
     group: str | None = None  # 收入 / 支出 side, or the side-by-side group label
     extra_codes: tuple[str, ...] = ()  # further codes printed on the row (政府预算经济分类, 单位代码)
+    match: Match | None = None  # set by matching, never by parsers
 
     def value(self, column_key: str) -> Decimal | None:
         cell = self.cells.get(column_key)

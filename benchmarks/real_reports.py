@@ -75,6 +75,7 @@ class Skipped:
 class OracleResult:
     items: list[OracleItem] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    text_check: list[OracleItem] = field(default_factory=list)  # text reading of ruled-table pages
 
 
 def _flat(cell: str | None) -> str:
@@ -215,16 +216,36 @@ def _wrapped_fragment(line: str) -> bool:
 
 
 def oracle(path: Path) -> OracleResult:
+    """Table items from ruled tables; text-line items where a page has none.
+
+    On pages with ruled tables the text-line reading is kept apart (``text_check``): it does not
+    go through pdfplumber's table finder, which kemu also uses, so it confirms or contradicts
+    the table reading independently of any shared cell segmentation.
+    """
     result = OracleResult()
     with pdfplumber.open(path) as pdf:
         for number, page in enumerate(pdf.pages, start=1):
             tables = page.find_tables()
+            text = page.extract_text() or ""
             if tables:
                 for table in tables:
                     _table_items(number, table, result)
+                check = OracleResult()
+                _text_items(number, text, check)
+                result.text_check.extend(check.items)
             else:
-                _text_items(number, page.extract_text() or "", result)
+                _text_items(number, text, result)
     return result
+
+
+def cross_check(result: OracleResult) -> tuple[int, list[OracleItem]]:
+    """(table items the text reading states identically, text items contradicting the table reading)."""
+    table_items = [i for i in result.items if i.source == "table"]
+    keys = {(i.page, i.code, i.name, i.amounts) for i in table_items}
+    text_keys = {(i.page, i.code, i.name, i.amounts) for i in result.text_check}
+    confirmed = sum((i.page, i.code, i.name, i.amounts) in text_keys for i in table_items)
+    conflicts = [i for i in result.text_check if (i.page, i.code, i.name, i.amounts) not in keys]
+    return confirmed, conflicts
 
 
 # --------------------------------------------------------------------------- comparison
@@ -251,6 +272,8 @@ class Comparison:
     missed: list[tuple[OracleItem, KemuRow | None]]  # oracle item, closest kemu row on the page
     unseen: list[KemuRow]  # kemu code rows no oracle item accounts for
     skipped: list[Skipped]
+    text_confirmed: int = 0  # table items the independent text-line reading states identically
+    text_conflicts: list[OracleItem] = field(default_factory=list)
     error: str | None = None
 
     @property
@@ -302,7 +325,8 @@ def compare(pdf: str, result: OracleResult, rows: list[KemuRow]) -> Comparison:
         r for r in rows
         if r.code and id(r) not in used and (r.page, r.code) not in oracle_codes
     ]
-    return Comparison(pdf, result.items, matched, missed, unseen, result.skipped)
+    confirmed, conflicts = cross_check(result)
+    return Comparison(pdf, result.items, matched, missed, unseen, result.skipped, confirmed, conflicts)
 
 
 def run(path: Path) -> Comparison:
@@ -343,7 +367,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no PDFs given and {REAL_REPORTS} is absent")
         return 1
     total_items = total_matched = 0
-    print(f"{'PDF':44} {'oracle':>7} {'matched':>8} {'%':>7} {'kemu-only':>9}")
+    print(f"{'PDF':40} {'oracle':>7} {'matched':>8} {'%':>7} {'kemu-only':>9} {'text-ok':>7} {'conflict':>8}")
     comparisons = []
     for path in pdfs:
         c = run(path)
@@ -352,9 +376,16 @@ def main(argv: list[str] | None = None) -> int:
         total_matched += len(c.matched)
         pct = f"{100 * c.rate:6.2f}%" if c.rate is not None else "    n/a"
         note = f"  ({c.error})" if c.error else ""
-        print(f"{c.pdf:44} {len(c.items):7d} {len(c.matched):8d} {pct} {len(c.unseen):9d}{note}")
+        print(
+            f"{c.pdf:40} {len(c.items):7d} {len(c.matched):8d} {pct} {len(c.unseen):9d}"
+            f" {c.text_confirmed:7d} {len(c.text_conflicts):8d}{note}"
+        )
     pct = f"{100 * total_matched / total_items:6.2f}%" if total_items else "    n/a"
-    print(f"{'TOTAL':44} {total_items:7d} {total_matched:8d} {pct}")
+    print(f"{'TOTAL':40} {total_items:7d} {total_matched:8d} {pct}")
+    print(
+        "(kemu-only: kemu code rows at a page+code the oracle has no item for;"
+        " text-ok: oracle table items the text-line reading confirms; conflict: text lines that contradict them)"
+    )
     for c in comparisons:
         if c.missed and args.verbose:
             print(f"\n== {c.pdf}: {len(c.missed)} mismatches")
@@ -368,6 +399,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {_describe(row)}")
             if not args.verbose and len(c.unseen) > 5:
                 print(f"  ... {len(c.unseen) - 5} more (-v)")
+        if c.text_conflicts:
+            print(f"\n!! {c.pdf}: {len(c.text_conflicts)} text lines contradict the table reading")
+            for item in c.text_conflicts:
+                print(f"  p{item.page} {item.raw}")
         if c.skipped and args.verbose:
             print(f"\n.. {c.pdf}: {len(c.skipped)} rows the oracle left out as ambiguous")
             for s in c.skipped:

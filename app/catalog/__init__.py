@@ -1,0 +1,184 @@
+"""The standard 科目 catalog: data files in ``data/``, editions by year, aliases, user overrides.
+
+Entries come from CSV files (see docs/catalog.md); a user TOML file may add entries or
+override names. ``Catalog.edition(year)`` is the view a report of that year is matched
+against, so that a 2019 report meets 医疗卫生与计划生育支出 and a 2024 one 卫生健康支出.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent / "data"
+FAMILIES = {
+    "functional.csv": "functional",
+    "economic_dept.csv": "economic_dept",
+    "economic_gov.csv": "economic_gov",
+    "income.csv": "income",
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One 科目: code, name, 类/款/项 level, parent code, validity years, aliases."""
+
+    code: str
+    name: str
+    level: str
+    parent: str | None
+    family: str
+    valid_from: int | None = None
+    valid_to: int | None = None
+    aliases: tuple[str, ...] = ()
+
+    def valid_in(self, year: int | None) -> bool:
+        if year is None:
+            return self.valid_to is None
+        return (self.valid_from is None or self.valid_from <= year) and (self.valid_to is None or year <= self.valid_to)
+
+
+@dataclass(frozen=True)
+class SummaryLabel:
+    """A standard row label of the summary tables (本年收入合计, 年初结转和结余 …)."""
+
+    label_id: str
+    name: str
+    side: str | None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Misprint:
+    code: str
+    printed_name: str
+    correct_code: str
+    note: str
+
+
+@dataclass
+class Catalog:
+    entries: list[Entry] = field(default_factory=list)
+    summary: list[SummaryLabel] = field(default_factory=list)
+    misprints: list[Misprint] = field(default_factory=list)
+
+    def edition(self, year: int | None) -> "Edition":
+        return Edition(self, year)
+
+
+class Edition:
+    """The catalog as valid in one year: code lookup, children, paths."""
+
+    def __init__(self, catalog: Catalog, year: int | None) -> None:
+        self.catalog = catalog
+        self.year = year
+        self.by_code: dict[str, Entry] = {}
+        self.other_years: dict[str, list[Entry]] = {}
+        for entry in catalog.entries:
+            if entry.valid_in(year):
+                self.by_code[entry.code] = entry
+            else:
+                self.other_years.setdefault(entry.code, []).append(entry)
+        self.entries = list(self.by_code.values())
+        self.children: dict[str | None, list[Entry]] = {}
+        for entry in self.entries:
+            self.children.setdefault(entry.parent, []).append(entry)
+        self.misprints = {(m.code, m.printed_name): m for m in catalog.misprints}
+
+    def path(self, code: str) -> list[Entry]:
+        """类 → 款 → 项 entries down to ``code``."""
+        out = []
+        entry = self.by_code.get(code)
+        while entry is not None:
+            out.append(entry)
+            entry = self.by_code.get(entry.parent) if entry.parent else None
+        return list(reversed(out))
+
+    def all_names(self, entry: Entry) -> tuple[str, ...]:
+        """Current name first, then aliases (former names, common variants)."""
+        older = tuple(e.name for e in self.catalog.entries if e.code == entry.code and e.name != entry.name)
+        return (entry.name, *entry.aliases, *older)
+
+
+def _years(text: str) -> int | None:
+    text = (text or "").strip()
+    return int(text) if text.isdigit() else None
+
+
+def _aliases(text: str) -> tuple[str, ...]:
+    return tuple(a.strip() for a in (text or "").split("|") if a.strip())
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def user_catalog_path() -> Path | None:
+    explicit = os.environ.get("KEMU_CATALOG")
+    if explicit:
+        return Path(explicit)
+    default = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "kemu" / "catalog.toml"
+    return default if default.exists() else None
+
+
+def load_catalog(data_dir: Path = DATA, user_file: Path | None = None) -> Catalog:
+    """All catalog files, then the user's TOML entries on top (same code → replaced)."""
+    catalog = Catalog()
+    for filename, family in FAMILIES.items():
+        path = data_dir / filename
+        if not path.exists():
+            continue
+        for row in _read_csv(path):
+            catalog.entries.append(
+                Entry(
+                    code=row["code"].strip(),
+                    name=row["name"].strip(),
+                    level=row["level"].strip(),
+                    parent=row.get("parent", "").strip() or None,
+                    family=family,
+                    valid_from=_years(row.get("valid_from", "")),
+                    valid_to=_years(row.get("valid_to", "")),
+                    aliases=_aliases(row.get("aliases", "")),
+                )
+            )
+    if (data_dir / "summary_labels.csv").exists():
+        for row in _read_csv(data_dir / "summary_labels.csv"):
+            catalog.summary.append(SummaryLabel(row["label_id"], row["name"], row.get("side") or None, _aliases(row.get("aliases", ""))))
+    if (data_dir / "known_misprints.csv").exists():
+        for row in _read_csv(data_dir / "known_misprints.csv"):
+            catalog.misprints.append(Misprint(row["code"], row["printed_name"], row["correct_code"], row.get("note", "")))
+    if user_file is not None and user_file.exists():
+        _apply_user_entries(catalog, user_file)
+    return catalog
+
+
+def _apply_user_entries(catalog: Catalog, path: Path) -> None:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    for item in data.get("entry", []):
+        code = str(item["code"])
+        family = item.get("family") or _family_of(code)
+        entry = Entry(
+            code=code,
+            name=item["name"],
+            level=item.get("level") or {3: "类", 5: "款", 7: "项"}.get(len(code), "项"),
+            parent=item.get("parent") or (code[:-2] if len(code) > 3 else None),
+            family=family,
+            valid_from=item.get("valid_from"),
+            valid_to=item.get("valid_to"),
+            aliases=tuple(item.get("aliases", ())),
+        )
+        catalog.entries = [e for e in catalog.entries if not (e.code == code and e.family == family)] + [entry]
+
+
+def _family_of(code: str) -> str:
+    return {"3": "economic_dept", "5": "economic_gov", "1": "income"}.get(code[0], "functional")
+
+
+@lru_cache(maxsize=4)
+def default_catalog(user_file: str | None = None) -> Catalog:
+    return load_catalog(user_file=Path(user_file) if user_file else None)
