@@ -447,7 +447,8 @@ def _draft(row: _Row, group: _Group, columns: dict, gi: int) -> _Draft:
         frags = row.cells.get(col, [])
         raw = "".join(f.text for f in frags).strip()
         where = frags[0] if frags else None
-        cells[columns[(gi, col)].key] = Cell(raw, parse_amount(raw), _prov(_line_of(row, where), where, raw))
+        value = parse_amount(raw.replace("\n", ""))  # a narrow ruled cell wraps "18,536.8" / "8"
+        cells[columns[(gi, col)].key] = Cell(raw, value, _prov(_line_of(row, where), where, raw))
     name_frag = next((f for c in group.name_cols + group.code_cols for f in row.cells.get(c, [])), None)
     return _Draft(row.line, code, name, cells, _prov(_line_of(row, name_frag), name_frag, name), tuple(extra))
 

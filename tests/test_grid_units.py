@@ -32,3 +32,17 @@ def test_code_parts_join(parts, code, rest):
 )
 def test_names_lose_wrap_spaces(raw, name):
     assert clean_name(raw) == name
+
+
+def test_amount_wrapped_inside_a_ruled_cell():
+    from decimal import Decimal
+
+    from parsers.grid import _draft, _Group, _Row
+    from parsers.layout import Fragment, SourceLine
+    from app.model import Column
+
+    line = SourceLine(1, 1, [Fragment("2080505", 0), Fragment("机关事业单位基本养老保险缴费支出", 1), Fragment("18,536.8\n8", 2)], region=0)
+    row = _Row([line], {0: [line.fragments[0]], 1: [line.fragments[1]], 2: [line.fragments[2]]})
+    draft = _draft(row, _Group(code_cols=[0], name_cols=[1], amount_cols=[2]), {(0, 2): Column("total", "合计")}, 0)
+    assert draft.cells["total"].value == Decimal("18536.88")
+    assert draft.cells["total"].raw == "18,536.8\n8"
