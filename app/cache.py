@@ -1,16 +1,18 @@
 """Extraction cache keyed by the source's sha256 and the extractor version.
 
 Extraction is the slow step; a report re-opened unchanged comes back from a pickle in
-milliseconds. The key includes the extractor version so a parser fix invalidates old
-entries. Writes are atomic (temp file + rename) so a killed process leaves no half entry.
+milliseconds. The key includes a fingerprint of the parser code and data so any parser
+change invalidates old entries. Writes are atomic (temp file + rename) so a killed process leaves no half entry.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import tempfile
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 
 from app.model import Report
@@ -25,8 +27,18 @@ def cache_dir() -> Path:
     return Path(base) / "kemu"
 
 
+@lru_cache(maxsize=1)
+def _parser_fingerprint() -> str:
+    """Hash of the extraction code and its data, so any parser change invalidates old entries."""
+    digest = hashlib.sha256(EXTRACTOR_VERSION.encode())
+    root = Path(__file__).resolve().parent.parent / "parsers"
+    for path in sorted([*root.glob("*.py"), *root.glob("*.toml")]):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def _entry(sha256: str) -> Path:
-    return cache_dir() / f"{sha256}-{EXTRACTOR_VERSION}.pickle"
+    return cache_dir() / f"{sha256}-{_parser_fingerprint()}.pickle"
 
 
 def load_report(path: str | Path, use_cache: bool = True) -> Report:

@@ -40,7 +40,26 @@ _TRAILER = re.compile(r"[:：]$|[(（](?:万元|元)[)）]$")
 _ORG = re.compile(r"(?:局|委员会|办公室|办公厅|中心|院|所|站|队|处|馆|本级|单位|政府|委|办)(?:[(（].*[)）])?$")
 _TOTALS = {"合计", "总计", "小计", "共计"}
 _CONFUSABLES = str.maketrans({"〇": "0", "—": "-", "－": "-", "曰": "日"})
-SUMMARY_KINDS = ("summary",)  # table kinds whose id contains this are two-sided 收支总表-style tables
+#: Table kinds (by id fragment) whose rows are not 科目 lines: statistics, 三公, performance, projects.
+NON_SUBJECT_KINDS = ("info_stats", "three_public", "performance", "procurement", "operating_costs", "project_expense", "purchase_services", "unknown")
+
+
+def is_two_sided(table: Table) -> bool:
+    """收支总表-style: 收入 and 支出 sides, no codes; its 支出 lines name 类."""
+    return any(r.group for r in table.rows) and not any(r.code for r in table.rows)
+
+
+def _stem(name: str) -> str:
+    return name[:-2] if name.endswith("支出") and len(name) > 3 else name
+
+
+def _class_score(printed: str, catalog: str) -> float:
+    """Exact, or a cut-short print of the catalog name (≥ 4 characters), counts as a match."""
+    if printed == catalog:
+        return 100.0
+    if len(printed) >= 4 and catalog.startswith(printed):
+        return 95.0
+    return fuzz.ratio(printed, catalog)
 
 
 def normalize_name(text: str) -> str:
@@ -75,6 +94,7 @@ class Matcher:
                 names, entries = self.choices.setdefault(entry.family, ([], []))
                 names.append(key)
                 entries.append(entry)
+        self.classes = [e for e in edition.entries if e.level == "类" and e.family == "functional"]
         self.summary: dict[str, tuple[str, str]] = {}
         for label in edition.catalog.summary:
             for name in (label.name, *label.aliases):
@@ -112,15 +132,52 @@ class Matcher:
             return self._by_code(row.code, name, row.name, family, fuzzy)
         if not name:
             return Match(None, None, 0.0, "none", "no label printed on this row", (), "total")
-        if "summary" in table.kind or row.group is not None and not any(r.code for r in table.rows):
-            label = self.summary.get(name)
-            if label:
-                return Match(label[0], label[1], 100.0, "auto", "standard summary-table label", (Candidate(label[0], label[1], 100.0),), "summary")
+        label = self.summary.get(name)
+        if label:
+            return Match(label[0], label[1], 100.0, "auto", "standard summary-table label", (Candidate(label[0], label[1], 100.0),), "summary")
         if name in _TOTALS:
             return Match(None, name, 100.0, "auto", "table total line", (), "total")
+        if any(word in table.kind for word in NON_SUBJECT_KINDS):
+            return Match(None, None, 0.0, "none", "this table's rows are not 科目 lines", (), "label")
         if _LEVEL_MARK.search(row.name):
             return self._by_path(row.name, family)
+        if is_two_sided(table):
+            return self._by_class_name(name, row.name, fuzzy)
         return self._by_name(name, family, context, fuzzy)
+
+    def _by_class_name(self, name: str, printed: str, fuzzy: dict) -> Match:
+        """收支总表 lines name a 类, often without 支出 or cut short ("(十五)资源勘探信息等支")."""
+        stem = _stem(name)
+        scored = []
+        for entry in self.classes:
+            names = self.edition.all_names(entry)
+            best = max(_class_score(stem, _stem(normalize_name(n))) for n in names)
+            scored.append((entry, best))
+        scored.sort(key=lambda item: -item[1])
+        candidates = tuple(self._candidate(e, s) for e, s in scored[: self.settings.top_k] if s >= self.settings.floor)
+        if not candidates:
+            retired = self._other_year_class(stem)
+            if retired:
+                return retired
+            return Match(None, None, 0.0, "none", "not a 类 line of the summary table", (), "label")
+        best = candidates[0]
+        runner_up = candidates[1].score if len(candidates) > 1 else 0.0
+        if best.score >= self.settings.agree and best.score - runner_up >= self.settings.margin:
+            return Match(best.code, best.name, best.score, "auto", "summary-table line names this 类", candidates)
+        retired = self._other_year_class(stem)
+        return retired or Match(best.code, best.name, best.score, "review", "summary-table line resembles these 类", candidates)
+
+    def _other_year_class(self, stem: str) -> Match | None:
+        """A template line for a 类 of another year (抗疫特别国债安排的支出 in a 2024 report)."""
+        for entries in self.edition.other_years.values():
+            for entry in entries:
+                if entry.level == "类" and _class_score(stem, _stem(normalize_name(entry.name))) >= self.settings.agree:
+                    return Match(
+                        entry.code, entry.name, 100.0, "review",
+                        f"{entry.code} {entry.name} is valid {entry.valid_from or ''}–{entry.valid_to or ''}, not in {self.edition.year}",
+                        (Candidate(entry.code, entry.name, 100.0, (entry.name,)),),
+                    )
+        return None
 
     def _by_code(self, code: str, name: str, printed: str, family: str, fuzzy: dict) -> Match:
         misprint = self.edition.misprints.get((code, printed)) or self.edition.misprints.get((code, name))
@@ -140,6 +197,8 @@ class Matcher:
                 reason = f"code {code} ({other[0].name}) is not valid in {self.edition.year} (valid {years})"
             else:
                 reason = f"code {code} is not in the catalog"
+            if _ORG.search(name) and not self.by_name.get(name):
+                return Match(None, None, 0.0, "none", f"{code} is a unit code; an organisation line, not a 科目", (), "unit")
             by_name = self._name_candidates(name, _family_of_code(code), [], fuzzy)
             best = by_name[0] if by_name else None
             return Match(best.code if best else None, best.name if best else None, best.score if best else 0.0,

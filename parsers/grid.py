@@ -185,6 +185,7 @@ def _column_profile(rows: list[_Row], width: int) -> tuple[list[float], list[flo
 
 def _groups(rows: list[_Row], paths: list[list[str]], width: int) -> list[_Group]:
     codes, names, amounts = _column_profile(rows, width)
+    texts = [any(_CJK.search(r.text(col)) for r in rows) for col in range(width)]  # CJK debris, split labels
     roles: list[str] = []
     for col in range(width):
         label = "".join(paths[col]) if col < len(paths) else ""
@@ -197,7 +198,7 @@ def _groups(rows: list[_Row], paths: list[list[str]], width: int) -> list[_Group
             roles.append("name")
         elif codes[col] >= 0.6 and (amounts[col] < 1 or any(word == leaf or leaf.endswith(word) for word in _CODE_LABELS)):
             roles.append("code")
-        elif amounts[col] > 0 or label:
+        elif amounts[col] > 0 or (label and not texts[col]):
             roles.append("amount")
         else:
             roles.append("empty")
@@ -275,6 +276,7 @@ def _model_rows(rows: list[_Row], groups: list[_Group], paths: list[list[str]], 
     columns: dict[tuple[int, int], Column] = {}
     used_keys: set[str] = set()
     for gi, group in enumerate(groups):
+        group.amount_cols = [c for c in group.amount_cols if not _inherited_blank(c, rows, paths)]
         for col in group.amount_cols:
             label_path = _column_label(paths[col] if col < len(paths) else [], group, two_sided, side_by_side) or [f"第{col + 1}列"]
             key = column_key(label_path)
@@ -313,6 +315,11 @@ def _merge_split_totals(drafts: list[list["_Draft | None"]]) -> None:
                 part.name, part.provenance = donors[-1].name, donors[-1].provenance
                 for donor in donors:
                     donor.dropped = True
+
+
+def _inherited_blank(col: int, rows: list[_Row], paths: list[list[str]]) -> bool:
+    """A trailing empty column that only inherited its neighbour's label (a stray tab)."""
+    return 0 < col < len(paths) and paths[col] == paths[col - 1] and not any(r.text(col) for r in rows)
 
 
 def _unique(key: str, used: set[str]) -> str:
@@ -428,16 +435,24 @@ def join_code_parts(parts: list[str]) -> tuple[str | None, list[str]]:
     return parts[0], parts[1:]
 
 
+def _row_name(row: _Row, group: _Group, code_parts: list[str]) -> str:
+    """The name cell, plus label pieces a text dump split into the code or next column ("合 | 计")."""
+    before = [p for p in code_parts if _CJK.search(p) and not set(p) <= set("类款项")]
+    name_texts = [row.text(c) for c in group.name_cols]
+    after = [row.text(c) for c in group.other_cols if group.name_cols and c == group.name_cols[-1] + 1 and _CJK.search(row.text(c))]
+    name = clean_name(" ".join(t for t in before + name_texts + after if t))
+    if not name:  # a label printed in the 行次 column ("本年收入合计")
+        name = clean_name(" ".join(row.text(c) for c in group.other_cols if _CJK.search(row.text(c))))
+    return name
+
+
 def _draft(row: _Row, group: _Group, columns: dict, gi: int) -> _Draft:
     code_parts = [row.text(c).replace(" ", "") for c in group.code_cols]
     extra_parts = [row.text(c).replace(" ", "") for c in group.extra_code_cols]
     extra = ["".join(p for p in extra_parts if p.isdigit())] if any(p.isdigit() for p in extra_parts) else []
     code, surplus = join_code_parts([p for p in code_parts if p.isdigit()])
     extra = surplus + extra
-    name = clean_name(" ".join(t for t in (row.text(c) for c in group.name_cols) if t))
-    if not name:  # a label printed in the code or 行次 column ("合 计", "本年收入合计")
-        stray = [p for p in code_parts if _CJK.search(p)] + [row.text(c) for c in group.other_cols if _CJK.search(row.text(c))]
-        name = clean_name(" ".join(stray))
+    name = _row_name(row, group, code_parts)
     if code is None:
         leading = _LEADING_CODE.match(name)
         if leading:
