@@ -108,3 +108,106 @@ def score_report(report: Report, truth: dict, name: str = "") -> Score:
 
 def load_truth(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+# -- matching --------------------------------------------------------------------------------
+
+_OCR_CONFUSIONS = {"已": "己", "未": "末", "入": "人", "土": "士", "日": "曰", "出": "岀", "人": "入", "支": "攴", "费": "费", "事": "亊", "务": "务"}
+
+
+@dataclass(frozen=True)
+class LabelledRow:
+    """A row to match, the 科目 code it truly maps to, and which variant of the set it belongs to."""
+
+    variant: str  # coded | uncoded | noisy
+    table: Table
+    index: int
+    truth: str
+
+
+def labelled_rows(reports: list[Report], edition) -> list[LabelledRow]:
+    """Rows whose printed code is in the catalog (misprints → their correct code), three ways:
+    as printed; codes stripped from the whole table (context from the rows above only);
+    codes stripped and names perturbed with wrap spaces and OCR confusions (seeded, repeatable).
+    """
+    import random
+    from dataclasses import replace as _replace
+
+    rng = random.Random(20261123)
+    misprints = {(m.code, m.printed_name): m.correct_code for m in edition.catalog.misprints}
+    out: list[LabelledRow] = []
+    for report in reports:
+        for table in report.tables:
+            truths = []
+            for row in table.rows:
+                truth = misprints.get((row.code, row.name)) or (row.code if row.code in edition.by_code else None)
+                truths.append(truth)
+            if not any(truths):
+                continue
+            uncoded = _replace(table, rows=tuple(_replace(r, code=None) for r in table.rows))
+            noisy = _replace(uncoded, rows=tuple(_replace(r, name=_perturb(r.name, rng)) for r in uncoded.rows))
+            for index, truth in enumerate(truths):
+                if truth:
+                    out += [LabelledRow("coded", table, index, truth), LabelledRow("uncoded", uncoded, index, truth), LabelledRow("noisy", noisy, index, truth)]
+    return out
+
+
+def _perturb(name: str, rng) -> str:
+    if len(name) < 4:
+        return name
+    chars = list(name)
+    position = rng.randrange(1, len(chars))
+    chars.insert(position, " ")  # a wrap space
+    swappable = [i for i, ch in enumerate(chars) if ch in _OCR_CONFUSIONS and _OCR_CONFUSIONS[ch] != ch]
+    if swappable and rng.random() < 0.5:
+        i = rng.choice(swappable)
+        chars[i] = _OCR_CONFUSIONS[chars[i]]
+    return "".join(chars)
+
+
+@dataclass
+class MatchScore:
+    variant: str
+    total: int = 0
+    top1: int = 0
+    auto: int = 0
+    auto_right: int = 0
+    baseline_top1: int = 0
+    wrong: list[str] = field(default_factory=list)
+
+    @property
+    def accuracy(self) -> float:
+        return self.top1 / self.total if self.total else 1.0
+
+    @property
+    def auto_precision(self) -> float:
+        return self.auto_right / self.auto if self.auto else 1.0
+
+    @property
+    def baseline(self) -> float:
+        return self.baseline_top1 / self.total if self.total else 1.0
+
+
+def score_matching(rows: list[LabelledRow], matcher, baseline_names: list[str], baseline_codes: list[str]) -> dict[str, MatchScore]:
+    """Top-1 accuracy and auto precision per variant, beside a plain extractOne over all names."""
+    from rapidfuzz import fuzz, process
+
+    from app.matching import normalize_name
+
+    matched: dict[int, Table] = {}
+    scores: dict[str, MatchScore] = {}
+    for item in rows:
+        table = matched.setdefault(id(item.table), matcher.match_table(item.table))
+        match = table.rows[item.index].match
+        score = scores.setdefault(item.variant, MatchScore(item.variant))
+        score.total += 1
+        right = match.code == item.truth
+        score.top1 += right
+        if match.decision == "auto":
+            score.auto += 1
+            score.auto_right += right
+        if not right:
+            score.wrong.append(f"{item.truth} ← {item.table.rows[item.index].name!r}: {match.code} {match.decision} ({match.reason})")
+        found = process.extractOne(normalize_name(item.table.rows[item.index].name), baseline_names, scorer=fuzz.WRatio)
+        score.baseline_top1 += bool(found) and baseline_codes[found[2]] == item.truth
+    return scores

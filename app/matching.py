@@ -39,14 +39,15 @@ _PREFIX = re.compile(r"^(?:其中[:：]|其中)")
 _TRAILER = re.compile(r"[:：]$|[(（](?:万元|元)[)）]$")
 _ORG = re.compile(r"(?:局|委员会|办公室|办公厅|中心|院|所|站|队|处|馆|本级|单位|政府|委|办)(?:[(（].*[)）])?$")
 _TOTALS = {"合计", "总计", "小计", "共计"}
-_CONFUSABLES = str.maketrans({"〇": "0", "—": "-", "－": "-", "曰": "日"})
+#: OCR misreads whose wrong character never occurs in a 科目 name, so they can be undone safely.
+_CONFUSABLES = str.maketrans({"〇": "0", "—": "-", "－": "-", "曰": "日", "攴": "支", "岀": "出", "亊": "事", "貝": "贝", "亍": "行"})
 #: Table kinds (by id fragment) whose rows are not 科目 lines: statistics, 三公, performance, projects.
-NON_SUBJECT_KINDS = ("info_stats", "three_public", "performance", "procurement", "operating_costs", "project_expense", "purchase_services", "unknown")
+NON_SUBJECT_KINDS = ("info_stats", "three_public", "performance", "project_expense", "purchase_services")
 
 
 def is_two_sided(table: Table) -> bool:
-    """收支总表-style: 收入 and 支出 sides, no codes; its 支出 lines name 类."""
-    return any(r.group for r in table.rows) and not any(r.code for r in table.rows)
+    """收支总表-style: 收入 and 支出 sides (columns carry the side); its 支出 lines name 类."""
+    return any(c.group for c in table.columns)
 
 
 def _stem(name: str) -> str:
@@ -100,6 +101,12 @@ class Matcher:
             for name in (label.name, *label.aliases):
                 self.summary.setdefault(normalize_name(name), (label.label_id, label.name))
         self._memo: dict[tuple, Match] = {}
+        self._next_name = ""  # the following row's name, for parent/child lookahead
+        self._previous_code: str | None = None
+        self.by_name_any_year: dict[str, list[Entry]] = {}
+        for entry in edition.catalog.entries:
+            for name in (entry.name, *entry.aliases):
+                self.by_name_any_year.setdefault(normalize_name(name), []).append(entry)
 
     # -- public -------------------------------------------------------------------------
     def match_report(self, report: Report) -> Report:
@@ -110,9 +117,13 @@ class Matcher:
         fuzzy = self._prefetch(table, family)
         context: list[Entry] = []
         rows = []
-        for row in table.rows:
+        self._previous_code = None
+        names = [normalize_name(r.name) for r in table.rows]
+        for index, row in enumerate(table.rows):
+            self._next_name = names[index + 1] if index + 1 < len(names) else ""
             match = self._match_row(row, table, family, context, fuzzy)
             rows.append(replace(row, match=match))
+            self._previous_code = match.code if match.kind == "subject" else None
             if match.kind == "subject" and match.code and match.decision != "none":
                 entry = self.edition.by_code.get(match.code)
                 if entry is not None:
@@ -121,7 +132,7 @@ class Matcher:
 
     # -- per row --------------------------------------------------------------------------
     def _match_row(self, row: Row, table: Table, family: str, context: list[Entry], fuzzy: dict) -> Match:
-        key = (table.kind, row.code, normalize_name(row.name), context[-1].code if context else None)
+        key = (table.kind, row.code, normalize_name(row.name), context[-1].code if context else None, self._next_name, self._previous_code)
         if key not in self._memo:
             self._memo[key] = self._decide(row, table, family, context, fuzzy)
         return self._memo[key]
@@ -183,7 +194,7 @@ class Matcher:
         misprint = self.edition.misprints.get((code, printed)) or self.edition.misprints.get((code, name))
         entry = self.edition.by_code.get(code)
         if misprint:
-            right = self.edition.by_code.get(misprint.correct_code)
+            right = self.edition.by_code.get(misprint.correct_code) or next(iter(self.edition.other_years.get(misprint.correct_code, [])), None)
             candidates = tuple(c for c in (self._candidate(right, 100.0), self._candidate(entry, self._score(name, entry))) if c)
             chosen = right or entry
             return Match(
@@ -253,6 +264,7 @@ class Matcher:
     def _name_candidates(self, name: str, family: str, context: list[Entry], fuzzy: dict) -> list[Candidate]:
         """Exact names first (ranked by how well they fit the context), then fuzzy ones."""
         exact = [e for e in self.by_name.get(name, []) if e.family == family]
+        exact = self._parent_or_child(exact)
         if exact:
             ranked = sorted(exact, key=lambda e: self._context_rank(e, context))
             best_rank = self._context_rank(ranked[0], context)
@@ -265,6 +277,18 @@ class Matcher:
             scored = self._fuzzy(name, family)
         ranked = sorted(scored, key=lambda item: (-item[1], self._context_rank(item[0], context)))
         return [self._candidate(e, s) for e, s in ranked[: self.settings.top_k]]
+
+    def _parent_or_child(self, exact: list[Entry]) -> list[Entry]:
+        """款 "其他…支出" and its 项 of the same name: the 款 only if the next row sits under it."""
+        pairs = [(e, c) for e in exact for c in exact if c.parent == e.code]
+        if not pairs:
+            return exact
+        parent, child = pairs[0]
+        if self._previous_code == parent.code:  # the 款 was the row above: this is its 项
+            return [e for e in exact if e is not parent]
+        following = self.by_name_any_year.get(self._next_name, [])
+        drop = child if any(f.parent == parent.code for f in following) else parent
+        return [e for e in exact if e is not drop]
 
     def _context_rank(self, entry: Entry, context: list[Entry]) -> int:
         """0 = child of the deepest context row, 1 = child of its parent, …; unrelated last."""
@@ -311,11 +335,15 @@ class Matcher:
         return base
 
     def _table_family(self, table: Table) -> str:
+        """By the codes printed; without codes, by which classification knows most of the names."""
         prefixes = [r.code[:1] for r in table.rows if r.code]
         if prefixes:
             return _family_of_code(max(set(prefixes), key=prefixes.count))
-        economic = ("basic", "economic")
-        return "economic_dept" if any(word in table.kind for word in economic) else "functional"
+        hits: dict[str, int] = {"functional": 0}
+        for row in table.rows:
+            for family in {e.family for e in self.by_name.get(normalize_name(row.name), [])}:
+                hits[family] = hits.get(family, 0) + 1
+        return max(hits, key=lambda family: (hits[family], family == "functional"))
 
 
 def _dedupe(scored) -> list[tuple[Entry, float]]:
