@@ -427,6 +427,7 @@ def join_code_parts(parts: list[str]) -> tuple[str | None, list[str]]:
     """
     if not parts:
         return None, []
+    parts = [parts[0], *(p.zfill(2) if len(p) == 1 else p for p in parts[1:])]  # spreadsheets drop the 0 of "02"
     if all(b.startswith(a) for a, b in zip(parts, parts[1:])):
         return parts[-1], []
     joined = "".join(parts)
