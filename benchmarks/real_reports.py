@@ -5,8 +5,10 @@ The oracle shares nothing with kemu's parsers (no layout, segmentation, grid or 
 * every page: ``page.find_tables()`` (pdfplumber's default ruling-line strategy) and
   ``table.extract()``; in each extracted row an item starts at every cell holding a 科目 code
   (3/5/7 digits with a plausible 类 prefix: 101-119, 201-239, 301-399, 501-599), 类/款/项 parts
-  in separate cells are joined, the next non-empty cell must hold CJK text (the name), and the
-  numbers up to the next code+name pair are the amounts;
+  in separate cells are joined (a one-digit part, "301 | 2 | 津贴补贴", is a dropped leading zero:
+  30102), the next non-empty cell must hold CJK text (the name; a wrapped cell's lines joined),
+  a second classification printed right beside the name (政府预算经济分类) is passed over, and
+  the numbers up to the next code+name pair are the amounts;
 * pages where pdfplumber finds no ruled table: ``page.extract_text()`` lines of the exact form
   ``CODE [款 [项]] NAME AMOUNT...`` (whitespace-split, name one CJK token, every other token a
   number or a dash), and only when no neighbouring line looks like a wrapped piece of the name.
@@ -15,9 +17,15 @@ Anything the oracle cannot read unambiguously is left out rather than guessed: a
 neither a number, a dash nor text; a wrapped name; a table that never prints an amount with
 decimals or thousands separators (序号, scores, counts, 台/辆 tables).
 
+kemu also takes its ruled cells from pdfplumber's table finder, so two independent checks guard
+against a shared segmentation error: the text-line reading is also run on ruled-table pages
+(``text-ok``: table items it states identically; ``conflict``: text lines that contradict one),
+and every amount pdfplumber shows wrapped inside a ruled cell ("18,536.8" over "8"), in any row,
+coded or not, must appear among kemu's values on that page.
+
 Each oracle item (page, code, name, amounts) must be matched by a distinct kemu row on that
-page (``row.provenance.page``) with the same code, the same name (whitespace removed) and the
-same non-null amounts in column order (Decimal compare).
+page (``row.provenance.page``) with the same code, the same name (whitespace removed, printed
+characters kept: "（" is not "(") and the same non-null amounts in column order (Decimal compare).
 
 Run: python benchmarks/real_reports.py [-v] [PDF ...]
 (defaults to every PDF in ../shared/real_reports next to the repository).
@@ -29,7 +37,7 @@ import argparse
 import re
 import sys
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -41,12 +49,11 @@ import pdfplumber  # noqa: E402
 from parsers.errors import UnreadableReport  # noqa: E402
 from parsers.report import read_report  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
 REAL_REPORTS = Path(__file__).resolve().parents[2] / "shared" / "real_reports"
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CODE = re.compile(r"^(?:10[1-9]|11\d|2[0-3]\d|3\d\d|5\d\d)(?:\d{2}){0,2}$")  # 科目 类 prefixes only
-_PART = re.compile(r"^\d{2}$")
+_PART = re.compile(r"^\d{1,2}$")  # 款/项 in its own cell; "2" is a spreadsheet's 02 (padded)
 _NUMBER = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _DASHES = {"", "-", "--", "—", "——", "–", "－", "/", "*"}
 
@@ -76,6 +83,8 @@ class OracleResult:
     items: list[OracleItem] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     text_check: list[OracleItem] = field(default_factory=list)  # text reading of ruled-table pages
+    wrapped: list[tuple[int, str, Decimal]] = field(default_factory=list)  # (page, cell, value): any row
+    cell_values: dict[int, Counter] = field(default_factory=lambda: defaultdict(Counter))  # formatted amounts
 
 
 def _flat(cell: str | None) -> str:
@@ -123,14 +132,21 @@ def _row_items(cells: list[str]) -> tuple[list[tuple[str, str, list[str]]], str 
         code = cells[i]
         i += 1
         while i < len(cells) and _PART.match(cells[i]) and len(code) < 7:
-            code += cells[i]
+            code += cells[i].zfill(2)
             i += 1
         while i < len(cells) and not cells[i]:
             i += 1
         if i >= len(cells) or not _CJK.search(cells[i]):
-            return items, None  # a code not followed by a name: a unit code, a number row
+            return items, f"code {code} not followed by a name"  # a unit code, a number row
         name = re.sub(r"\s+", "", cells[i])
         i += 1
+        if i < len(cells) and _CODE.match(cells[i]) and _starts_item(cells, i):
+            # "30102 津贴补贴 50101 工资奖金津补贴 57.20": a second classification (政府预算经济分类)
+            # printed right beside the name belongs to this row, it is not an item of its own
+            i += 1
+            while i < len(cells) and (_PART.match(cells[i]) or not cells[i]):
+                i += 1
+            i += 1
         tokens: list[str] = []
         while i < len(cells) and not _starts_item(cells, i):
             kind, _ = _number(cells[i])
@@ -159,6 +175,12 @@ def _starts_item(cells: list[str], i: int) -> bool:
 def _table_items(page_number: int, table, result: OracleResult) -> None:
     found: list[tuple[str, str, list[str], str]] = []
     for row in table.extract():
+        for cell in row:
+            kind, value = _number(_flat(cell))
+            if kind == "number" and _formatted(_flat(cell)):
+                result.cell_values[page_number][value] += 1
+                if "\n" in cell.strip():
+                    result.wrapped.append((page_number, cell, value))
         cells = [_code_cell(_flat(c)) for c in row]
         raw = " | ".join(cells)
         items, problem = _row_items(cells)
@@ -189,7 +211,7 @@ def _text_items(page_number: int, text: str, result: OracleResult) -> None:
         code = tokens[0]
         k = 1
         while k < len(tokens) and _PART.match(tokens[k]) and len(code) < 7:
-            code += tokens[k]
+            code += tokens[k].zfill(2)
             k += 1
         if k >= len(tokens) or not _CJK.search(tokens[k]) or re.search(r"\d", tokens[k]):
             continue
@@ -270,10 +292,13 @@ class Comparison:
     items: list[OracleItem]
     matched: list[tuple[OracleItem, KemuRow]]
     missed: list[tuple[OracleItem, KemuRow | None]]  # oracle item, closest kemu row on the page
-    unseen: list[KemuRow]  # kemu code rows no oracle item accounts for
+    unseen: list[KemuRow]  # kemu code rows neither matched nor shown as the closest row of a miss
     skipped: list[Skipped]
     text_confirmed: int = 0  # table items the independent text-line reading states identically
     text_conflicts: list[OracleItem] = field(default_factory=list)
+    wrapped_lost: list[tuple[int, str, Decimal]] = field(default_factory=list)  # wrapped amounts kemu lacks
+    cells: int = 0  # formatted amount cells in ruled tables (any row, coded or not)
+    cells_lost: list[tuple[int, Decimal]] = field(default_factory=list)  # (page, value) kemu states fewer times
     error: str | None = None
 
     @property
@@ -320,31 +345,59 @@ def compare(pdf: str, result: OracleResult, rows: list[KemuRow]) -> Comparison:
         if closest is not None and _closeness(item, closest) == (False, False, 0):
             closest = None
         missed.append((item, closest))
-    oracle_codes = {(i.page, i.code) for i in result.items}
-    unseen = [
-        r for r in rows
-        if r.code and id(r) not in used and (r.page, r.code) not in oracle_codes
-    ]
+    shown = {id(closest) for _, closest in missed if closest is not None}
+    unseen = [r for r in rows if r.code and id(r) not in used and id(r) not in shown]
     confirmed, conflicts = cross_check(result)
-    return Comparison(pdf, result.items, matched, missed, unseen, result.skipped, confirmed, conflicts)
+    # A wrapped cell's value is lost when kemu states it on that page fewer times than the ruled
+    # cells print it (counting every formatted amount cell of the page, wrapped or not).
+    kemu_values: dict[int, Counter] = defaultdict(Counter)
+    for row in rows:
+        kemu_values[row.page].update(row.amounts)
+    lost = []
+    for page, cell, value in result.wrapped:
+        if kemu_values[page][value] < result.cell_values[page][value]:
+            kemu_values[page][value] += 1  # report each missing occurrence once
+            lost.append((page, cell, value))
+    comparison = Comparison(pdf, result.items, matched, missed, unseen, result.skipped, confirmed, conflicts, lost)
+    # Amount recall over every ruled cell: a value printed n times on a page must be among kemu's
+    # values on that page at least n times (rows without codes included: 三公, summary tables).
+    kemu_values = defaultdict(Counter)
+    for row in rows:
+        kemu_values[row.page].update(row.amounts)
+    for page, printed in sorted(result.cell_values.items()):
+        comparison.cells += sum(printed.values())
+        for value, count in sorted((printed - kemu_values[page]).items()):
+            comparison.cells_lost.extend([(page, value)] * count)
+    return comparison
 
 
 def run(path: Path) -> Comparison:
-    result = oracle(path)
+    """Oracle and kemu on one PDF; a file either side cannot read is noted, not raised."""
+    errors = []
     try:
-        report = read_report(path)
+        result = oracle(path)
+    except Exception as error:  # pdfplumber/pdfminer raise many types for broken files
+        result = OracleResult()
+        errors.append(f"pdfplumber: {error.__class__.__name__}: {error}")
+    try:
+        rows = kemu_rows(read_report(path))
     except UnreadableReport as error:
-        rows: list[KemuRow] = []
-        comparison = compare(path.name, result, rows)
-        comparison.error = str(error)
-        return comparison
-    return compare(path.name, result, kemu_rows(report))
+        rows = []
+        errors.append(f"kemu: {error}")
+    comparison = compare(path.name, result, rows)
+    comparison.error = "; ".join(errors) or None
+    return comparison
 
 
 def default_pdfs() -> list[Path]:
     if not REAL_REPORTS.is_dir():
         return []
     return sorted(p for p in REAL_REPORTS.glob("*.pdf") if p.stat().st_size > 0)
+
+
+def rows_read(c: Comparison) -> bool:
+    """kemu read the file (wrapped-cell losses mean nothing for a refused file)."""
+    return not (c.error and "kemu:" in c.error)
 
 
 def _fmt_amounts(amounts: tuple[Decimal, ...]) -> str:
@@ -366,25 +419,38 @@ def main(argv: list[str] | None = None) -> int:
     if not pdfs:
         print(f"no PDFs given and {REAL_REPORTS} is absent")
         return 1
-    total_items = total_matched = 0
-    print(f"{'PDF':40} {'oracle':>7} {'matched':>8} {'%':>7} {'kemu-only':>9} {'text-ok':>7} {'conflict':>8}")
+    total_items = total_matched = total_confirmed = total_cells = total_lost = 0
+    print(
+        f"{'PDF':40} {'oracle':>7} {'matched':>8} {'%':>7} {'kemu-only':>9} {'text-ok':>7} {'conflict':>8}"
+        f" {'cells':>6} {'lost':>5}"
+    )
     comparisons = []
     for path in pdfs:
         c = run(path)
         comparisons.append(c)
         total_items += len(c.items)
         total_matched += len(c.matched)
+        total_confirmed += c.text_confirmed
+        if rows_read(c):
+            total_cells += c.cells
+            total_lost += len(c.cells_lost)
         pct = f"{100 * c.rate:6.2f}%" if c.rate is not None else "    n/a"
         note = f"  ({c.error})" if c.error else ""
+        cells = f"{c.cells:6d} {len(c.cells_lost):5d}" if rows_read(c) else f"{'-':>6} {'-':>5}"
         print(
             f"{c.pdf:40} {len(c.items):7d} {len(c.matched):8d} {pct} {len(c.unseen):9d}"
-            f" {c.text_confirmed:7d} {len(c.text_conflicts):8d}{note}"
+            f" {c.text_confirmed:7d} {len(c.text_conflicts):8d} {cells}{note}"
         )
     pct = f"{100 * total_matched / total_items:6.2f}%" if total_items else "    n/a"
-    print(f"{'TOTAL':40} {total_items:7d} {total_matched:8d} {pct}")
     print(
-        "(kemu-only: kemu code rows at a page+code the oracle has no item for;"
-        " text-ok: oracle table items the text-line reading confirms; conflict: text lines that contradict them)"
+        f"{'TOTAL':40} {total_items:7d} {total_matched:8d} {pct} {'':9} {total_confirmed:7d} {'':8}"
+        f" {total_cells:6d} {total_lost:5d}"
+    )
+    print(
+        "(kemu-only: kemu code rows that no oracle item matched or was closest to;"
+        " text-ok: oracle table items the text-line reading confirms; conflict: text lines that contradict them;"
+        "\n cells: amounts with decimals/separators in ruled cells of any row; lost: those not among kemu's values"
+        " on the page)"
     )
     for c in comparisons:
         if c.missed and args.verbose:
@@ -399,6 +465,14 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {_describe(row)}")
             if not args.verbose and len(c.unseen) > 5:
                 print(f"  ... {len(c.unseen) - 5} more (-v)")
+        if c.wrapped_lost and rows_read(c):
+            print(f"\n~~ {c.pdf}: {len(c.wrapped_lost)} amounts wrapped inside a ruled cell that kemu has no value for")
+            for page, cell, value in c.wrapped_lost if args.verbose else c.wrapped_lost[:3]:
+                print(f"  p{page} {cell!r} = {value}")
+        if c.cells_lost and rows_read(c):
+            print(f"\n## {c.pdf}: {len(c.cells_lost)} ruled amount cells not among kemu's values on their page")
+            for page, value in c.cells_lost if args.verbose else c.cells_lost[:3]:
+                print(f"  p{page} {value}")
         if c.text_conflicts:
             print(f"\n!! {c.pdf}: {len(c.text_conflicts)} text lines contradict the table reading")
             for item in c.text_conflicts:
