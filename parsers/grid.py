@@ -25,6 +25,7 @@ from parsers.segment import Segment, is_empty_statement, is_meta_text, normalize
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _CODE_PART = re.compile(r"^\d{2,7}$")
 _LEADING_CODE = re.compile(r"^[\[【(（]?(\d{3}(?:\d{2}){0,2})[\]】)）]?(?:\s+|(?=[\u4e00-\u9fff]))(.+)$")
+_UNIT_CODE = re.compile(r"^(\d{6,12})\s*([\u4e00-\u9fff].*)$")
 _DECIMAL = re.compile(r"\d[.,]\s?\d")
 _JUNK = re.compile(r"[A-Za-z\u3040-\u30ff]|[*+•|/\\<>=~^_#@]|\d-\d")
 _NUMBERING = re.compile(r"^(?:栏次|\d{1,2}|[a-zA-Z])$")
@@ -456,8 +457,11 @@ def _draft(row: _Row, group: _Group, columns: dict, gi: int) -> _Draft:
     name = _row_name(row, group, code_parts)
     if code is None:
         leading = _LEADING_CODE.match(name)
+        unit_code = _UNIT_CODE.match(name)
         if leading:
             code, name = leading.group(1), clean_name(leading.group(2))
+        elif unit_code:  # "313001无锡市交通运输局（本级）": a 单位代码 glued to the unit's name
+            extra, name = [unit_code.group(1), *extra], unit_code.group(2)
     cells: dict[str, Cell] = {}
     for col in group.amount_cols:
         frags = row.cells.get(col, [])

@@ -24,7 +24,7 @@ _META = re.compile(
 )
 _PAGE_NUMBER = re.compile(r"^[-—–第\s]*\d{1,3}[\s页]*[-—–]?$|^第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?$")
 _NOTE = re.compile(r"^(?:注|备注|说明)\s*\d*\s*[:：.]")
-_SECTION = re.compile(r"^第[一二三四五六七八九十]+部分")
+_SECTION = re.compile(r"^第[一二三四五六七八九十]+部分|^[一二三四五六七八九十]+、.{2,40}(?:说明|情况)$")
 _EMPTY_STATEMENT = re.compile(r"本表无数据|无数据|本表为空|故本表为空|此表为空|空表|本表无|无相关数据|没有.{0,12}(?:收入|支出|数据)")
 _SENTENCE = re.compile(r"[。；;]|[，,].*[，,。]")
 _CLAUSE = re.compile(r"[，。；](?!$)|。$")
@@ -160,12 +160,18 @@ def segment_tables(lines: list[SourceLine], report_kind: str | None) -> list[Seg
         if _EMPTY_STATEMENT.search(text) and not any(is_amount(c) for c in line.cells):
             current.notes.append(line.text)
             continue
-        if is_narrative(line):
+        if is_narrative(line) or _leaves_ruled_table(current, line):
             current = None
             pending_title = None
             continue
         current.lines.append(line)
     return segments
+
+
+def _leaves_ruled_table(segment: Segment, line: SourceLine) -> bool:
+    """Free text after a ruled table is not part of it (a heading below the grid)."""
+    ruled = any(l.region is not None for l in segment.lines)
+    return ruled and line.region is None and len(line.cells) == 1 and len(CJK.findall(line.text)) >= 4
 
 
 def is_empty_statement(text: str) -> bool:
