@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from app.catalog import Catalog, Edition, Entry, default_catalog
+from app.catalog import Catalog, Edition, Entry, default_catalog, user_catalog_path
 from app.model import Candidate, Match, Report, Row, Table
 
 
@@ -356,5 +356,7 @@ def _dedupe(scored) -> list[tuple[Entry, float]]:
 
 def match_report(report: Report, catalog: Catalog | None = None, settings: MatchSettings = MatchSettings()) -> Report:
     """The report with a ``match`` on every row."""
-    catalog = catalog or default_catalog()
+    if catalog is None:
+        user_file = user_catalog_path()
+        catalog = default_catalog(str(user_file) if user_file else None)
     return Matcher(catalog.edition(report.year), settings).match_report(report)

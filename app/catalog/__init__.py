@@ -158,21 +158,30 @@ def load_catalog(data_dir: Path = DATA, user_file: Path | None = None) -> Catalo
 
 
 def _apply_user_entries(catalog: Catalog, path: Path) -> None:
+    """docs/catalog.md: same code and classification with overlapping years → override
+    (aliases added); a new code → added; a user code is never treated as a misprint."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     for item in data.get("entry", []):
         code = str(item["code"])
-        family = item.get("family") or _family_of(code)
         entry = Entry(
             code=code,
             name=item["name"],
             level=item.get("level") or {3: "类", 5: "款", 7: "项"}.get(len(code), "项"),
-            parent=item.get("parent") or (code[:-2] if len(code) > 3 else None),
-            family=family,
+            parent=str(item.get("parent") or "") or (code[:-2] if len(code) > 3 else None),
+            family=item.get("classification") or _family_of(code),
             valid_from=item.get("valid_from"),
             valid_to=item.get("valid_to"),
             aliases=tuple(item.get("aliases", ())),
         )
-        catalog.entries = [e for e in catalog.entries if not (e.code == code and e.family == family)] + [entry]
+        overridden = [e for e in catalog.entries if e.code == code and e.family == entry.family and _overlap(e, entry)]
+        inherited = tuple(dict.fromkeys(a for e in overridden for a in (*e.aliases, e.name) if a != entry.name))
+        entry = Entry(**{**entry.__dict__, "aliases": tuple(dict.fromkeys((*entry.aliases, *inherited)))})
+        catalog.entries = [e for e in catalog.entries if e not in overridden] + [entry]
+        catalog.misprints = [m for m in catalog.misprints if m.code != code]
+
+
+def _overlap(a: Entry, b: Entry) -> bool:
+    return (a.valid_from or 0) <= (b.valid_to or 9999) and (b.valid_from or 0) <= (a.valid_to or 9999)
 
 
 def _family_of(code: str) -> str:
