@@ -199,7 +199,7 @@ class Matcher:
             chosen = right or entry
             return Match(
                 chosen.code if chosen else None, chosen.name if chosen else None, 100.0, "review",
-                f"known misprint: {code} is {entry.name if entry else '?'}; {printed} is {misprint.correct_code}", candidates,
+                f"known misprint: {code} is {entry.name if entry else 'not a 科目'}; {printed} is {misprint.correct_code}", candidates,
             )
         if entry is None:
             other = self.edition.other_years.get(code)
@@ -266,12 +266,10 @@ class Matcher:
         exact = [e for e in self.by_name.get(name, []) if e.family == family]
         exact = self._parent_or_child(exact)
         if exact:
-            ranked = sorted(exact, key=lambda e: self._context_rank(e, context))
-            best_rank = self._context_rank(ranked[0], context)
-            tied = [e for e in ranked if self._context_rank(e, context) == best_rank]
-            out = [self._candidate(e, 100.0) for e in tied]
-            out += [self._candidate(e, 99.0) for e in ranked if e not in tied]
-            return out[: self.settings.top_k]
+            ranks = {e.code: self._context_rank(e, context) for e in exact}
+            ranked = sorted(exact, key=lambda e: ranks[e.code])[: self.settings.top_k]
+            best_rank = ranks[ranked[0].code]
+            return [self._candidate(e, 100.0 if ranks[e.code] == best_rank else 99.0) for e in ranked]
         scored = fuzzy.get(name)
         if scored is None:
             scored = self._fuzzy(name, family)
@@ -280,7 +278,8 @@ class Matcher:
 
     def _parent_or_child(self, exact: list[Entry]) -> list[Entry]:
         """款 "其他…支出" and its 项 of the same name: the 款 only if the next row sits under it."""
-        pairs = [(e, c) for e in exact for c in exact if c.parent == e.code]
+        by_code = {e.code: e for e in exact}
+        pairs = [(by_code[c.parent], c) for c in exact if c.parent in by_code]
         if not pairs:
             return exact
         parent, child = pairs[0]

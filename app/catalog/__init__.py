@@ -88,20 +88,26 @@ class Edition:
         for entry in self.entries:
             self.children.setdefault(entry.parent, []).append(entry)
         self.misprints = {(m.code, m.printed_name): m for m in catalog.misprints}
+        self._older: dict[str, list[str]] = {}
+        for entry in catalog.entries:
+            self._older.setdefault(entry.code, []).append(entry.name)
+        self._paths: dict[str, list[Entry]] = {}
 
     def path(self, code: str) -> list[Entry]:
         """类 → 款 → 项 entries down to ``code``."""
-        out = []
-        entry = self.by_code.get(code)
-        while entry is not None:
-            out.append(entry)
-            entry = self.by_code.get(entry.parent) if entry.parent else None
-        return list(reversed(out))
+        if code not in self._paths:
+            out = []
+            entry = self.by_code.get(code)
+            while entry is not None:
+                out.append(entry)
+                entry = self.by_code.get(entry.parent) if entry.parent else None
+            self._paths[code] = list(reversed(out))
+        return self._paths[code]
 
     def all_names(self, entry: Entry) -> tuple[str, ...]:
-        """Current name first, then aliases (former names, common variants)."""
-        older = tuple(e.name for e in self.catalog.entries if e.code == entry.code and e.name != entry.name)
-        return (entry.name, *entry.aliases, *older)
+        """Current name first, then aliases, then the names the code had in other years."""
+        older = (name for name in self._older.get(entry.code, ()) if name != entry.name)
+        return tuple(dict.fromkeys((entry.name, *entry.aliases, *older)))
 
 
 def _years(text: str) -> int | None:
