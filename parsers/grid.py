@@ -217,7 +217,7 @@ def _groups(rows: list[_Row], paths: list[list[str]], width: int) -> list[_Group
         elif role == "code":
             current.code_cols.append(col)
         elif role == "name":
-            if current.extra_code_cols or (current.name_cols and current.name_cols[-1] != col - 1):
+            if current.name_cols and (current.extra_code_cols or current.name_cols[-1] != col - 1):
                 current.other_cols.append(col)
             else:
                 current.name_cols.append(col)
