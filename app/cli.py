@@ -1,7 +1,8 @@
 """``kemu``: one entry, subcommands, JSON on stdout, messages on stderr.
 
-Exit codes (docs/cli.md): 0 success; 1 usage error; 2 the input cannot be read as a
-report (corrupt, encrypted, empty, scanned without text, not a report).
+Exit codes (docs/cli.md): 0 success; 1 usage error, or `kemu check` found an error;
+2 the input cannot be read as a report (corrupt, encrypted, empty, scanned without text,
+not a report).
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ import sys
 from pathlib import Path
 
 from app.cache import load_report
-from app.contract import dumps, report_json
+from app.contract import dumps, findings_json, report_json
 from app.model import Report
 from parsers.errors import UnreadableReport
 
 EXIT_OK, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2
+EXIT_FINDINGS = 1  # `kemu check`: at least one error-level finding
 
 
 class _Parser(argparse.ArgumentParser):
@@ -38,6 +40,10 @@ def _parser() -> argparse.ArgumentParser:
     match.add_argument("file", type=Path)
     match.add_argument("--format", choices=("json", "text"), default="json")
     match.add_argument("--no-cache", action="store_true", help="re-extract even if the file is cached")
+    check = sub.add_parser("check", help="extract, match and run the consistency checks; exit 1 on errors")
+    check.add_argument("file", type=Path)
+    check.add_argument("--format", choices=("json", "text"), default="json")
+    check.add_argument("--no-cache", action="store_true", help="re-extract even if the file is cached")
     review = sub.add_parser("review", help="open the review workbench on a report")
     review.add_argument("file", type=Path)
     return parser
@@ -76,6 +82,17 @@ def render_matches(report: Report) -> str:
     return "\n".join(out)
 
 
+def render_findings(report: Report, findings: list) -> str:
+    """Errors first; each finding with its pages."""
+    counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
+    out = [f"{report.source}: {counts['error']} 错误, {counts['warning']} 警告, {counts['info']} 提示"]
+    labels = {"error": "错误", "warning": "警告", "info": "提示"}
+    for f in findings:
+        pages = ",".join(str(p) for p in sorted({l.page for l in f.locations}))
+        out.append(f"  [{labels[f.severity]}] p.{pages} {f.rule}: {f.message}")
+    return "\n".join(out)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -91,6 +108,14 @@ def main(argv: list[str] | None = None) -> int:
             text = dumps(report_json(report)) if args.format == "json" else render_matches(report)
             sys.stdout.write(text + "\n")
             return EXIT_OK
+        if args.command == "check":
+            from app.checks import run_checks
+
+            report = load_report(args.file, use_cache=not args.no_cache)
+            findings = run_checks(report)
+            text = dumps(findings_json(report, findings)) if args.format == "json" else render_findings(report, findings)
+            sys.stdout.write(text + "\n")
+            return EXIT_FINDINGS if any(f.severity == "error" for f in findings) else EXIT_OK
         if args.command == "review":
             from app.tui.app import run_review  # Textual loads only for the TUI
 

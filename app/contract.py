@@ -13,6 +13,7 @@ from typing import Any
 
 from app.model import Cell, Match, Provenance, Report, Row, Table
 
+CHECK_SCHEMA_VERSION = "1.0"
 SCHEMA_VERSION = "1.1"  # 1.1: rows carry "match" in `kemu match` output
 
 
@@ -68,6 +69,32 @@ def table_json(table: Table) -> dict[str, Any]:
         "columns": [{"key": c.key, "label": c.label, "group": c.group} for c in table.columns],
         "rows": [row_json(r) for r in table.rows],
         "provenance": provenance_json(table.provenance),
+    }
+
+
+def findings_json(report: Report, findings: list) -> dict[str, Any]:
+    """`kemu check` output: the report's identity and its findings (docs/check-json.md)."""
+    counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
+    return {
+        "schema": "kemu.check",
+        "schema_version": CHECK_SCHEMA_VERSION,
+        "source": report.source,
+        "sha256": report.sha256,
+        "report_kind": report.report_kind,
+        "department": report.department,
+        "year": report.year,
+        "counts": counts,
+        "findings": [
+            {
+                "rule": f.rule,
+                "severity": f.severity,
+                "message": f.message,
+                "locations": [
+                    {"page": l.page, "table": l.table, "row": l.row, "column": l.column, "line": l.line} for l in f.locations
+                ],
+            }
+            for f in findings
+        ],
     }
 
 

@@ -16,7 +16,7 @@ from app.model import Cell, Column, Provenance, Row, Table
 from parsers.amounts import is_amount, parse_amount
 from parsers.columns import column_key
 from parsers.geometry import column_spans, merge_stacked_labels, place_fragments, spans_from_ruled
-from parsers.headers import label_paths
+from parsers.headers import has_inferred_merges, label_paths
 from parsers.identify import detect_unit
 from parsers.layout import Fragment, SourceLine
 from parsers.segment import CJK as _CJK
@@ -72,6 +72,8 @@ def build_table(segment: Segment, table_id: str, kind: str, default_unit: str | 
     _assign_columns(header, body)
     width = 1 + max((f.col + (f.span or 1) - 1 for line in header + body for f in line.fragments if f.col is not None), default=-1)
     paths = label_paths(header, width)
+    if has_inferred_merges(header):
+        flags.append("header_spans_inferred")
     rows = _body_rows(body)
     groups = _groups(rows, paths, width)
     unit = detect_unit(segment.text) or detect_unit(segment.title)

@@ -46,6 +46,18 @@ def label_paths(header: list[SourceLine], width: int) -> list[list[str]]:
     return paths
 
 
+def has_inferred_merges(header: list[SourceLine]) -> bool:
+    """True when a merged header cell's extent had to be guessed (a text dump: label, then blanks).
+
+    Column identities read from such a header are less certain, so checks soften their verdict.
+    """
+    for line in header:
+        labelled = sorted(f.col for f in line.fragments if f.col is not None and f.span is None and clean_label(f.text))
+        if any(b - a > 1 for a, b in zip(labelled, labelled[1:])):
+            return True
+    return False
+
+
 def _drop_full_width(paths: list[list[str]]) -> None:
     """A label printed over the whole table ("项目", "单位：万元") names nothing in particular."""
     populated = [p for p in paths if p]

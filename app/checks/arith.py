@@ -1,0 +1,82 @@
+"""Shared arithmetic for the rules: printed precision, rounding tolerance, locations, wording.
+
+Rounding (尾数误差) is explicit: reports round every term to the printed precision, so a
+sum of n terms may be off by up to one unit of the last printed digit per term. Such a
+difference is info; anything larger is an error (or a warning when extraction is unsure).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from app.checks import Finding, Location
+from app.model import Cell, Row, Table
+
+ZERO = Decimal(0)
+
+
+def step(cells: list[Cell | None]) -> Decimal:
+    """One unit of the last printed digit among ``cells`` (0.01 for "12.34", 1 for "1,234")."""
+    places = 0
+    for cell in cells:
+        if cell is not None and cell.value is not None:
+            exponent = cell.value.as_tuple().exponent
+            places = max(places, -exponent if isinstance(exponent, int) else 0)
+    return Decimal(1).scaleb(-places)
+
+
+def value(cell: Cell | None) -> Decimal:
+    return cell.value if cell is not None and cell.value is not None else ZERO
+
+
+@dataclass(frozen=True)
+class Sum:
+    """A checked sum: the printed total, the parts, and how far apart they are."""
+
+    total: Cell | None
+    parts: list[Cell | None]
+
+    @property
+    def difference(self) -> Decimal:
+        return value(self.total) - sum((value(c) for c in self.parts), ZERO)
+
+    @property
+    def tolerance(self) -> Decimal:
+        return step([self.total, *self.parts]) * max(1, len(self.parts))
+
+    @property
+    def checkable(self) -> bool:
+        return any(c is not None and c.value is not None for c in [self.total, *self.parts])
+
+    def severity(self) -> str | None:
+        """None when it adds up, info within rounding, error beyond."""
+        diff = abs(self.difference)
+        if diff == 0:
+            return None
+        return "info" if diff <= self.tolerance else "error"
+
+
+def fmt(number: Decimal) -> str:
+    return format(number.normalize() if number == number.to_integral() else number, "f")
+
+
+def cell_location(table: Table, row: Row, key: str) -> Location:
+    cell = row.cells.get(key)
+    page = cell.provenance.page if cell is not None else row.provenance.page
+    return Location(page, table.id, row.id, key)
+
+
+def row_label(row: Row) -> str:
+    return f"{row.code} {row.name}".strip() if row.code else row.name or "（无名称行）"
+
+
+def sum_finding(rule: str, sum_: Sum, message: str, locations: list[Location], unsure: bool = False) -> Finding | None:
+    """A finding for a sum that does not hold; rounding-sized gaps are info."""
+    severity = sum_.severity()
+    if severity is None:
+        return None
+    if severity == "error" and unsure:
+        severity = "warning"
+    detail = f"（差 {fmt(sum_.difference)}" + ("，在尾数误差范围内）" if severity == "info" else "）")
+    return Finding(rule, severity, message + detail, tuple(locations))

@@ -1,0 +1,108 @@
+"""Column identities read from the header structure: a 合计/小计/总计 column = its sibling parts.
+
+"本年支出/本年支出合计" = "本年支出/基本支出" + "本年支出/项目支出" (+ 上缴上级, 经营, 对附属单位);
+"总计" = "本年收入/合计" + "上年结转结余/小计"; a group with its own 小计 counts once; a
+"其中：" column is a part of a part and never added. Two-sided tables are skipped (their
+labels keep only the leaf). An identity that fails in most rows of a table says the header
+was misread, so it is reported once, as a warning.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from app.checks import Finding, Location, rule
+from app.checks.arith import ZERO, Sum, cell_location, fmt, row_label, sum_finding, value
+from app.model import Column, Report, Table
+
+_TOTAL = re.compile(r"(?:合计|小计|总计)$")
+
+
+def _path(column: Column) -> list[str]:
+    return column.label.split("/")
+
+
+def identities(table: Table) -> list[tuple[Column, list[Column]]]:
+    """(total column, its part columns) for every total column the header defines."""
+    columns = [c for c in table.columns if not c.label.startswith("第")]
+    out = []
+    for column in columns:
+        path = _path(column)
+        if not _TOTAL.search(path[-1]):
+            continue
+        parts = _components(path[:-1], [c for c in columns if c is not column])
+        if len(parts) >= 2:
+            out.append((column, parts))
+    return out
+
+
+def _components(prefix: list[str], columns: list[Column]) -> list[Column]:
+    inside = [c for c in columns if _path(c)[: len(prefix)] == prefix and len(_path(c)) > len(prefix)]
+    groups: dict[str, list[Column]] = {}
+    for column in inside:
+        groups.setdefault(_path(column)[len(prefix)], []).append(column)
+    parts: list[Column] = []
+    for element, members in groups.items():
+        if element.startswith("其中"):
+            continue
+        whole = [c for c in members if _path(c) == prefix + [element]]
+        subtotal = [c for c in members if len(_path(c)) == len(prefix) + 2 and _TOTAL.search(_path(c)[-1])]
+        if whole:
+            parts.append(whole[0])
+        elif subtotal:
+            parts.append(subtotal[0])
+        else:
+            parts.extend(_components(prefix + [element], members))
+    return parts
+
+
+def _other_grouping_adds_up(table: Table, row, total: Column) -> bool:
+    """Some other set of this row's columns adds up to the total: the header, not the report, is
+    probably wrong (a merged header read one column off)."""
+    target = value(row.cells.get(total.key))
+    others = [value(row.cells.get(c.key)) for c in table.columns if c is not total and row.cells.get(c.key) is not None]
+    others = [v for v in others if v][:14]
+    if target == 0 or not others:
+        return False
+    reachable = {ZERO}
+    for amount in others:
+        reachable |= {r + amount for r in reachable}
+        if target in reachable:
+            return True
+    return False
+
+
+@rule("columns")
+def column_identities(report: Report) -> Iterable[Finding]:
+    for table in report.tables:
+        if any(c.group for c in table.columns):
+            continue
+        for total, parts in identities(table):
+            checked = []
+            for row in table.rows:
+                sum_ = Sum(row.cells.get(total.key), [row.cells.get(p.key) for p in parts])
+                if sum_.checkable:
+                    checked.append((row, sum_))
+            failing = [(row, s) for row, s in checked if s.severity() == "error"]
+            formula = f"{total.label} = " + " + ".join(p.label for p in parts)
+            if len(checked) >= 4 and len(failing) > len(checked) / 2:
+                yield Finding(
+                    "columns.identity", "warning",
+                    f"{table.title}：{formula} 在 {len(failing)}/{len(checked)} 行不成立，可能是表头识别有误，请核对列",
+                    (Location(table.pages[0], table.id, None, total.key),),
+                )
+                continue
+            for row, sum_ in checked:
+                message = f"{table.title} {row_label(row)}：{total.label} {fmt(value(sum_.total))} ≠ " + " + ".join(
+                    f"{p.label} {fmt(value(row.cells.get(p.key)))}" for p in parts
+                )
+                locations = [cell_location(table, row, total.key)] + [cell_location(table, row, p.key) for p in parts]
+                unsure = sum_.severity() == "error" and (
+                    "header_spans_inferred" in table.flags or _other_grouping_adds_up(table, row, total)
+                )
+                if unsure:
+                    message += "；表头合并单元格为推断，可能是表头识别有误"
+                finding = sum_finding("columns.identity", sum_, message, locations, unsure)
+                if finding:
+                    yield finding

@@ -1,0 +1,99 @@
+"""Hierarchy sums in code tables: 项 → 款 → 类 → 合计, and 人员经费/公用经费合计 in 基本支出 tables.
+
+A parent is checked only against the children the table prints (reports omit zero rows,
+which add nothing). When most parents of one table fail, the table was probably misread
+(codes or columns), so the findings become warnings: the report is not accused of what
+kemu may have got wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from app.checks import Finding, rule
+from app.checks.arith import Sum, cell_location, fmt, row_label, sum_finding, value
+from app.matching import NON_SUBJECT_KINDS
+from app.model import Report, Row, Table
+
+PERSONNEL_CLASSES = ("301", "303")
+
+
+def _parent_code(code: str) -> str | None:
+    if len(code) == 7:
+        return code[:5]
+    if len(code) == 5:
+        return code[:3]
+    return None
+
+
+def _is_total(row: Row) -> bool:
+    return bool(row.match and row.match.kind == "total" and row.name)
+
+
+def _label(row: Row) -> str | None:
+    return row.match.code if row.match and row.match.kind == "summary" else None
+
+
+@rule("hierarchy")
+def hierarchy_sums(report: Report) -> Iterable[Finding]:
+    for table in report.tables:
+        if table.kind == "unknown" or any(word in table.kind for word in NON_SUBJECT_KINDS):
+            continue  # codes there are scores or serial numbers, not 科目
+        coded = [r for r in table.rows if r.code and len(r.code) in (3, 5, 7)]
+        if len(coded) < 2:
+            continue
+        checks = list(_parent_checks(table, coded)) + list(_total_checks(table, coded))
+        failing = sum(1 for _, s, _ in checks if s.severity() == "error")
+        unsure = len(checks) >= 4 and failing > len(checks) / 2
+        for message, sum_, locations in checks:
+            finding = sum_finding("hierarchy.sum", sum_, message, locations, unsure)
+            if finding:
+                yield finding
+
+
+def _parent_checks(table: Table, coded: list[Row]):
+    by_code: dict[str, Row] = {}
+    for row in coded:
+        by_code.setdefault(row.code, row)
+    children: dict[str, list[Row]] = {}
+    for row in coded:
+        parent = _parent_code(row.code)
+        if parent in by_code and by_code[parent] is not row:
+            children.setdefault(parent, []).append(row)
+    for parent_code, kids in children.items():
+        parent = by_code[parent_code]
+        level = "款" if len(kids[0].code) == 7 else "项" if len(kids[0].code) == 5 and len(parent_code) == 3 else "下级"
+        for column in table.columns:
+            sum_ = Sum(parent.cells.get(column.key), [k.cells.get(column.key) for k in kids])
+            if not sum_.checkable:
+                continue
+            message = (
+                f"{table.title} {row_label(parent)} {column.label} {fmt(value(sum_.total))} "
+                f"≠ 其下各{level if level != '下级' else ''}之和 {fmt(value(sum_.total) - sum_.difference)}"
+            )
+            locations = [cell_location(table, parent, column.key)] + [cell_location(table, k, column.key) for k in kids]
+            yield message, sum_, locations
+
+
+def _total_checks(table: Table, coded: list[Row]):
+    """合计 = Σ top-level rows; 人员经费合计 = Σ 301, 303; 公用经费合计 = Σ the other 类."""
+    codes = {r.code for r in coded}
+    top = [r for r in coded if _parent_code(r.code) not in codes]
+    classes = [r for r in coded if len(r.code) == 3]
+    targets: list[tuple[Row, list[Row], str]] = []
+    for row in table.rows:
+        if _is_total(row) and row.name in ("合计", "总计"):
+            targets.append((row, top, "各科目之和"))
+        elif _label(row) == "personnel_total" and classes:
+            targets.append((row, [r for r in classes if r.code in PERSONNEL_CLASSES], "工资福利支出与对个人和家庭的补助之和"))
+        elif _label(row) == "public_funds_total" and classes:
+            targets.append((row, [r for r in classes if r.code not in PERSONNEL_CLASSES], "其余各类之和"))
+    for total, parts, wording in targets:
+        if not parts:
+            continue
+        for column in table.columns:
+            sum_ = Sum(total.cells.get(column.key), [p.cells.get(column.key) for p in parts])
+            if not sum_.checkable:
+                continue
+            message = f"{table.title} {total.name} {column.label} {fmt(value(sum_.total))} ≠ {wording} {fmt(value(sum_.total) - sum_.difference)}"
+            yield message, sum_, [cell_location(table, total, column.key)] + [cell_location(table, p, column.key) for p in parts]

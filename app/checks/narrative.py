@@ -1,0 +1,220 @@
+"""The 情况说明 against the tables and against arithmetic.
+
+Sentences are read page by page (lines joined, split at 。；). Checked:
+- headline figures (收入总计, 支出总计, 本年收入合计, 本年支出合计, “三公”经费 决算/预算) against
+  the tables, converting units;
+- shares: "X 万元，占 P%" against the whole the sentence names before "其中";
+- growth: "比上年增加 D 万元，增长 R%" against the current figure before it; 增加 with 下降
+  is a contradiction;
+- comparison words: 决算数 大于/小于/等于/持平 预算数 against the two amounts, and
+  "完成预算的 P%".
+Only unambiguous phrasings are read; anything else is left alone rather than guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from app.checks import Finding, Location, rule
+from app.checks.arith import fmt
+from app.model import Report, Table
+
+NUM = r"(-?\d[\d,，]*(?:\.\d+)?)"
+_SENTENCES = re.compile(r"[^。；;]+[。；;]?")
+_HEADLINE = re.compile(r"(?<![\u4e00-\u9fff])(?:\d{4}年(?:度)?)?(本年收入合计|本年支出合计|收入总计|支出总计)(?:为|是|共计|：|:)?\s*" + NUM + r"\s*万元")
+_THREE_PUBLIC = re.compile(r"三公.{0,2}经费(?:财政拨款)?(?:支出)?(决算|预算)(?:数)?(?:为|是)?\s*" + NUM + r"\s*万元")
+_SHARE = re.compile(NUM + r"\s*万元[，,]?\s*占(?:[^0-9%，。；]{0,12}的)?\s*" + NUM + r"\s*%")
+_WHOLE = re.compile(NUM + r"\s*万元[^。；]{0,6}?其中")
+_GROWTH = re.compile(
+    r"(?:比|较|与)(?:上年|上一年|去年|\d{4}年)[^。；\d]{0,16}?(增加|减少|增长|下降|上升)(?:了)?\s*" + NUM + r"\s*万元[，,]\s*(增长|下降|减少|上升)\s*" + NUM + r"\s*%"
+)
+_COMPARISON = re.compile(r"决算数?(大于|小于|等于|高于|低于|超过|持平于?|与)预算数?")
+_BUDGET_AMOUNT = re.compile(r"预算(?:数)?(?:为|是)?\s*" + NUM + r"\s*万元")
+_FINAL_AMOUNT = re.compile(r"决算(?:数)?(?:为|是)?\s*" + NUM + r"\s*万元")
+_COMPLETION = re.compile(r"完成(?:年初)?预算的\s*" + NUM + r"\s*%")
+_CLAIMS = {"大于": "大于", "高于": "大于", "超过": "大于", "小于": "小于", "低于": "小于", "等于": "等于", "持平": "等于", "持平于": "等于"}
+_SUMMARY_IDS = {"本年收入合计": "income_total_year", "本年支出合计": "expense_total_year", "收入总计": "income_grand_total", "支出总计": "expense_grand_total"}
+_SCALE = {"元": Decimal(10000), "万元": Decimal(1), "千元": Decimal(10)}
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    page: int
+    line: int | None
+
+
+def _number(text: str) -> Decimal | None:
+    try:
+        return Decimal(text.replace(",", "").replace("，", ""))
+    except InvalidOperation:
+        return None
+
+
+def _places(text: str) -> int:
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def sentences(report: Report) -> list[Sentence]:
+    """Running-text sentences with the page (and first line) they start on."""
+    out = []
+    for page in report.pages:
+        joined, starts = "", []
+        for line in page.lines:
+            starts.append((len(joined), line.number))
+            joined += line.text.strip()
+        for found in _SENTENCES.finditer(joined):
+            text = found.group(0)
+            if "万元" not in text and "%" not in text and "决算" not in text:
+                continue
+            line = max((n for offset, n in starts if offset <= found.start()), default=None)
+            out.append(Sentence(text, page.number, line))
+    return out
+
+
+def _where(sentence: Sentence) -> tuple[Location, ...]:
+    return (Location(sentence.page, line=sentence.line),)
+
+
+@rule("narrative")
+def narrative(report: Report) -> Iterable[Finding]:
+    figures = _table_figures(report)
+    for sentence in sentences(report):
+        yield from _headlines(sentence, figures)
+        yield from _shares(sentence)
+        yield from _growth(sentence)
+        yield from _comparison(sentence)
+
+
+def _table_figures(report: Report) -> dict[str, tuple[Decimal, Table]]:
+    """Headline figures of the report in 万元, from the summary and 三公 tables."""
+    figures: dict[str, tuple[Decimal, Table]] = {}
+    for table in report.tables:
+        scale = _SCALE.get(table.unit or "万元", Decimal(1))
+        if any(c.group for c in table.columns):
+            for row in table.rows:
+                if row.match and row.match.kind == "summary" and row.match.code in _SUMMARY_IDS.values():
+                    first = next(iter(row.cells.values()), None)
+                    if first is not None and first.value is not None:
+                        figures.setdefault(row.match.code, (first.value / scale, table))
+        if "three_public" in table.kind and table.rows:
+            row = table.rows[-1] if len(table.rows) == 1 else next((r for r in table.rows if r.name in ("合计", "")), table.rows[0])
+            for column in table.columns:
+                path = column.label.split("/")
+                cell = row.cells.get(column.key)
+                if cell is None or cell.value is None or not path[-1].endswith("合计"):
+                    continue
+                side = "决算" if "决算" in column.label else "预算" if "预算" in column.label else report.report_kind or "预算"
+                figures.setdefault(f"three_public_{side}", (cell.value / scale, table))
+    return figures
+
+
+def _headlines(sentence: Sentence, figures: dict) -> Iterable[Finding]:
+    for found in _HEADLINE.finditer(sentence.text):
+        label, amount = found.group(1), _number(found.group(2))
+        yield from _against(sentence, figures.get(_SUMMARY_IDS[label]), label, amount, found.group(2))
+    for found in _THREE_PUBLIC.finditer(sentence.text):
+        side, amount = found.group(1), _number(found.group(2))
+        yield from _against(sentence, figures.get(f"three_public_{side}"), f"“三公”经费{side}", amount, found.group(2))
+
+
+def _against(sentence: Sentence, figure, label: str, amount: Decimal | None, printed: str) -> Iterable[Finding]:
+    if figure is None or amount is None:
+        return
+    value, table = figure
+    tolerance = Decimal(1).scaleb(-_places(printed))
+    if abs(value - amount) > tolerance / 2 + Decimal("0.000001"):
+        locations = list(_where(sentence))
+        if table.provenance is not None:
+            locations.append(Location(table.provenance.page, table.id))
+        yield Finding(
+            "narrative.amount", "error",
+            f"情况说明称{label} {printed} 万元，但{table.title}为 {fmt(value.quantize(Decimal('0.01')))} 万元",
+            tuple(locations),
+        )
+
+
+def _shares(sentence: Sentence) -> Iterable[Finding]:
+    whole = _WHOLE.search(sentence.text)
+    if whole is None:
+        return
+    base = _number(whole.group(1))
+    if not base:
+        return
+    for found in _SHARE.finditer(sentence.text, whole.end()):
+        part, share = _number(found.group(1)), _number(found.group(2))
+        if part is None or share is None:
+            continue
+        expected = part / base * 100
+        tolerance = Decimal(1).scaleb(-_places(found.group(2)))
+        if abs(expected - share) > tolerance:
+            yield Finding(
+                "narrative.share", "error",
+                f"情况说明：{found.group(1)} 万元占 {whole.group(1)} 万元的 {expected.quantize(Decimal('0.01'))}%，文中写作 {found.group(2)}%",
+                _where(sentence),
+            )
+
+
+def _growth(sentence: Sentence) -> Iterable[Finding]:
+    for found in _GROWTH.finditer(sentence.text):
+        direction, delta_text, rate_word, rate_text = found.groups()
+        up = direction in ("增加", "增长", "上升")
+        if up != (rate_word in ("增长", "上升")):
+            yield Finding("narrative.growth", "error", f"情况说明：先说{direction} {delta_text} 万元，又说{rate_word} {rate_text}%，方向矛盾", _where(sentence))
+            continue
+        before = [m for m in re.finditer(NUM + r"\s*万元", sentence.text[: found.start()])]
+        if not before:
+            continue
+        current, delta, rate = _number(before[-1].group(1)), _number(delta_text), _number(rate_text)
+        if current is None or delta is None or rate is None:
+            continue
+        prior = current - delta if up else current + delta
+        if prior <= 0:
+            continue
+        expected = delta / prior * 100
+        tolerance = Decimal(1).scaleb(-_places(rate_text))
+        if abs(expected - rate) > tolerance:
+            yield Finding(
+                "narrative.growth", "error",
+                f"情况说明：{before[-1].group(1)} 万元比上年{direction} {delta_text} 万元，应{rate_word} {expected.quantize(Decimal('0.01'))}%，文中写作 {rate_text}%",
+                _where(sentence),
+            )
+
+
+def _comparison(sentence: Sentence) -> Iterable[Finding]:
+    """决算数 大于/小于/等于 预算数, and 完成预算的 P%, against the nearest amounts before them."""
+    for word in _COMPARISON.finditer(sentence.text):
+        before = sentence.text[: word.start()]
+        budgets, finals = list(_BUDGET_AMOUNT.finditer(before)), list(_FINAL_AMOUNT.finditer(before))
+        if not budgets or not finals:
+            continue
+        b, f = _number(budgets[-1].group(1)), _number(finals[-1].group(1))
+        if b is None or f is None:
+            continue
+        said = word.group(1)
+        actual = "大于" if f > b else "小于" if f < b else "等于"
+        claimed = _CLAIMS.get(said)
+        if claimed and claimed != actual:
+            yield Finding(
+                "narrative.comparison", "error",
+                f"情况说明称决算数{said}预算数，但决算数 {finals[-1].group(1)} 万元{actual}预算数 {budgets[-1].group(1)} 万元",
+                _where(sentence),
+            )
+    for found in _COMPLETION.finditer(sentence.text):
+        before = sentence.text[: found.start()]
+        budgets, finals = list(_BUDGET_AMOUNT.finditer(before)), list(_FINAL_AMOUNT.finditer(before))
+        if not budgets or not finals:
+            continue
+        b, f, rate = _number(budgets[-1].group(1)), _number(finals[-1].group(1)), _number(found.group(1))
+        if not b or f is None or rate is None:
+            continue
+        expected = f / b * 100
+        if abs(expected - rate) > Decimal(1).scaleb(-_places(found.group(1))):
+            yield Finding(
+                "narrative.completion", "error",
+                f"情况说明：决算 {finals[-1].group(1)} 万元为预算 {budgets[-1].group(1)} 万元的 {expected.quantize(Decimal('0.01'))}%，文中写作 {found.group(1)}%",
+                _where(sentence),
+            )

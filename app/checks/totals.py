@@ -1,0 +1,94 @@
+"""Totals of the two-sided summary tables (收支总表): the 收入 side and the 支出 side balance.
+
+Rows are recognised by their standard summary label (matching sets ``match.kind ==
+"summary"``), never by position: 收入总计 = 支出总计; 本年收入合计 + 使用非财政拨款结余 +
+年初结转和结余 = 收入总计; 本年支出合计 + 结余分配 + 年末结转和结余 = 支出总计; and 本年收入合计
+= the sum of the top-level 收入 items (一、二、…) when they are printed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from app.checks import Finding, rule
+from app.checks.arith import Sum, cell_location, fmt, sum_finding, value
+from app.model import Cell, Report, Row, Table
+
+_TOP_ITEM = re.compile(r"^\s*[一二三四五六七八九十]+、")
+_IDENTITIES = [
+    ("income_grand_total", ["income_total_year", "use_non_fiscal_balance", "carryover_begin"], "收入总计", "本年收入合计、使用结余与年初结转和结余之和"),
+    ("expense_grand_total", ["expense_total_year", "surplus_distribution", "carryover_end"], "支出总计", "本年支出合计、结余分配与年末结转和结余之和"),
+]
+
+
+def _labelled(table: Table) -> dict[str, Row]:
+    out: dict[str, Row] = {}
+    for row in table.rows:
+        if row.match and row.match.kind == "summary":
+            out.setdefault(row.match.code, row)
+    return out
+
+
+def _first_value(row: Row) -> tuple[str, Cell] | None:
+    for key, cell in row.cells.items():
+        return key, cell
+    return None
+
+
+@rule("totals")
+def two_sided_totals(report: Report) -> Iterable[Finding]:
+    for table in report.tables:
+        if not any(c.group for c in table.columns):
+            continue
+        rows = _labelled(table)
+        yield from _balance(table, rows)
+        for total_id, part_ids, total_name, wording in _IDENTITIES:
+            total = rows.get(total_id)
+            parts = [rows[p] for p in part_ids if p in rows]
+            if total is None or len(parts) < 1 or part_ids[0] not in rows:
+                continue
+            yield from _sum(table, total, parts, f"{table.title}：{total_name}", wording)
+        yield from _income_items(table, rows)
+
+
+def _balance(table: Table, rows: dict[str, Row]) -> Iterable[Finding]:
+    income, expense = rows.get("income_grand_total"), rows.get("expense_grand_total")
+    if income is None or expense is None:
+        return
+    a, b = _first_value(income), _first_value(expense)
+    if a is None or b is None or a[1].value is None or b[1].value is None:
+        return
+    sum_ = Sum(a[1], [b[1]])
+    message = f"{table.title}：收入总计 {fmt(value(a[1]))} ≠ 支出总计 {fmt(value(b[1]))}"
+    finding = sum_finding("totals.balance", sum_, message, [cell_location(table, income, a[0]), cell_location(table, expense, b[0])])
+    if finding:
+        yield finding
+
+
+def _sum(table: Table, total: Row, parts: list[Row], what: str, wording: str) -> Iterable[Finding]:
+    first = _first_value(total)
+    if first is None:
+        return
+    key, cell = first
+    part_cells = [_first_value(p) for p in parts]
+    sum_ = Sum(cell, [c[1] if c else None for c in part_cells])
+    if not sum_.checkable or cell.value is None:
+        return
+    message = f"{what} {fmt(value(cell))} ≠ {wording} {fmt(value(cell) - sum_.difference)}"
+    locations = [cell_location(table, total, key)] + [cell_location(table, p, c[0]) for p, c in zip(parts, part_cells) if c]
+    finding = sum_finding("totals.sum", sum_, message, locations)
+    if finding:
+        yield finding
+
+
+def _income_items(table: Table, rows: dict[str, Row]) -> Iterable[Finding]:
+    """本年收入合计 = the 收入 items numbered 一、二、… printed above it."""
+    total = rows.get("income_total_year")
+    if total is None:
+        return
+    side = [r for r in table.rows if r.group == total.group]
+    above = side[: side.index(total)]
+    items = [r for r in above if _TOP_ITEM.match(r.name)]
+    if len(items) >= 2:
+        yield from _sum(table, total, items, f"{table.title}：本年收入合计", "各项收入之和")
