@@ -96,10 +96,10 @@ class Matcher:
                 names.append(key)
                 entries.append(entry)
         self.classes = [e for e in edition.entries if e.level == "类" and e.family == "functional"]
-        self.summary: dict[str, tuple[str, str]] = {}
+        self.summary: dict[tuple[str, str | None], tuple[str, str]] = {}
         for label in edition.catalog.summary:
             for name in (label.name, *label.aliases):
-                self.summary.setdefault(normalize_name(name), (label.label_id, label.name))
+                self.summary.setdefault((normalize_name(name), label.side or None), (label.label_id, label.name))
         self._memo: dict[tuple, Match] = {}
         self._next_name = ""  # the following row's name, for parent/child lookahead
         self._previous_code: str | None = None
@@ -143,7 +143,7 @@ class Matcher:
             return self._by_code(row.code, name, row.name, family, fuzzy)
         if not name:
             return Match(None, None, 0.0, "none", "no label printed on this row", (), "total")
-        label = self.summary.get(name)
+        label = self._summary_label(name, row.group, is_two_sided(table))
         if label:
             return Match(label[0], label[1], 100.0, "auto", "standard summary-table label", (Candidate(label[0], label[1], 100.0),), "summary")
         if name in _TOTALS:
@@ -155,6 +155,18 @@ class Matcher:
         if is_two_sided(table):
             return self._by_class_name(name, row.name, fuzzy)
         return self._by_name(name, family, context, fuzzy)
+
+    def _summary_label(self, name: str, side: str | None, two_sided: bool) -> tuple[str, str] | None:
+        """A standard label; 总计 on the 支出 side is 支出总计. Plain 合计 is a total line, not a label."""
+        if two_sided and side:
+            found = self.summary.get((name, side))
+            if found:
+                return found
+            if name in _TOTALS:
+                return self.summary.get(("收入总计" if side == "收入" else "支出总计", side))
+        if name in _TOTALS:
+            return None
+        return self.summary.get((name, None)) or next((v for (n, _), v in self.summary.items() if n == name), None)
 
     def _by_class_name(self, name: str, printed: str, fuzzy: dict) -> Match:
         """收支总表 lines name a 类, often without 支出 or cut short ("(十五)资源勘探信息等支")."""

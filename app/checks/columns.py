@@ -17,6 +17,8 @@ from app.checks.arith import ZERO, Sum, cell_location, fmt, row_label, sum_findi
 from app.model import Column, Report, Table
 
 _TOTAL = re.compile(r"(?:合计|小计|总计)$")
+#: Totals whose parts are all their siblings; a qualified one ("“三公”经费合计" beside 会议费) is not.
+_PLAIN_TOTAL = re.compile(r"^(?:合计|小计|总计|本年收入合计|本年支出合计|收入合计|支出合计)$")
 
 
 def _path(column: Column) -> list[str]:
@@ -29,7 +31,7 @@ def identities(table: Table) -> list[tuple[Column, list[Column]]]:
     out = []
     for column in columns:
         path = _path(column)
-        if not _TOTAL.search(path[-1]):
+        if not _PLAIN_TOTAL.match(path[-1]):
             continue
         parts = _components(path[:-1], [c for c in columns if c is not column])
         if len(parts) >= 2:
@@ -57,20 +59,27 @@ def _components(prefix: list[str], columns: list[Column]) -> list[Column]:
     return parts
 
 
-def _other_grouping_adds_up(table: Table, row, total: Column) -> bool:
-    """Some other set of this row's columns adds up to the total: the header, not the report, is
-    probably wrong (a merged header read one column off)."""
+def _other_grouping_adds_up(table: Table, row, total: Column, parts: list[Column]) -> bool:
+    """The total equals a sum that uses a column outside ``parts``: the header, not the report,
+    is probably wrong (a merged header read one column off). Dropping a part alone does not
+    count: that is a wrong figure in the report."""
     target = value(row.cells.get(total.key))
-    others = [value(row.cells.get(c.key)) for c in table.columns if c is not total and row.cells.get(c.key) is not None]
-    others = [v for v in others if v][:14]
-    if target == 0 or not others:
+    part_keys = {p.key for p in parts}
+    amounts = [
+        (value(row.cells.get(c.key)), c.key not in part_keys)
+        for c in table.columns
+        if c is not total and row.cells.get(c.key) is not None and value(row.cells.get(c.key))
+    ][:14]
+    if target == 0:
         return False
-    reachable = {ZERO}
-    for amount in others:
-        reachable |= {r + amount for r in reachable}
-        if target in reachable:
-            return True
-    return False
+    inside, outside = {ZERO}, set()
+    for amount, is_outside in amounts:
+        if is_outside:
+            outside |= {r + amount for r in inside | outside}
+        else:
+            outside |= {r + amount for r in outside}
+            inside |= {r + amount for r in inside}
+    return target in outside
 
 
 @rule("columns")
@@ -99,7 +108,7 @@ def column_identities(report: Report) -> Iterable[Finding]:
                 )
                 locations = [cell_location(table, row, total.key)] + [cell_location(table, row, p.key) for p in parts]
                 unsure = sum_.severity() == "error" and (
-                    "header_spans_inferred" in table.flags or _other_grouping_adds_up(table, row, total)
+                    "header_spans_inferred" in table.flags or _other_grouping_adds_up(table, row, total, parts)
                 )
                 if unsure:
                     message += "；表头合并单元格为推断，可能是表头识别有误"

@@ -94,11 +94,21 @@ def _classes(summary: Table, expense: Table) -> Iterable[Finding]:
 def _income_total(summary: Table, income: Table) -> Iterable[Finding]:
     label = next((r for r in summary.rows if r.match and r.match.code == "income_total_year"), None)
     total = _total_row(income)
-    if label is None or total is None or not income.columns:
+    key = _current_income_column(income)
+    if label is None or total is None or key is None:
         return
     first = _first_cell(label)
     if first is not None:
-        yield from _compare("cross_table.income", summary, label, first[0], income, total, income.columns[0].key, "本年收入合计")
+        yield from _compare("cross_table.income", summary, label, first[0], income, total, key, "本年收入合计")
+
+
+def _current_income_column(income: Table) -> str | None:
+    """The 本年收入合计 column: "本年收入合计", or the 合计/小计 under "本年收入"; not a 总计 that adds 结转."""
+    for column in income.columns:
+        path = column.label.split("/")
+        if path[-1] == "本年收入合计" or (path[0] == "本年收入" and path[-1] in ("合计", "小计") and len(path) == 2):
+            return column.key
+    return None
 
 
 def _basic(gp: Table, basic: Table) -> Iterable[Finding]:

@@ -39,7 +39,7 @@ def hierarchy_sums(report: Report) -> Iterable[Finding]:
     for table in report.tables:
         if table.kind == "unknown" or any(word in table.kind for word in NON_SUBJECT_KINDS):
             continue  # codes there are scores or serial numbers, not 科目
-        coded = [r for r in table.rows if r.code and len(r.code) in (3, 5, 7)]
+        coded = [r for r in table.rows if r.code and len(r.code) in (3, 5, 7) and not r.code.startswith("0")]  # 0xx: unit codes
         if len(coded) < 2:
             continue
         checks = list(_parent_checks(table, coded)) + list(_total_checks(table, coded))

@@ -23,7 +23,7 @@ from app.checks.arith import fmt
 from app.model import Report, Table
 
 NUM = r"(-?\d[\d,，]*(?:\.\d+)?)"
-_SENTENCES = re.compile(r"[^。；;]+[。；;]?")
+_SENTENCES = re.compile(r"[^。]+。?")  # "；" stays inside: "其中：A…，占 x%；B…，占 y%" is one statement
 _HEADLINE = re.compile(r"(?<![\u4e00-\u9fff])(?:\d{4}年(?:度)?)?(本年收入合计|本年支出合计|收入总计|支出总计)(?:为|是|共计|：|:)?\s*" + NUM + r"\s*万元")
 _THREE_PUBLIC = re.compile(r"三公.{0,2}经费(?:财政拨款)?(?:支出)?(决算|预算)(?:数)?(?:为|是)?\s*" + NUM + r"\s*万元")
 _SHARE = re.compile(NUM + r"\s*万元[，,]?\s*占(?:[^0-9%，。；]{0,12}的)?\s*" + NUM + r"\s*%")
@@ -34,6 +34,7 @@ _GROWTH = re.compile(
 _COMPARISON = re.compile(r"决算数?(大于|小于|等于|高于|低于|超过|持平于?|与)预算数?")
 _BUDGET_AMOUNT = re.compile(r"预算(?:数)?(?:为|是)?\s*" + NUM + r"\s*万元")
 _FINAL_AMOUNT = re.compile(r"决算(?:数)?(?:为|是)?\s*" + NUM + r"\s*万元")
+_NARROWER = re.compile(r"财政拨款|一般公共预算|政府性基金|国有资本|非财政|上年|上一年|去年")
 _COMPLETION = re.compile(r"完成(?:年初)?预算的\s*" + NUM + r"\s*%")
 _CLAIMS = {"大于": "大于", "高于": "大于", "超过": "大于", "小于": "小于", "低于": "小于", "等于": "等于", "持平": "等于", "持平于": "等于"}
 _SUMMARY_IDS = {"本年收入合计": "income_total_year", "本年支出合计": "expense_total_year", "收入总计": "income_grand_total", "支出总计": "expense_grand_total"}
@@ -114,6 +115,8 @@ def _table_figures(report: Report) -> dict[str, tuple[Decimal, Table]]:
 
 def _headlines(sentence: Sentence, figures: dict) -> Iterable[Finding]:
     for found in _HEADLINE.finditer(sentence.text):
+        if _NARROWER.search(sentence.text[: found.start()]):
+            continue  # "财政拨款收入总计 …、支出总计 …": a narrower total than the report's
         label, amount = found.group(1), _number(found.group(2))
         yield from _against(sentence, figures.get(_SUMMARY_IDS[label]), label, amount, found.group(2))
     for found in _THREE_PUBLIC.finditer(sentence.text):

@@ -1,0 +1,131 @@
+"""Each rule fires on a minimal bad case and stays quiet on the clean one.
+
+The clean case is a small, fully consistent 决算 written as a text dump; every bad case
+changes exactly one thing in it.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from app.checks import run_checks
+from app.cli import EXIT_FINDINGS, EXIT_OK, main
+from parsers.report import read_report
+
+CLEAN = """某县卫生健康局2023年度部门决算
+第一部分 情况说明
+2023年度收入总计1,000.00万元，支出总计1,000.00万元。
+2023年度本年收入合计1,000.00万元，其中：一般公共预算财政拨款收入900.00万元，占90.00%；其他收入100.00万元，占10.00%。
+2023年度本年支出合计1,000.00万元，比上年增加200.00万元，增长25.00%。
+2023年度“三公”经费财政拨款支出决算为8.00万元，年初预算为10.00万元，支出决算为8.00万元，完成年初预算的80.00%，决算数小于预算数。
+截至2023年12月31日，本部门共有车辆2辆。
+收入支出决算总表
+部门：某县卫生健康局\t\t2023年度\t\t金额单位：万元
+项目\t金额\t项目\t金额
+一、一般公共预算财政拨款收入\t900.00\t一、一般公共服务支出\t0.00
+二、其他收入\t100.00\t二、卫生健康支出\t1,000.00
+本年收入合计\t1,000.00\t本年支出合计\t1,000.00
+年初结转和结余\t0.00\t年末结转和结余\t0.00
+总计\t1,000.00\t总计\t1,000.00
+支出决算表
+部门：某县卫生健康局\t\t2023年度\t\t\t金额单位：万元
+科目编码\t科目名称\t本年支出合计\t基本支出\t项目支出
+合计\t\t1,000.00\t300.00\t700.00
+210\t卫生健康支出\t1,000.00\t300.00\t700.00
+21001\t卫生健康管理事务\t400.00\t300.00\t100.00
+2100101\t行政运行\t300.00\t300.00\t0.00
+2100199\t其他卫生健康管理事务支出\t100.00\t0.00\t100.00
+21004\t公共卫生\t600.00\t0.00\t600.00
+2100401\t疾病预防控制机构\t600.00\t0.00\t600.00
+一般公共预算财政拨款“三公”经费支出决算表
+部门：某县卫生健康局\t\t\t金额单位：万元
+预算数\t\t\t决算数\t\t
+合计\t因公出国（境）费\t公务接待费\t合计\t因公出国（境）费\t公务接待费
+10.00\t0.00\t10.00\t8.00\t0.00\t8.00
+"""
+
+
+def _findings(tmp_path, text: str):
+    path = tmp_path / "report.txt"
+    path.write_text(text, encoding="utf-8")
+    return run_checks(read_report(path))
+
+
+def _errors(tmp_path, text: str, rule: str) -> list:
+    return [f for f in _findings(tmp_path, text) if f.severity == "error" and f.rule == rule]
+
+
+def test_clean_report_has_no_errors_or_warnings(tmp_path):
+    findings = _findings(tmp_path, CLEAN)
+    assert [f for f in findings if f.severity != "info"] == []
+
+
+@pytest.mark.parametrize(
+    "old, new, rule",
+    [
+        ("2100101\t行政运行\t300.00\t300.00\t0.00", "2100101\t行政运行\t310.00\t300.00\t10.00", "hierarchy.sum"),
+        ("合计\t\t1,000.00\t300.00\t700.00", "合计\t\t1,100.00\t300.00\t800.00", "hierarchy.sum"),
+        ("21004\t公共卫生\t600.00\t0.00\t600.00", "21004\t公共卫生\t600.00\t10.00\t600.00", "columns.identity"),
+        ("总计\t1,000.00\t总计\t1,000.00", "总计\t1,000.00\t总计\t1,010.00", "totals.balance"),
+        ("本年收入合计\t1,000.00\t本年支出合计", "本年收入合计\t1,100.00\t本年支出合计", "totals.sum"),
+        ("二、卫生健康支出\t1,000.00", "二、卫生健康支出\t1,001.00", "cross_table.class"),
+        ("2023年度本年支出合计1,000.00万元", "2023年度本年支出合计1,010.00万元", "narrative.amount"),
+        ("其他收入100.00万元，占10.00%", "其他收入100.00万元，占12.00%", "narrative.share"),
+        ("增长25.00%", "增长20.00%", "narrative.growth"),
+        ("增加200.00万元，增长25.00%", "增加200.00万元，下降25.00%", "narrative.growth"),
+        ("决算数小于预算数", "决算数大于预算数", "narrative.comparison"),
+        ("完成年初预算的80.00%", "完成年初预算的85.00%", "narrative.completion"),
+        ("“三公”经费财政拨款支出决算为8.00万元", "“三公”经费财政拨款支出决算为9.00万元", "narrative.amount"),
+        ("第一部分 情况说明", "第一部分 2022年度部门决算情况说明", "metadata.year"),
+        ("收入支出决算总表\n", "2022年度收入支出决算总表\n", "metadata.year"),
+        ("某县卫生健康局2023年度部门决算\n", "XX局2023年度部门决算\n", "metadata.placeholder"),
+    ],
+)
+def test_each_rule_fires_on_one_injected_error(tmp_path, old, new, rule):
+    assert old in CLEAN
+    errors = _errors(tmp_path, CLEAN.replace(old, new, 1), rule)
+    assert errors, f"{rule} did not fire"
+    assert all(f.locations and f.locations[0].page >= 1 for f in errors)
+
+
+def test_rounding_differences_are_info_not_error(tmp_path):
+    text = CLEAN.replace("2100199\t其他卫生健康管理事务支出\t100.00\t0.00\t100.00", "2100199\t其他卫生健康管理事务支出\t100.01\t0.00\t100.01")
+    findings = [f for f in _findings(tmp_path, text) if f.rule == "hierarchy.sum"]
+    assert findings and {f.severity for f in findings} == {"info"}
+    assert "尾数误差" in findings[0].message
+
+
+def test_findings_point_at_the_exact_cells(tmp_path):
+    text = CLEAN.replace("2100101\t行政运行\t300.00\t300.00\t0.00", "2100101\t行政运行\t310.00\t300.00\t10.00")
+    finding = next(f for f in _errors(tmp_path, text, "hierarchy.sum") if "21001" in f.message)
+    first = finding.locations[0]
+    assert first.table == "final_expense#1" and first.row == "final_expense#1/21001"
+    assert first.column and any(l.row == "final_expense#1/2100101" for l in finding.locations)
+    assert "400" in finding.message and "410" in finding.message
+
+
+def test_as_of_date_must_match_the_report_kind(tmp_path):
+    text = CLEAN.replace("截至2023年12月31日", "截至2022年12月31日")
+    assert any(f.rule == "metadata.as_of" for f in _findings(tmp_path, text))
+
+
+def test_doubled_punctuation_is_a_warning(tmp_path):
+    text = CLEAN.replace("本部门共有车辆2辆。", "本部门共有车辆2辆。。")
+    found = [f for f in _findings(tmp_path, text) if f.rule == "hygiene.doubled"]
+    assert found and found[0].severity == "warning"
+
+
+def test_kemu_check_exit_codes_and_json(tmp_path, capsys):
+    clean, bad = tmp_path / "clean.txt", tmp_path / "bad.txt"
+    clean.write_text(CLEAN, encoding="utf-8")
+    bad.write_text(CLEAN.replace("决算数小于预算数", "决算数大于预算数"), encoding="utf-8")
+    assert main(["check", str(clean)]) == EXIT_OK
+    capsys.readouterr()
+    assert main(["check", str(bad)]) == EXIT_FINDINGS
+    data = json.loads(capsys.readouterr().out)
+    assert data["schema"] == "kemu.check" and data["counts"]["error"] >= 1
+    finding = next(f for f in data["findings"] if f["rule"] == "narrative.comparison")
+    assert finding["severity"] == "error" and "决算数" in finding["message"]
+    assert set(finding["locations"][0]) == {"page", "table", "row", "column", "line"}
