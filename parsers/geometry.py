@@ -82,13 +82,42 @@ def place_fragments(lines: list[SourceLine], spans: list[tuple[float, float]]) -
             if f.col is not None or f.bbox is None or not spans:
                 continue
             overlaps = [_overlap(f.bbox, span) for span in spans]
-            touched = [i for i, o in enumerate(overlaps) if o > 0.5]
+            centred = [i for i, span in enumerate(spans) if f.bbox[0] <= (span[0] + span[1]) / 2 <= f.bbox[2]]
+            touched = centred if len(centred) > 1 else [i for i, o in enumerate(overlaps) if o > 0.5]
             if not touched:
                 centre = (f.bbox[0] + f.bbox[2]) / 2
                 f.col = min(range(len(spans)), key=lambda i: _distance(centre, spans[i]))
                 f.span = 1
             else:
                 f.col, f.span = touched[0], touched[-1] - touched[0] + 1
+
+
+def widen_group_labels(header: list[SourceLine]) -> None:
+    """A group label printed centred above its sub-columns ("公务用车购置及运行费" over 小计 / 购置费
+    / 运行费) is often narrower than they are; it spans the run of columns around it that have
+    sub-labels below and are not claimed by a label on its own or an intermediate line."""
+    lines = [line for line in header if line.fragments]
+    if len(lines) < 2:
+        return
+    deepest = {f.col for f in lines[-1].fragments if f.col is not None}
+    for index, line in enumerate(lines[:-1]):
+        claimed = {
+            c
+            for other in lines[index:-1]
+            for f in other.fragments
+            if f.col is not None
+            for c in range(f.col, f.col + (f.span or 1))
+        }
+        for f in line.fragments:
+            if f.col is None or (f.span or 1) > 1 or f.col not in deepest:
+                continue
+            own = claimed - {f.col}
+            start = end = f.col
+            while start - 1 in deepest and start - 1 not in own:
+                start -= 1
+            while end + 1 in deepest and end + 1 not in own:
+                end += 1
+            f.col, f.span = start, end - start + 1
 
 
 def merge_stacked_labels(lines: list[SourceLine], max_gap: float) -> list[SourceLine]:

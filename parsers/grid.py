@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from app.model import Cell, Column, Provenance, Row, Table
 from parsers.amounts import is_amount, parse_amount
 from parsers.columns import column_key
-from parsers.geometry import column_spans, merge_stacked_labels, place_fragments, spans_from_ruled
+from parsers.geometry import column_spans, merge_stacked_labels, place_fragments, spans_from_ruled, widen_group_labels
 from parsers.headers import has_inferred_merges, label_paths
 from parsers.identify import detect_unit
 from parsers.layout import Fragment, SourceLine
@@ -154,6 +154,7 @@ def _assign_columns(header: list[SourceLine], body: list[SourceLine]) -> None:
     spans = spans_from_ruled(ruled) if ruled else column_spans([line for line in body if line.region is None])
     place_fragments(body, spans)
     place_fragments(header, spans)
+    widen_group_labels(header)
     header[:] = merge_stacked_labels(header, max_gap=3.0)
 
 

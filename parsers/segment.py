@@ -69,7 +69,9 @@ def strip_running_text(doc: SourceDocument) -> list[SourceLine]:
     else:
         edge_texts = Counter()
         for page in doc.pages:
-            edges = {normalize_text(line.text) for line in page[:2] + page[-2:] if line.region is None}
+            edges = {
+                normalize_text(line.text) for line in page[:2] + page[-2:] if line.region is None and not is_meta_text(line.text)
+            }  # 单位：万元 repeats on every table page but belongs to each table
             edge_texts.update(edges)
         repeated = {text for text, n in edge_texts.items() if text and n >= max(3, len(doc.pages) // 2)}
     kept = []

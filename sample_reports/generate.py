@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Render synthetic Chinese 部门预算 / 部门决算 report PDFs with ground-truth JSON.
 
-Usage: python sample_reports/generate.py [--out DIR]   (default: sample_reports/generated/)
+Usage: python sample_reports/generate.py [--out DIR] [--injected]   (default: sample_reports/generated/)
 
 Writes NAME.pdf and NAME.truth.json for gen_final_ruled, gen_budget_unruled and
-gen_mixed_small. Output is deterministic (no randomness; reportlab ``invariant`` mode).
+gen_mixed_small, then OUT/injected/CLEAN__KIND.pdf + .expected.json: the clean report with
+exactly one printed error (see INJECTIONS) for testing the consistency checks; --injected
+writes only those. Output is deterministic (no randomness; reportlab ``invariant`` mode).
 Amounts are integer hundredths, so 类 = Σ款, 款 = Σ项, 合计 = Σ类 and 合计 = 基本支出 + 项目支出
 hold exactly. Truth values are parsed back from the printed strings and column paths are
 derived from the printed header, so truth and PDF cannot drift apart.
@@ -18,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Union
+from typing import Callable, Union
 
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfbase import pdfmetrics
@@ -198,6 +200,14 @@ def pct(a: int, b: int) -> str:
     return f"{Decimal(a * 100) / Decimal(b):.2f}"
 
 
+def versus(now: int, prev: int, what: str = "比上年") -> list[Union[str, "Num"]]:
+    """'，比上年增加 X 万元' / '，比上年减少 X 万元' / '，与上年持平' (comparison word from the amounts)."""
+    if now == prev:
+        return ["，与上年持平"]
+    word = f"{what}{'增加' if now > prev else '减少'}"
+    return [f"，{word}", Num(word, abs(now - prev)), "万元"]
+
+
 def expand(items: list[Item]) -> list[Item]:
     """Turn 项-level items into 类/款/项 rows (code order) whose amounts are exact sums."""
     sums: dict[str, list[int]] = {}
@@ -285,6 +295,7 @@ class Table:
     note: str = ""
     empty: bool = False
     pages: list[int] = field(default_factory=list)
+    row_pages: list[int] = field(default_factory=list)   # page of each body row, as rendered
 
     def __post_init__(self) -> None:
         if not self.columns:                     # label path of each column, as printed
@@ -310,6 +321,7 @@ class Table:
 class Narrative:
     heading: str
     paras: list[list[Union[str, Num]]]          # a paragraph starting with "#" is a sub-heading
+    page: int = 0                                # set when rendered
 
 
 @dataclass
@@ -426,7 +438,7 @@ def render_table(doc: Doc, t: Table) -> None:
     doc.text(xs[0], y - 26, t.meta[0], 10)
     doc.text(xs[-1], y - 26, t.meta[1], 10, "r")
     y = draw_header(doc, t, xs, y - 34)
-    t.pages, top_rule = [doc.page], False
+    t.pages, t.row_pages, top_rule = [doc.page], [], False
     for row in t.body:
         cells, col = [], 0
         for cell in row:
@@ -441,6 +453,7 @@ def render_table(doc: Doc, t: Table) -> None:
             top_rule = not t.repeat_header
             if t.repeat_header:
                 y = draw_header(doc, t, xs, y)
+        t.row_pages.append(doc.page)
         for c, n, s in cells:
             draw_cell(doc, t, xs[c], y, xs[c + n] - xs[c], h, s, "c" if n > 1 else t.align[c],
                       t.valign, c == 0, top_rule)
@@ -451,6 +464,7 @@ def render_table(doc: Doc, t: Table) -> None:
 def render_narrative(doc: Doc, n: Narrative, numbers: list[dict]) -> None:
     """Heading plus paragraphs; cited figures are recorded into ``numbers``."""
     doc.new_page()
+    n.page = doc.page
     x0, width, size, lh = 72, doc.w - 144, 12, 22
     doc.text(doc.w / 2, doc.h - 80, n.heading, 16, "c")
     y = doc.h - 120
@@ -547,6 +561,7 @@ def final_ruled() -> Report:
     other_inc, carry_in, carry_out = fen("45.60"), fen("156.32"), fen("88.47")
     gpb = total[0] + carry_out - carry_in - other_inc            # 一般公共预算财政拨款收入
     grand = total[0] + carry_out
+    prev_grand = fen("19862.35")                                 # 上年度收入、支出总计
 
     incomes = ["一般公共预算财政拨款收入", "政府性基金预算财政拨款收入", "国有资本经营预算财政拨款收入",
                "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入"]
@@ -604,8 +619,10 @@ def final_ruled() -> Report:
 
     narr = Narrative(f"{dept}{y}部门决算情况说明", [
         ["#一、收入支出决算总体情况说明"],
-        [f"{y}收入、支出总计均为", Num("收入、支出总计", grand), "万元。与上年度相比，收支总计均有所增加，"
-         "主要原因是基本公共卫生服务和重大公共卫生服务项目资金增加。"],
+        [f"{y}收入、支出总计均为", Num("收入、支出总计", grand), "万元，比上年增加",
+         Num("比上年增加", grand - prev_grand), f"万元，增长{pct(grand - prev_grand, prev_grand)}%（上年度收入、"
+         "支出总计为", Num("上年度收入、支出总计", prev_grand), "万元），主要原因是基本公共卫生服务和重大公共卫生服务"
+         "项目资金增加。"],
         ["#二、收入决算情况说明"],
         [f"{y}本年收入合计", Num("本年收入合计", gpb + other_inc), "万元，其中：一般公共预算财政拨款收入",
          Num("一般公共预算财政拨款收入", gpb), f"万元，占{pct(gpb, gpb + other_inc)}%；其他收入",
@@ -620,8 +637,10 @@ def final_ruled() -> Report:
          "住房公积金、退休费等；公用经费", Num("公用经费", g_sum), "万元，主要包括办公费、印刷费、水电费、"
          "物业管理费、差旅费、公务用车运行维护费、专用设备购置等。"],
         ["#五、“三公”经费财政拨款支出决算情况说明"],
-        [f"{y}“三公”经费财政拨款支出决算为", Num("“三公”经费财政拨款支出决算", sum(actual)),
-         f"万元，完成预算的{pct(sum(actual), sum(budget))}%。其中：因公出国（境）费0.00万元；公务用车运行费",
+        [f"{y}“三公”经费财政拨款支出决算为", Num("“三公”经费财政拨款支出决算", sum(actual)), "万元，预算为",
+         Num("“三公”经费财政拨款支出预算", sum(budget)), f"万元，完成预算的{pct(sum(actual), sum(budget))}%，"
+         f"决算数{'大于' if sum(actual) > sum(budget) else '小于'}预算数，主要原因是严格落实过紧日子要求，压减公务用车"
+         "运行和公务接待支出。其中：因公出国（境）费0.00万元；公务用车购置费0.00万元；公务用车运行费",
          Num("公务用车运行费", actual[2]), "万元；公务接待费", Num("公务接待费", actual[3]), "万元。"],
         ["#六、政府性基金预算财政拨款收入支出决算情况说明"],
         [f"本部门{y}无政府性基金预算财政拨款收入支出。"],
@@ -645,6 +664,7 @@ def budget_unruled() -> Report:
     func = expand(balance(parse(BUDGET_ITEMS), "2101501", basic))
     total = class_total(func)
     meta = (f"部门名称：{dept}", "单位：万元")
+    prev_total = fen("20386.72")                                  # 上年预算收入总计、支出总计
 
     incomes = ["一般公共预算拨款收入", "政府性基金预算拨款收入", "国有资本经营预算拨款收入", "财政专户管理资金收入",
                "事业收入", "事业单位经营收入", "上级补助收入", "附属单位上缴收入", "其他收入"]
@@ -672,11 +692,30 @@ def budget_unruled() -> Report:
         pe = c[:3] in ("301", "303")
         t3.add(c, n, [money(v), money(v) if pe else "", "" if pe else money(v)])
 
+    # “三公” (万元): 因公出国（境）, 公务用车购置, 公务用车运行, 公务接待; this year's from the 基本支出表.
+    econ_amt = {c: v for c, _, v in econ}
+    assert econ_amt["30231"] % 10000 == econ_amt["30217"] % 10000 == 0
+    now = [0, 0, econ_amt["30231"] // 10000, econ_amt["30217"] // 10000]
+    prev = [0, 0, fen("8.40"), fen("1.80")]
+    assert sum(now) < sum(prev)                                   # the narrative says 下降
+    t4 = Table("一般公共预算“三公”经费支出情况表", [92, 62, 84, 60, 72, 72, 62], "lrrrrrr",
+               hdr("项目^2 合计^2 因公出国（境）费^2 公务用车购置及运行费:3 公务接待费^2",
+                   "小计 公务用车购置费 公务用车运行费"), (meta[0], "金额单位：万元"), ruled=False, row_h=20)
+    for label, (a, b, c, d) in (("上年预算数", prev), ("本年预算数", now)):
+        amts = [money(x) for x in (a + b + c + d, a, b + c, b, c, d)]
+        t4.body.append([label, *amts])
+        t4.rows.append({"code": None, "name": label, "values": dict(zip(t4.keys(), map(value, amts)))})
+
     narr = Narrative(f"{dept}{year}年部门预算情况说明", [
         ["#一、收支预算总体情况"],
+        [f"{year}年收入总计、支出总计均为", Num("收入总计、支出总计", total[0]), "万元，比上年增加",
+         Num("比上年增加", total[0] - prev_total), f"万元，增长{pct(total[0] - prev_total, prev_total)}%（上年"
+         "收入总计、支出总计为", Num("上年收入总计、支出总计", prev_total), "万元），主要原因是财政对城乡居民基本医疗"
+         "保险基金的补助增加。"],
         [f"{year}年本年收入合计", Num("本年收入合计", total[0], 4.0), "万元，本年支出合计",
          Num("本年支出合计", total[0], -3.5), "万元，收支平衡。"],
-        ["收入全部为一般公共预算拨款收入，无政府性基金预算、国有资本经营预算拨款收入，无上年结转结余。"],
+        ["本年收入中，一般公共预算拨款收入", Num("一般公共预算拨款收入", total[0]),
+         f"万元，占{pct(total[0], total[0])}%；无政府性基金预算、国有资本经营预算拨款收入，无上年结转结余。"],
         ["#二、支出预算情况"],
         [f"{year}年支出预算中，基本支出", Num("基本支出", total[1]), f"万元，占{pct(total[1], total[0])}%；"
          "项目支出", Num("项目支出", total[2]), f"万元，占{pct(total[2], total[0])}%。项目支出主要用于"
@@ -686,8 +725,16 @@ def budget_unruled() -> Report:
          Num("人员经费", people // 10000), "万元，主要包括基本工资、津贴补贴、奖金、绩效工资、社会保障缴费、"
          "住房公积金、退休费等；公用经费", Num("公用经费", public // 10000), "万元，主要包括办公费、印刷费、"
          "水电费、物业管理费、差旅费、公务用车运行维护费、办公设备购置等。"],
+        ["#四、一般公共预算“三公”经费预算情况"],
+        [f"{year}年一般公共预算“三公”经费预算为", Num("“三公”经费预算", sum(now)), "万元",
+         *versus(sum(now), sum(prev)), f"，下降{pct(sum(prev) - sum(now), sum(prev))}%（上年“三公”经费预算为",
+         Num("上年“三公”经费预算", sum(prev)), "万元），主要原因是严格落实过紧日子要求，压减公务用车运行和公务接待"
+         "支出。其中：因公出国（境）费", Num("因公出国（境）费", now[0]), "万元", *versus(now[0], prev[0]),
+         "；公务用车购置费", Num("公务用车购置费", now[1]), "万元", *versus(now[1], prev[1]), "；公务用车运行费",
+         Num("公务用车运行费", now[2]), "万元", *versus(now[2], prev[2]), "；公务接待费",
+         Num("公务接待费", now[3]), "万元", *versus(now[3], prev[3]), "。"],
     ])
-    return Report("gen_budget_unruled", "预算", year, dept, ["cover", narr, t1, t2, t3])
+    return Report("gen_budget_unruled", "预算", year, dept, ["cover", narr, t1, t2, t3, t4])
 
 
 def mixed_small() -> Report:
@@ -713,14 +760,259 @@ def mixed_small() -> Report:
     return Report("gen_mixed_small", "决算", year, dept, [narr, t02])
 
 
+# ---------------------------------------------------------------- injected errors
+# Each variant is a clean report with exactly ONE printed string changed (a table amount, a
+# narrative figure or phrase, a heading); its NAME.expected.json says what and where. Truth rows
+# are kept in step with the printed change, so ``rows`` describe the injected PDF too.
+AMOUNT = re.compile(r"-?[\d,]*\d\.\d\d")
+Where = Callable[[], int]                        # page of the change, known after rendering
+
+
+def part(r: Report, cls: type, title: str | None = None):
+    return next(p for p in r.parts if isinstance(p, cls) and title in (None, getattr(p, "title", None)))
+
+
+def set_amount(r: Report, title: str, row: str, key: str, new) -> dict:
+    """Print ``new`` (a string, or a function of the printed amount) for row (code or name) × key."""
+    t = part(r, Table, title)
+    hits = [i for i, x in enumerate(t.rows) if row in (x["code"], x["name"])]
+    ri = next(i for i in hits if key in t.rows[i]["values"])
+    if len(t.body) == len(t.rows):               # one printed row per truth row (Table.add)
+        bi, cj = ri, len(t.body[ri]) - len(t.keys()) + t.keys().index(key)
+    else:                                        # side by side / two-sided: the amount right of the label
+        spots = [(b, j) for b, cells in enumerate(t.body) for j, c in enumerate(cells)
+                 if row in (c, c[0] if isinstance(c, tuple) else None)]
+        bi, j = spots[hits.index(ri)]
+        cj = next(k for k in range(j + 1, len(t.body[bi]))
+                  if isinstance(t.body[bi][k], str) and AMOUNT.fullmatch(t.body[bi][k]))
+    old = t.body[bi][cj]
+    new = new(old) if callable(new) else new
+    assert AMOUNT.fullmatch(new) and new != old
+    t.body[bi][cj] = new
+    t.rows[ri]["values"][key] = value(new)
+    x = t.rows[ri]
+    return {"page": lambda: t.row_pages[bi], "table_title": t.title, "row_code": x["code"],
+            "row_name": x["name"], "column_label": key, "printed_before": old, "printed_after": new}
+
+
+def set_text(r: Report, old: str, new: str, heading: bool = False) -> dict:
+    """Replace ``old`` (printed once in the narrative: its heading or one text piece) by ``new``."""
+    n = part(r, Narrative)
+    if heading:
+        assert n.heading.count(old) == 1
+        n.heading = n.heading.replace(old, new)
+    else:
+        spots = [(para, i) for para in n.paras for i, s in enumerate(para) if isinstance(s, str) and old in s]
+        assert len(spots) == 1 and spots[0][0][spots[0][1]].count(old) == 1, old
+        para, i = spots[0]
+        para[i] = para[i].replace(old, new)
+    return {"page": lambda: n.page, "table_title": None, "row_code": None, "row_name": None,
+            "column_label": None, "printed_before": old, "printed_after": new}
+
+
+def set_figure(r: Report, label: str, new) -> dict:
+    """Print another amount for the narrative figure ``label`` (a Num; ``new`` maps old → new)."""
+    n = part(r, Narrative)
+    num = next(p for para in n.paras for p in para if isinstance(p, Num) and p.label == label)
+    old = money(num.value, sep=False)
+    num.value = fen(new(old))
+    return {"page": lambda: n.page, "table_title": None, "row_code": None, "row_name": None,
+            "column_label": None, "narrative_label": label, "printed_before": old,
+            "printed_after": money(num.value, sep=False)}
+
+
+def plus(delta: str):
+    """old → old + delta, printed in the same style (thousands separators if old has them)."""
+    return lambda old: money(fen(old.replace(",", "")) + fen(delta), sep="," in old)
+
+
+def swap(i: int):
+    """Swap the i-th and (i+1)-th digit of a printed amount: '1,352.46' with i=2 → '1,325.46'."""
+    def fn(old: str) -> str:
+        digits = [c for c in old if c.isdigit()]
+        digits[i], digits[i + 1] = digits[i + 1], digits[i]
+        it = iter(digits)
+        return "".join(next(it) if c.isdigit() else c for c in old)
+    return fn
+
+
+def row_name(r: Report, title: str, suffix: str) -> str:
+    return next(x["name"] for x in part(r, Table, title).rows if x["name"].endswith(suffix))
+
+
+def inj_final_wrong_sum(r: Report) -> dict:
+    w = set_amount(r, "支出决算表", "2101101", "本年支出/本年支出合计", plus("10.00"))
+    w["description"] = (f"2101101 行政单位医疗 本年支出合计 changed {w['printed_before']} → {w['printed_after']}, "
+                        "so 21011 行政事业单位医疗 no longer equals the sum of its 项")
+    w["also_breaks"] = ["2101101 本年支出合计 ≠ 基本支出 + 项目支出 (column identity, same row)"]
+    return w
+
+
+def inj_final_swapped_digits(r: Report) -> dict:
+    w = set_amount(r, "一般公共预算财政拨款基本支出决算表", "30101", "决算数", swap(2))
+    w["description"] = (f"30101 基本工资 决算数 digits swapped {w['printed_before']} → {w['printed_after']}, "
+                        "so 301 工资福利支出 no longer equals the sum of its 款")
+    w["also_breaks"] = []
+    return w
+
+
+def inj_final_two_sided_total(r: Report) -> dict:
+    w = set_amount(r, "收入支出决算总表", "总计", "收入/金额", plus("100.00"))
+    w["description"] = (f"收入 side 总计 changed {w['printed_before']} → {w['printed_after']}, so 收入总计 ≠ 支出总计 "
+                        f"({w['printed_before']})")
+    w["also_breaks"] = ["本年收入合计 + 使用非财政拨款结余 + 年初结转和结余 ≠ 收入总计",
+                        "narrative 收入、支出总计 (page 3) ≠ 收入总计"]
+    return w
+
+
+def inj_final_cross_table(r: Report) -> dict:
+    name = row_name(r, "收入支出决算总表", "卫生健康支出")
+    w = set_amount(r, "收入支出决算总表", name, "支出/金额", plus("100.00"))
+    w["description"] = (f"收入支出决算总表 支出 line {name} changed {w['printed_before']} → {w['printed_after']}, "
+                        f"so it no longer equals 支出决算表 类 210 卫生健康支出 本年支出合计 ({w['printed_before']})")
+    w["also_breaks"] = ["收入支出决算总表 支出 类 lines no longer add up to 本年支出合计"]
+    return w
+
+
+def inj_final_narrative_amount(r: Report) -> dict:
+    w = set_figure(r, "本年支出合计", swap(2))
+    w["description"] = (f"narrative 本年支出合计 printed {w['printed_after']} 万元 instead of {w['printed_before']} "
+                        "(收入支出决算总表 本年支出合计 and 支出决算表 合计)")
+    w["also_breaks"] = ["narrative 基本支出 + 项目支出 ≠ narrative 本年支出合计",
+                        "narrative 占 % of 基本支出 / 项目支出 no longer match the narrative 本年支出合计 "
+                        "(they still match the tables)"]
+    return w
+
+
+def inj_final_narrative_comparison(r: Report) -> dict:
+    t = part(r, Table, "一般公共预算财政拨款“三公”经费支出决算表")
+    final, budget = (t.rows[0]["values"][f"{k}/合计"] for k in ("决算数", "预算数"))
+    assert final < budget
+    w = set_text(r, "决算数小于预算数", "决算数大于预算数")
+    w["description"] = (f"三公 paragraph says 决算数大于预算数, but the “三公” 决算数 ({final:.2f}) is smaller than the "
+                        f"预算数 ({budget:.2f}) in the 三公经费 table (and in the same sentence)")
+    w["also_breaks"] = []
+    return w
+
+
+def inj_final_narrative_growth(r: Report) -> dict:
+    n = part(r, Narrative)
+    grand, inc, prev = (next(p.value for para in n.paras for p in para if isinstance(p, Num) and p.label == k)
+                        for k in ("收入、支出总计", "比上年增加", "上年度收入、支出总计"))
+    w = set_text(r, f"增长{pct(inc, prev)}%", f"增长{pct(inc, grand)}%")
+    w["description"] = (f"growth printed {w['printed_after']} (increase ÷ this year's total) instead of "
+                        f"{w['printed_before']}: {money(inc, sep=False)} ÷ 上年 {money(prev, sep=False)}")
+    w["also_breaks"] = []
+    return w
+
+
+def inj_final_wrong_year(r: Report) -> dict:
+    w = set_text(r, f"{r.year}年度", f"{r.year - 1}年度", heading=True)
+    w["description"] = (f"情况说明 heading prints {r.year - 1}年度 in a {r.year} report "
+                        f"(“{r.dept}{r.year - 1}年度部门决算情况说明”)")
+    w["also_breaks"] = []
+    return w
+
+
+def inj_budget_wrong_sum(r: Report) -> dict:
+    w = set_amount(r, "部门支出总体情况表", "2101301", "项目支出", plus("100.00"))
+    w["description"] = (f"2101301 城乡医疗救助 项目支出 changed {w['printed_before']} → {w['printed_after']}, "
+                        "so 21013 医疗救助 no longer equals the sum of its 项")
+    w["also_breaks"] = ["2101301 合计 ≠ 基本支出 + 项目支出 (column identity, same row)"]
+    return w
+
+
+def inj_budget_column_identity(r: Report) -> dict:
+    w = set_amount(r, "部门支出总体情况表", "2101199", "基本支出", lambda old: money(fen(old) * 10))
+    w["description"] = (f"2101199 其他行政事业单位医疗支出 基本支出 changed {w['printed_before']} → "
+                        f"{w['printed_after']} (decimal point shifted), so its 合计 ≠ 基本支出 + 项目支出")
+    w["also_breaks"] = ["21011 行政事业单位医疗 基本支出 ≠ the sum of its 项"]
+    return w
+
+
+def inj_budget_wrong_total_row(r: Report) -> dict:
+    w = set_amount(r, "一般公共预算基本支出表", "合计", "本年一般公共预算基本支出/人员经费", plus("10000.00"))
+    w["description"] = (f"合计 row 人员经费 changed {w['printed_before']} → {w['printed_after']} 元, so it no "
+                        "longer equals 301 + 303 (the 人员经费 类 rows)")
+    w["also_breaks"] = ["合计 row 合计 ≠ 人员经费 + 公用经费",
+                        "narrative 人员经费 (page 2, 万元) ≠ this table's 合计 人员经费"]
+    return w
+
+
+def inj_budget_narrative_share(r: Report) -> dict:
+    t = part(r, Table, "部门支出总体情况表")
+    total, basic, project = (t.rows[0]["values"][k] for k in ("合计", "基本支出", "项目支出"))
+    basic, project, total = fen(f"{basic:.2f}"), fen(f"{project:.2f}"), fen(f"{total:.2f}")
+    w = set_text(r, f"占{pct(basic, total)}%", f"占{pct(basic, project)}%")
+    w["description"] = (f"基本支出 share printed {w['printed_after']} (基本支出 ÷ 项目支出) instead of "
+                        f"{w['printed_before']} (基本支出 ÷ 本年支出合计)")
+    w["also_breaks"] = ["narrative 基本支出 and 项目支出 shares no longer add up to 100%"]
+    return w
+
+
+def inj_budget_placeholder(r: Report) -> dict:
+    w = set_text(r, r.dept, "XX局", heading=True)
+    w["description"] = f"情况说明 heading prints the department as “XX局” (“XX局{r.year}年部门预算情况说明”)"
+    w["also_breaks"] = []
+    return w
+
+
+INJECTIONS: list[tuple[Callable[[], Report], str, Callable[[Report], dict]]] = [
+    (final_ruled, "wrong_sum", inj_final_wrong_sum),
+    (final_ruled, "swapped_digits", inj_final_swapped_digits),
+    (final_ruled, "two_sided_total", inj_final_two_sided_total),
+    (final_ruled, "cross_table", inj_final_cross_table),
+    (final_ruled, "narrative_amount", inj_final_narrative_amount),
+    (final_ruled, "narrative_comparison", inj_final_narrative_comparison),
+    (final_ruled, "narrative_growth", inj_final_narrative_growth),
+    (final_ruled, "wrong_year", inj_final_wrong_year),
+    (budget_unruled, "wrong_sum", inj_budget_wrong_sum),
+    (budget_unruled, "column_identity", inj_budget_column_identity),
+    (budget_unruled, "wrong_total_row", inj_budget_wrong_total_row),
+    (budget_unruled, "narrative_share", inj_budget_narrative_share),
+    (budget_unruled, "placeholder", inj_budget_placeholder),
+]
+
+
+def injected(build: Callable[[], Report], kind: str, inject: Callable[[Report], dict]) -> tuple[Report, dict]:
+    """The clean report with one change applied, and its expected finding (page still a callable)."""
+    r = build()
+    where = inject(r)
+    expected = {"clean": f"{r.name}.pdf", "kind": kind, "page": where.pop("page"),
+                "description": where.pop("description"), **where}
+    r.name = f"{r.name}__{kind}"
+    return r, expected
+
+
+def write_injected(out: Path) -> list[Path]:
+    """Render every injected variant into ``out`` as NAME.pdf + NAME.expected.json."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for build, kind, inject in INJECTIONS:
+        r, expected = injected(build, kind, inject)
+        _, starts = render(r, io.BytesIO(), {})
+        render(r, str(out / f"{r.name}.pdf"), starts)
+        expected["page"] = expected["page"]()
+        (out / f"{r.name}.expected.json").write_text(
+            json.dumps(expected, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        written.append(out / f"{r.name}.pdf")
+    return written
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "generated")
-    out = ap.parse_args().out
+    ap.add_argument("--injected", action="store_true",
+                    help="only the injected-error variants (OUT/injected/); default: clean reports and variants")
+    args = ap.parse_args()
+    out = args.out
     out.mkdir(parents=True, exist_ok=True)
-    for build in (final_ruled, budget_unruled, mixed_small):
-        r = build()
-        print(f"{out / r.name}.pdf: {write(r, out)} pages")
+    if not args.injected:
+        for build in (final_ruled, budget_unruled, mixed_small):
+            r = build()
+            print(f"{out / r.name}.pdf: {write(r, out)} pages")
+    written = write_injected(out / "injected")
+    print(f"{out / 'injected'}: {len(written)} injected-error variants")
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ from app.model import Report, Table
 
 NUM = r"(-?\d[\d,，]*(?:\.\d+)?)"
 _SENTENCES = re.compile(r"[^。]+。?")  # "；" stays inside: "其中：A…，占 x%；B…，占 y%" is one statement
-_HEADLINE = re.compile(r"(?<![\u4e00-\u9fff])(?:\d{4}年(?:度)?)?(本年收入合计|本年支出合计|收入总计|支出总计)(?:为|是|共计|：|:)?\s*" + NUM + r"\s*万元")
+_HEADLINE = re.compile(r"(本年收入合计|本年支出合计|收入总计|支出总计)(?:为|是|共计|：|:)?\s*" + NUM + r"\s*万元")
 _THREE_PUBLIC = re.compile(r"三公.{0,2}经费(?:财政拨款)?(?:支出)?(决算|预算)(?:数)?(?:为|是)?\s*" + NUM + r"\s*万元")
 _SHARE = re.compile(NUM + r"\s*万元[，,]?\s*占(?:[^0-9%，。；]{0,12}的)?\s*" + NUM + r"\s*%")
 _WHOLE = re.compile(NUM + r"\s*万元[^。；]{0,6}?其中")
@@ -102,7 +102,7 @@ def _table_figures(report: Report) -> dict[str, tuple[Decimal, Table]]:
                     if first is not None and first.value is not None:
                         figures.setdefault(row.match.code, (first.value / scale, table))
         if "three_public" in table.kind and table.rows:
-            row = table.rows[-1] if len(table.rows) == 1 else next((r for r in table.rows if r.name in ("合计", "")), table.rows[0])
+            row = _current_row(table)
             for column in table.columns:
                 path = column.label.split("/")
                 cell = row.cells.get(column.key)
@@ -113,6 +113,12 @@ def _table_figures(report: Report) -> dict[str, tuple[Decimal, Table]]:
     return figures
 
 
+def _current_row(table: Table):
+    """The 三公 row of the report year: the only row, or 本年…/合计, never 上年…."""
+    rows = [r for r in table.rows if "上年" not in r.name]
+    return next((r for r in rows if "本年" in r.name or r.name in ("合计", "")), rows[0] if rows else table.rows[0])
+
+
 def _headlines(sentence: Sentence, figures: dict) -> Iterable[Finding]:
     for found in _HEADLINE.finditer(sentence.text):
         if _NARROWER.search(sentence.text[: found.start()]):
@@ -120,6 +126,8 @@ def _headlines(sentence: Sentence, figures: dict) -> Iterable[Finding]:
         label, amount = found.group(1), _number(found.group(2))
         yield from _against(sentence, figures.get(_SUMMARY_IDS[label]), label, amount, found.group(2))
     for found in _THREE_PUBLIC.finditer(sentence.text):
+        if _NARROWER.search(sentence.text[max(0, found.start() - 4) : found.start()]):
+            continue  # "（上年“三公”经费预算为…）"
         side, amount = found.group(1), _number(found.group(2))
         yield from _against(sentence, figures.get(f"three_public_{side}"), f"“三公”经费{side}", amount, found.group(2))
 
@@ -143,6 +151,7 @@ def _against(sentence: Sentence, figure, label: str, amount: Decimal | None, pri
 def _shares(sentence: Sentence) -> Iterable[Finding]:
     whole = _WHOLE.search(sentence.text)
     if whole is None:
+        yield from _shares_of_listed_parts(sentence)
         return
     base = _number(whole.group(1))
     if not base:
@@ -157,6 +166,24 @@ def _shares(sentence: Sentence) -> Iterable[Finding]:
             yield Finding(
                 "narrative.share", "error",
                 f"情况说明：{found.group(1)} 万元占 {whole.group(1)} 万元的 {expected.quantize(Decimal('0.01'))}%，文中写作 {found.group(2)}%",
+                _where(sentence),
+            )
+
+
+def _shares_of_listed_parts(sentence: Sentence) -> Iterable[Finding]:
+    """"基本支出 A 万元，占 p%；项目支出 B 万元，占 q%" with no whole named: the parts make the whole,
+    provided at least one of the printed shares agrees with that reading."""
+    items = [(f, _number(f.group(1)), _number(f.group(2))) for f in _SHARE.finditer(sentence.text)]
+    items = [(f, a, p) for f, a, p in items if a is not None and p is not None]
+    total = sum((a for _, a, _ in items), Decimal(0))
+    if len(items) < 2 or not total:
+        return
+    off = [(f, a / total * 100) for f, a, p in items if abs(a / total * 100 - p) > Decimal(1).scaleb(-_places(f.group(2)))]
+    if off and len(off) < len(items):
+        for found, expected in off:
+            yield Finding(
+                "narrative.share", "error",
+                f"情况说明：{found.group(1)} 万元占所列合计 {fmt(total)} 万元的 {expected.quantize(Decimal('0.01'))}%，文中写作 {found.group(2)}%",
                 _where(sentence),
             )
 
