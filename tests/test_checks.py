@@ -129,3 +129,19 @@ def test_kemu_check_exit_codes_and_json(tmp_path, capsys):
     finding = next(f for f in data["findings"] if f["rule"] == "narrative.comparison")
     assert finding["severity"] == "error" and "决算数" in finding["message"]
     assert set(finding["locations"][0]) == {"page", "table", "row", "column", "line"}
+
+
+def test_seed_inconsistencies_are_reported_and_rounding_is_info():
+    from tests.conftest import seed
+
+    findings = run_checks(read_report(seed("003")))
+    errors = [f.message for f in findings if f.severity == "error"]
+    assert any("303 对个人和家庭的补助" in m and "3009.69" in m for m in errors)  # 303 ≠ Σ its 款 (3001.60)
+    assert any("人员经费合计" in m for m in errors)
+    assert any("收入总计 6355.58" in m for m in errors)  # the narrative's 收入总计 is the table's 本年收入合计
+    assert any("40.31%" in m for m in errors)  # 5968.12 / 14798.42 = 40.33%
+    infos = [f for f in findings if f.severity == "info"]
+    assert infos and all("尾数误差" in f.message for f in infos)
+    assert not any(f.severity == "error" and "6360.07" in f.message and "三、支出决算表 合计" in f.message for f in findings)
+    seed4 = [f.message for f in run_checks(read_report(seed("004"))) if f.severity == "error"]
+    assert any("40.50" in m and "41" in m and "大于" in m for m in seed4)  # 信息化建设: 决算 40.50 < 预算 41
