@@ -14,10 +14,16 @@ from pathlib import Path
 from app.cache import load_report
 from app.contract import dumps, findings_json, report_json
 from app.model import Report
+from app.export_cli import COMMANDS as EXPORT_COMMANDS
+from app.export_cli import add_commands as add_export_commands
+from app.export_cli import run as run_export_command
+from app.review import ReviewError
+from app.sidecar import SidecarError
 from parsers.errors import UnreadableReport
 
 EXIT_OK, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2
 EXIT_FINDINGS = 1  # `kemu check`: at least one error-level finding
+EXIT_REVIEW = 3  # a review command could not be carried out (bad arguments, sidecar problem)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -44,9 +50,47 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("file", type=Path)
     check.add_argument("--format", choices=("json", "text"), default="json")
     check.add_argument("--no-cache", action="store_true", help="re-extract even if the file is cached")
+    _review_commands(sub)
+    add_export_commands(sub)
     review = sub.add_parser("review", help="open the review workbench on a report")
     review.add_argument("file", type=Path)
     return parser
+
+
+def _review_commands(sub) -> None:
+    """Scripted review: every command journals through the sidecar beside FILE."""
+
+    def command(name: str, help_text: str):
+        parser = sub.add_parser(name, help=help_text)
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--sidecar-format", choices=("toml", "json"), default=None, help="sidecar format for a new sidecar (default toml)")
+        return parser
+
+    edit = command("edit", "correct one cell")
+    edit.add_argument("--table", required=True, help="table kind (final_expense) or id (final_expense#2)")
+    edit.add_argument("--row", required=True, help="the row's code or printed name")
+    edit.add_argument("--column", required=True, help="column key or printed label")
+    edit.add_argument("--value", required=True, help="the correct amount, or - for no value")
+    confirm = command("confirm", "confirm mappings (a row, or every automatic one)")
+    confirm.add_argument("--table")
+    confirm.add_argument("--row")
+    confirm.add_argument("--code", help="choose this 科目 instead of the proposed one")
+    confirm.add_argument("--all-auto", action="store_true", help="confirm every automatic mapping")
+    confirm.add_argument("--same-text", action="store_true", help="apply to every row with the same printed text")
+    command("undo", "undo the last operation")
+    command("redo", "redo the last undone operation")
+    status = command("status", "review progress: mappings confirmed, open findings, orphaned edits")
+    status.add_argument("--format", choices=("json", "text"), default="text")
+    apply = command("apply", "the reviewed report in the extract JSON contract")
+    apply.add_argument("--format", choices=("json", "text"), default="json")
+
+
+def _run_review_command(args) -> int:
+    from app.review import ReviewSession
+    from app.review_cli import run
+
+    session = ReviewSession(args.file, args.sidecar_format)
+    return run(session, args)
 
 
 def render_text(report: Report) -> str:
@@ -108,6 +152,10 @@ def main(argv: list[str] | None = None) -> int:
             text = dumps(report_json(report)) if args.format == "json" else render_matches(report)
             sys.stdout.write(text + "\n")
             return EXIT_OK
+        if args.command in EXPORT_COMMANDS:
+            return run_export_command(args)
+        if args.command in ("edit", "confirm", "undo", "redo", "status", "apply"):
+            return _run_review_command(args)
         if args.command == "check":
             from app.checks import run_checks
 
@@ -123,6 +171,9 @@ def main(argv: list[str] | None = None) -> int:
     except UnreadableReport as exc:
         print(f"kemu: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
+    except (ReviewError, SidecarError) as exc:
+        print(f"kemu: {exc}", file=sys.stderr)
+        return EXIT_REVIEW
     return EXIT_USAGE
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from app.model import Cell, Match, Provenance, Report, Row, Table
 
 CHECK_SCHEMA_VERSION = "1.0"
-SCHEMA_VERSION = "1.1"  # 1.1: rows carry "match" in `kemu match` output
+SCHEMA_VERSION = "1.1"  # 1.1: rows carry "match" (kemu match/apply), cells "status", rows "ignored"/"note"
 
 
 def provenance_json(p: Provenance | None) -> dict[str, Any] | None:
@@ -24,7 +24,7 @@ def provenance_json(p: Provenance | None) -> dict[str, Any] | None:
 
 
 def cell_json(cell: Cell) -> dict[str, Any]:
-    return {"raw": cell.raw, "value": cell.value, "provenance": provenance_json(cell.provenance)}
+    return {"raw": cell.raw, "value": cell.value, "status": cell.status, "provenance": provenance_json(cell.provenance)}
 
 
 def match_json(match: Match | None) -> dict[str, Any] | None:
@@ -51,6 +51,8 @@ def row_json(row: Row) -> dict[str, Any]:
         "values": {key: cell.value for key, cell in row.cells.items()},
         "cells": {key: cell_json(cell) for key, cell in row.cells.items()},
         "provenance": provenance_json(row.provenance),
+        "ignored": row.ignored,
+        "note": row.note,
     }
     if row.match is not None:
         out["match"] = match_json(row.match)

@@ -29,6 +29,7 @@ class Cell:
     raw: str
     value: Decimal | None
     provenance: Provenance
+    status: str = "extracted"  # extracted | edited (a reviewer's correction, see app/review.py)
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ class Match:
     code: str | None
     name: str | None
     score: float
-    decision: str  # auto | review | none
+    decision: str  # auto | review | none; after review also confirmed | rejected
     reason: str
     candidates: tuple[Candidate, ...] = ()
     kind: str = "subject"  # subject (政府收支分类科目) | summary (standard summary-table label) | total
@@ -75,6 +76,8 @@ class Row:
     group: str | None = None  # 收入 / 支出 side, or the side-by-side group label
     extra_codes: tuple[str, ...] = ()  # further codes printed on the row (政府预算经济分类, 单位代码)
     match: Match | None = None  # set by matching, never by parsers
+    ignored: bool = False  # a reviewer excluded this row (e.g. a stray heading)
+    note: str | None = None
 
     def value(self, column_key: str) -> Decimal | None:
         cell = self.cells.get(column_key)

@@ -1,0 +1,334 @@
+"""Review operations, undo/redo, and the reviewed view = extraction + operations.
+
+Operations are anchored to stable identities (table id = kind#ordinal, row id = table id +
+code or normalised name + occurrence, column key) and keep the original raw value, so they
+survive re-extraction; one whose anchor is gone, or whose original no longer matches the
+source, is reported as orphaned, never dropped. Every operation records who and when.
+The session journals each operation through the sidecar before it counts.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import tomllib
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime, timezone
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from app.cache import load_report
+from app.catalog import default_catalog
+from app.matching import match_report, normalize_name
+from app.model import Cell, Match, Report, Row, Table
+from app.sidecar import SidecarStore
+from parsers.amounts import parse_amount
+from parsers.report import EXTRACTOR_VERSION
+
+OPS = ("edit", "confirm", "choose", "not_subject", "reject", "set_kind", "set_unit", "ignore", "note")
+BLANKS = ("", "-", "—", "null")
+
+
+class ReviewError(Exception):
+    """An operation that cannot be made: unknown table/row/column, bad value."""
+
+
+@dataclass(frozen=True)
+class Operation:
+    op: str
+    who: str
+    when: str
+    table: str | None = None
+    row: str | None = None
+    column: str | None = None
+    original: str | None = None  # raw text of the cell (edit) or the printed "code name" (mapping ops)
+    value: str | None = None  # edit: amount text; choose: code; set_kind/set_unit/note: the new text
+    scope: str = "row"  # row | same_text: every row with the same printed text in the same kind of table
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v is not None and not (k == "scope" and v == "row")}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Operation":
+        known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        if known.get("op") not in OPS:
+            raise ReviewError(f"unknown operation {known.get('op')!r}")
+        return cls(**known)
+
+
+@dataclass(frozen=True)
+class Orphan:
+    operation: Operation
+    reason: str
+
+
+@dataclass
+class Applied:
+    report: Report
+    orphans: list[Orphan] = field(default_factory=list)
+
+
+def reviewer() -> str:
+    """Who is reviewing: KEMU_USER, else ``user`` in ~/.config/kemu/config.toml, else the login."""
+    if os.environ.get("KEMU_USER"):
+        return os.environ["KEMU_USER"]
+    config = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "kemu" / "config.toml"
+    if config.exists():
+        try:
+            user = tomllib.loads(config.read_text(encoding="utf-8")).get("user")
+            if user:
+                return str(user)
+        except tomllib.TOMLDecodeError:
+            pass
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "unknown"
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def printed(row: Row) -> str:
+    return f"{row.code or ''} {row.name}".strip()
+
+
+def apply_operations(report: Report, operations: list[Operation]) -> Applied:
+    """The reviewed view: each operation applied in order; those that cannot apply are orphans."""
+    tables = {t.id: t for t in report.tables}
+    orphans: list[Orphan] = []
+    edition = default_catalog().edition(report.year)
+    for op in operations:
+        table = tables.get(op.table or "")
+        if table is None:
+            orphans.append(Orphan(op, f"table {op.table} is no longer in the source"))
+            continue
+        if op.op == "set_kind":
+            tables[table.id] = replace(table, kind=op.value or table.kind)
+            continue
+        if op.op == "set_unit":
+            tables[table.id] = replace(table, unit=op.value)
+            continue
+        if op.op == "note" and op.row is None:
+            continue
+        rows = {r.id: r for r in table.rows}
+        row = rows.get(op.row or "")
+        if row is None:
+            orphans.append(Orphan(op, f"row {op.row} is no longer in the source"))
+            continue
+        if op.op == "edit":
+            cell = row.cells.get(op.column or "")
+            if cell is None:
+                orphans.append(Orphan(op, f"column {op.column} is no longer in table {table.id}"))
+                continue
+            if cell.status != "edited" and op.original is not None and cell.raw != op.original:
+                orphans.append(Orphan(op, f"the source now prints {cell.raw!r} where the edit expected {op.original!r}"))
+                continue
+            value = None if (op.value or "").strip() in BLANKS else parse_amount(op.value)
+            cells = dict(row.cells)
+            cells[op.column] = Cell(op.value or "", value, cell.provenance, "edited")
+            tables[table.id] = _replace_rows(table, {row.id: replace(row, cells=cells)})
+            continue
+        targets = _targets(tables, table, row, op.scope)
+        updated = {r.id: _mapping(r, op, edition) for r in targets.get(table.id, [])}
+        tables[table.id] = _replace_rows(tables[table.id], updated)
+        for other_id, other_rows in targets.items():
+            if other_id != table.id:
+                tables[other_id] = _replace_rows(tables[other_id], {r.id: _mapping(r, op, edition) for r in other_rows})
+    return Applied(replace(report, tables=tuple(tables[t.id] for t in report.tables)), orphans)
+
+
+def _replace_rows(table: Table, updated: dict[str, Row]) -> Table:
+    return replace(table, rows=tuple(updated.get(r.id, r) for r in table.rows))
+
+
+def _targets(tables: dict[str, Table], table: Table, row: Row, scope: str) -> dict[str, list[Row]]:
+    """The row itself, or every row with the same printed text in tables of the same kind."""
+    current = {r.id: r for r in tables[table.id].rows}[row.id]
+    if scope != "same_text":
+        return {table.id: [current]}
+    key = (current.code, normalize_name(current.name))
+    out: dict[str, list[Row]] = {}
+    for other in tables.values():
+        if other.kind != table.kind:
+            continue
+        same = [r for r in other.rows if (r.code, normalize_name(r.name)) == key]
+        if same:
+            out[other.id] = same
+    return out
+
+
+def _mapping(row: Row, op: Operation, edition) -> Row:
+    match = row.match or Match(None, None, 0.0, "none", "", ())
+    if op.op == "confirm":
+        return replace(row, match=replace(match, decision="confirmed", reason=f"confirmed by {op.who}"))
+    if op.op == "choose":
+        entry = edition.by_code.get(op.value or "")
+        name = entry.name if entry else match.name
+        return replace(row, match=replace(match, code=op.value, name=name, score=100.0, decision="confirmed", reason=f"chosen by {op.who}", kind="subject"))
+    if op.op == "not_subject":
+        return replace(row, match=replace(match, code=None, name=None, decision="confirmed", reason=f"not a 科目 line (by {op.who})", kind="label"))
+    if op.op == "reject":
+        return replace(row, match=replace(match, code=None, name=None, decision="rejected", reason=f"mapping rejected by {op.who}"))
+    if op.op == "ignore":
+        return replace(row, ignored=True)
+    if op.op == "note":
+        return replace(row, note=op.value)
+    return row
+
+
+class ReviewSession:
+    """One report under review: its extraction, the reviewer's operations, undo and redo."""
+
+    def __init__(self, source: Path, fmt: str | None = None, use_cache: bool = True) -> None:
+        self.source = Path(source)
+        self.base = match_report(load_report(self.source, use_cache=use_cache))
+        self.store = SidecarStore(self.source, fmt)
+        state, events = self.store.load()
+        self.operations = [Operation.from_dict(d) for d in state.operations]
+        self.redo_stack = [Operation.from_dict(d) for d in state.redo]
+        for event in events:
+            self._replay(event)
+        self.source_info = state.source
+
+    # -- state ----------------------------------------------------------------------------
+    def _replay(self, event: dict[str, Any]) -> None:
+        kind = event.get("event")
+        if kind == "do":
+            self.operations.append(Operation.from_dict(event["operation"]))
+            self.redo_stack.clear()
+        elif kind == "undo" and self.operations:
+            self.redo_stack.append(self.operations.pop())
+        elif kind == "redo" and self.redo_stack:
+            self.operations.append(self.redo_stack.pop())
+        self.__dict__.pop("applied", None)
+
+    def _record(self, event: dict[str, Any]) -> None:
+        self.store.append(event)
+        self._replay(event)
+
+    @cached_property
+    def applied(self) -> Applied:
+        return apply_operations(self.base, self.operations)
+
+    @property
+    def reviewed(self) -> Report:
+        return self.applied.report
+
+    @property
+    def orphans(self) -> list[Orphan]:
+        return self.applied.orphans
+
+    @property
+    def source_changed(self) -> bool:
+        return bool(self.source_info) and self.source_info.get("sha256") != self.base.sha256
+
+    # -- operations -----------------------------------------------------------------------
+    def do(self, op: Operation) -> None:
+        self._record({"event": "do", "operation": op.to_dict()})
+
+    def undo(self) -> Operation | None:
+        if not self.operations:
+            return None
+        op = self.operations[-1]
+        self._record({"event": "undo"})
+        return op
+
+    def redo(self) -> Operation | None:
+        if not self.redo_stack:
+            return None
+        op = self.redo_stack[-1]
+        self._record({"event": "redo"})
+        return op
+
+    def edit(self, table_id: str, row_id: str, column: str, value: str) -> Operation:
+        table, row = self._find(table_id, row_id)
+        cell = row.cells.get(column)
+        if cell is None:
+            raise ReviewError(f"table {table.id} has no column {column!r}; columns: {', '.join(c.key for c in table.columns)}")
+        if value.strip() not in BLANKS and parse_amount(value) is None:
+            raise ReviewError(f"{value!r} is not an amount (use digits like 1234.56, or - for no value)")
+        base = self._base_row(table.id, row.id)
+        original = base.cells[column].raw if base is not None and column in base.cells else cell.raw  # as printed
+        op = Operation("edit", reviewer(), now(), table.id, row.id, column, original, value.strip())
+        self.do(op)
+        return op
+
+    def mapping(self, kind: str, table_id: str, row_id: str, code: str | None = None, all_same: bool = False) -> Operation:
+        if kind not in ("confirm", "choose", "not_subject", "reject", "ignore"):
+            raise ReviewError(f"unknown mapping operation {kind!r}")
+        table, row = self._find(table_id, row_id)
+        if kind == "choose":
+            if not code or code not in default_catalog().edition(self.base.year).by_code:
+                raise ReviewError(f"{code!r} is not a 科目 code of the {self.base.year} catalog")
+        op = Operation(kind, reviewer(), now(), table.id, row.id, None, printed(row), code, "same_text" if all_same else "row")
+        self.do(op)
+        return op
+
+    def set_table(self, table_id: str, kind: str | None = None, unit: str | None = None) -> Operation:
+        table, _ = self._find(table_id, None)
+        op = Operation("set_kind" if kind else "set_unit", reviewer(), now(), table.id, value=kind or unit)
+        self.do(op)
+        return op
+
+    def note(self, text: str, table_id: str, row_id: str | None = None) -> Operation:
+        table, row = self._find(table_id, row_id)
+        op = Operation("note", reviewer(), now(), table.id, row.id if row else None, value=text)
+        self.do(op)
+        return op
+
+    def confirm_all_auto(self) -> int:
+        """Confirm every row whose mapping is automatic; one operation per row, all undoable."""
+        count = 0
+        for table in self.reviewed.tables:
+            for row in table.rows:
+                if row.match and row.match.decision == "auto" and row.match.kind == "subject":
+                    self.do(Operation("confirm", reviewer(), now(), table.id, row.id, original=printed(row)))
+                    count += 1
+        return count
+
+    def save(self) -> None:
+        """Compact: the sidecar gets the full state, the journal is emptied."""
+        from app.sidecar import SidecarState
+
+        source = {"path": self.source.name, "sha256": self.base.sha256, "size": self.base.size, "extractor_version": EXTRACTOR_VERSION}
+        state = SidecarState(source, [o.to_dict() for o in self.operations], [o.to_dict() for o in self.redo_stack])
+        self.store.compact(state)
+        self.source_info = source
+
+    # -- lookup ---------------------------------------------------------------------------
+    def _base_row(self, table_id: str, row_id: str) -> Row | None:
+        table = self.base.table(table_id)
+        return table.row(row_id) if table else None
+
+    def _find(self, table_id: str, row_id: str | None) -> tuple[Table, Row | None]:
+        table = self.reviewed.table(table_id)
+        if table is None:
+            raise ReviewError(f"no table {table_id!r}; tables: {', '.join(t.id for t in self.reviewed.tables)}")
+        if row_id is None:
+            return table, None
+        row = table.row(row_id)
+        if row is None:
+            raise ReviewError(f"no row {row_id!r} in {table.id}")
+        return table, row
+
+    def progress(self) -> dict[str, int]:
+        rows = [r for t in self.reviewed.tables for r in t.rows if r.match and not r.ignored]
+        mappable = [r for r in rows if r.match.kind in ("subject", "label") and r.match.decision != "none" or r.match.decision == "confirmed"]
+        return {
+            "rows": len(rows),
+            "mappings": len(mappable),
+            "confirmed": sum(1 for r in mappable if r.match.decision == "confirmed"),
+            "auto": sum(1 for r in mappable if r.match.decision == "auto"),
+            "needs_review": sum(1 for r in mappable if r.match.decision in ("review", "rejected")),
+            "edited_cells": sum(1 for t in self.reviewed.tables for r in t.rows for c in r.cells.values() if c.status == "edited"),
+            "orphaned": len(self.orphans),
+            "operations": len(self.operations),
+        }
+
+
+def is_complete(progress: dict[str, int]) -> bool:
+    """A review is complete when no mapping is left to decide and no edit is orphaned."""
+    return progress["needs_review"] == 0 and progress["orphaned"] == 0
