@@ -52,8 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--no-cache", action="store_true", help="re-extract even if the file is cached")
     _review_commands(sub)
     add_export_commands(sub)
-    review = sub.add_parser("review", help="open the review workbench on a report")
+    review = sub.add_parser("review", help="open the review workbench on a report, or a folder of reports")
     review.add_argument("file", type=Path)
+    review.add_argument("--lang", choices=("zh", "en"), default=None, help="interface language (default: config, else zh)")
     return parser
 
 
@@ -112,6 +113,18 @@ def render_text(report: Report) -> str:
     return "\n".join(out)
 
 
+def _configured_lang() -> str:
+    """``lang`` from ~/.config/kemu/config.toml, else Chinese."""
+    import os
+    import tomllib
+
+    config = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "kemu" / "config.toml"
+    try:
+        return str(tomllib.loads(config.read_text(encoding="utf-8")).get("lang", "zh"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return "zh"
+
+
 def render_matches(report: Report) -> str:
     """One line per row: printed code and name → chosen 科目, decision and reason."""
     out = [f"{report.source}  ({report.year or '?'})"]
@@ -167,7 +180,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "review":
             from app.tui.app import run_review  # Textual loads only for the TUI
 
-            return run_review(args.file)
+            if not args.file.exists():
+                raise UnreadableReport(f"{args.file}: no such file or folder")
+            return run_review(args.file, args.lang or _configured_lang())
     except UnreadableReport as exc:
         print(f"kemu: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE

@@ -371,3 +371,17 @@ def match_report(report: Report, catalog: Catalog | None = None, settings: Match
         user_file = user_catalog_path()
         catalog = default_catalog(str(user_file) if user_file else None)
     return Matcher(catalog.edition(report.year), settings).match_report(report)
+
+
+def search_catalog(edition: Edition, query: str, limit: int = 12) -> list[tuple[str, str, float]]:
+    """(code, 类/款/项 path, score) for a code prefix or a fuzzy name — the catalog search box."""
+    query = query.strip()
+    if not query:
+        return []
+    if query.isdigit():
+        hits = [(e, 100.0) for e in edition.entries if e.code.startswith(query)][:limit]
+    else:
+        names = [normalize_name(e.name) for e in edition.entries]
+        found = process.extract(normalize_name(query), names, scorer=fuzz.WRatio, limit=limit)
+        hits = [(edition.entries[i], score) for _, score, i in found]
+    return [(e.code, " / ".join(p.name for p in edition.path(e.code)), round(s, 1)) for e, s in hits]

@@ -332,3 +332,36 @@ class ReviewSession:
 def is_complete(progress: dict[str, int]) -> bool:
     """A review is complete when no mapping is left to decide and no edit is orphaned."""
     return progress["needs_review"] == 0 and progress["orphaned"] == 0
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A place needing the reviewer: an undecided mapping or a finding, in reading order."""
+
+    table: str
+    row: str | None
+    column: str | None
+    page: int
+    reason: str
+
+
+def problems(report: Report, findings: list, threshold: float = 90.0) -> list[Problem]:
+    """Unconfirmed mappings below ``threshold`` (or needing review) and error/warning findings,
+    ordered by table then row, so next/previous walks the report from top to bottom."""
+    order = {t.id: i for i, t in enumerate(report.tables)}
+    row_order = {r.id: i for t in report.tables for i, r in enumerate(t.rows)}
+    out: list[Problem] = []
+    for table in report.tables:
+        for row in table.rows:
+            m = row.match
+            if row.ignored or m is None or m.decision in ("confirmed", "none"):
+                continue
+            if m.decision in ("review", "rejected") or (m.kind == "subject" and m.score < threshold):
+                out.append(Problem(table.id, row.id, None, row.provenance.page, m.reason))
+    for finding in findings:
+        if finding.severity not in ("error", "warning"):
+            continue
+        first = finding.locations[0]
+        table = first.table or next((t.id for t in report.tables if first.page in t.pages), report.tables[0].id if report.tables else "")
+        out.append(Problem(table, first.row, first.column, first.page, finding.message))
+    return sorted(out, key=lambda p: (order.get(p.table, 1 << 30), row_order.get(p.row or "", -1), p.page))

@@ -1,41 +1,94 @@
-"""One extracted table as a grid: code, name, then the amount columns."""
+"""One table of the reviewed report: code, name, mapped 科目, amounts; cells coloured by state.
+
+States: edited (a reviewer's correction), failing a check, low-confidence mapping,
+confirmed. The widget only displays what the screen gives it and reports what the
+reviewer points at; it decides nothing.
+"""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.message import Message
 from textual.widgets import DataTable
 
-from app.model import Provenance, Table
+from app.model import Provenance, Row, Table
+
+_EDITED = "bold yellow"
+_FAILING = "bold white on dark_red"
+_REVIEW = "magenta"
+_CONFIRMED = "green"
+_AUTO = "dim"
 
 
 class ReportTable(DataTable):
-    """Posts ``CellChosen`` with the provenance of the highlighted cell."""
+    """Posts ``CellChosen`` (row id, column key, provenance) as the cursor moves."""
 
     class CellChosen(Message):
-        def __init__(self, provenance: Provenance | None) -> None:
+        def __init__(self, table_id: str, row_id: str, column: str | None, provenance: Provenance | None) -> None:
+            self.table_id = table_id
+            self.row_id = row_id
+            self.column = column
             self.provenance = provenance
             super().__init__()
 
     def __init__(self, **kwargs) -> None:
         super().__init__(cursor_type="cell", zebra_stripes=True, **kwargs)
-        self._table: Table | None = None
+        self.table: Table | None = None
+        self.failing: set[tuple[str, str | None]] = set()
+        self.headers = ("编码", "名称", "对应科目")
 
-    def show_table(self, table: Table) -> None:
-        self._table = table
+    def show_table(self, table: Table, failing: set[tuple[str, str | None]], headers: tuple[str, str, str] | None = None) -> None:
+        self.table, self.failing = table, failing
+        self.headers = headers or self.headers
         self.clear(columns=True)
-        self.add_columns("编码", "名称", *[c.label for c in table.columns])
+        self.add_column(self.headers[0], key="__code")
+        self.add_column(self.headers[1], key="__name")
+        self.add_column(self.headers[2], key="__match")
+        for column in table.columns:
+            self.add_column(column.label, key=column.key)
         for row in table.rows:
-            cells = [row.cells.get(c.key) for c in table.columns]
-            values = ["" if cell is None or cell.value is None else f"{cell.value:,}" for cell in cells]
-            self.add_row(row.code or "", row.name, *values, key=row.id)
+            self.add_row(*self._cells(row), key=row.id)
+
+    def update_row(self, row: Row, failing: set[tuple[str, str | None]]) -> None:
+        """Redraw one row in place (after an edit or a decision), not the whole table."""
+        self.failing = failing
+        keys = ["__code", "__name", "__match", *(c.key for c in self.table.columns)] if self.table else []
+        for key, value in zip(keys, self._cells(row)):
+            self.update_cell(row.id, key, value)
+
+    def _cells(self, row: Row) -> list[Text]:
+        match = row.match
+        mapped = Text("")
+        if match is not None and match.kind == "subject" and match.code:
+            style = _CONFIRMED if match.decision == "confirmed" else _REVIEW if match.decision in ("review", "rejected") else _AUTO
+            mark = "✓ " if match.decision == "confirmed" else "? " if match.decision == "review" else ""
+            mapped = Text(f"{mark}{match.code} {match.name or ''}", style=style)
+        elif match is not None and match.decision == "confirmed":
+            mapped = Text("✓", style=_CONFIRMED)
+        name_style = "strike dim" if row.ignored else (_FAILING if (row.id, None) in self.failing else "")
+        cells = [Text(row.code or ""), Text(row.name, style=name_style), mapped]
+        for column in self.table.columns if self.table else ():
+            cell = row.cells.get(column.key)
+            text = "" if cell is None or cell.value is None else f"{cell.value:,}"
+            style = _FAILING if (row.id, column.key) in self.failing else _EDITED if cell is not None and cell.status == "edited" else ""
+            cells.append(Text(text, style=style, justify="right"))
+        return cells
+
+    def select(self, row_id: str, column: str | None) -> None:
+        """Move the cursor to a row (and column, when given)."""
+        if self.table is None:
+            return
+        rows = [r.id for r in self.table.rows]
+        if row_id not in rows:
+            return
+        col = 3 + [c.key for c in self.table.columns].index(column) if column in [c.key for c in self.table.columns] else 1
+        self.move_cursor(row=rows.index(row_id), column=col)
 
     def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
-        if self._table is None or not self._table.rows:
+        if self.table is None or not self.table.rows or event.coordinate.row >= len(self.table.rows):
             return
-        row = self._table.rows[event.coordinate.row]
-        column_index = event.coordinate.column - 2
-        if 0 <= column_index < len(self._table.columns):
-            cell = row.cells.get(self._table.columns[column_index].key)
-            self.post_message(self.CellChosen(cell.provenance if cell else row.provenance))
-        else:
-            self.post_message(self.CellChosen(row.provenance))
+        row = self.table.rows[event.coordinate.row]
+        index = event.coordinate.column - 3
+        column = self.table.columns[index].key if 0 <= index < len(self.table.columns) else None
+        cell = row.cells.get(column) if column else None
+        self.post_message(self.CellChosen(self.table.id, row.id, column, cell.provenance if cell else row.provenance))

@@ -1,54 +1,60 @@
-"""The report's own text, page by page, so a reviewer sees where every number came from."""
+"""The report's own text, page by page, so a reviewer always sees where a number came from.
+
+Rendered with Textual's line API: only visible lines are drawn, so a 50-page report scrolls
+and re-highlights in constant time.
+"""
 
 from __future__ import annotations
 
-from rich.text import Text
-from textual.widgets import RichLog
+from rich.segment import Segment
+from rich.style import Style
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from app.model import Page, Provenance
 
+_PAGE = Style(bold=True, color="cyan")
+_NUMBER = Style(dim=True)
+_HIGHLIGHT = Style(reverse=True, bold=True)
 
-class SourceView(RichLog):
-    """Shows the printed lines; ``show(provenance)`` highlights the line a cell came from."""
 
-    DEFAULT_CSS = ""
+class SourceView(ScrollView, can_focus=True):
+    """``show(provenance)`` highlights the printed line a cell came from and scrolls to it."""
 
     def __init__(self, pages: tuple[Page, ...], **kwargs) -> None:
-        super().__init__(wrap=False, highlight=False, markup=False, auto_scroll=False, **kwargs)
-        self._pages = pages
-        self._line_offsets: dict[tuple[int, int], int] = {}
-        self._highlighted: Provenance | None = None
-
-    def on_mount(self) -> None:
-        self._render_pages()
-
-    def _render_pages(self) -> None:
-        self.clear()
-        self._line_offsets.clear()
-        offset = 0
-        for page in self._pages:
-            self.write(Text(f"── 第 {page.number} 页 ──", style="bold"))
-            offset += 1
+        super().__init__(**kwargs)
+        self._lines: list[tuple[int | None, int | None, str]] = []
+        self._index: dict[tuple[int, int], int] = {}
+        for page in pages:
+            self._lines.append((page.number, None, f"── 第 {page.number} 页 ──"))
             for line in page.lines:
-                self._line_offsets[(page.number, line.number)] = offset
-                style = "reverse" if self._is_highlighted(page.number, line.number) else ""
-                self.write(Text(f"{line.number:>4}  {line.text}", style=style))
-                offset += 1
+                self._index[(page.number, line.number)] = len(self._lines)
+                self._lines.append((page.number, line.number, line.text))
+        width = max((len(text) * 2 + 6 for _, _, text in self._lines), default=10)
+        self.virtual_size = Size(width, len(self._lines))
+        self.highlighted: Provenance | None = None
+        self._highlight_row: int | None = None
 
-    @property
-    def highlighted(self) -> Provenance | None:
-        """The provenance currently shown (None when nothing is selected)."""
-        return self._highlighted
-
-    def _is_highlighted(self, page: int, line: int) -> bool:
-        return self._highlighted is not None and (self._highlighted.page, self._highlighted.line) == (page, line)
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        index = y + scroll_y
+        if index >= len(self._lines):
+            return Strip.blank(self.size.width)
+        page, number, text = self._lines[index]
+        if number is None:
+            segments = [Segment(text, _PAGE)]
+        else:
+            style = _HIGHLIGHT if index == self._highlight_row else Style()
+            segments = [Segment(f"{number:>4}  ", _NUMBER), Segment(text, style)]
+        return Strip(segments).crop(scroll_x, scroll_x + self.size.width)
 
     def show(self, provenance: Provenance | None) -> None:
-        """Highlight and scroll to the printed line of ``provenance``."""
-        self._highlighted = provenance
-        self._render_pages()
-        if provenance is None:
-            return
-        offset = self._line_offsets.get((provenance.page, provenance.line or 0))
-        if offset is not None:
-            self.scroll_to(y=max(0, offset - 5), animate=False)
+        self.highlighted = provenance
+        row = self._index.get((provenance.page, provenance.line or 0)) if provenance else None
+        if row is None and provenance is not None:
+            row = next((i for i, (p, n, _) in enumerate(self._lines) if p == provenance.page and n is None), None)
+        self._highlight_row = row
+        if row is not None:
+            self.scroll_to(y=max(0, row - self.size.height // 2), animate=False)
+        self.refresh()

@@ -62,7 +62,7 @@ def _parent_checks(table: Table, coded: list[Row]):
             children.setdefault(parent, []).append(row)
     for parent_code, kids in children.items():
         parent = by_code[parent_code]
-        level = "款" if len(kids[0].code) == 7 else "项" if len(kids[0].code) == 5 and len(parent_code) == 3 else "下级"
+        level = {7: "项", 5: "款"}.get(len(kids[0].code), "下级")
         for column in table.columns:
             sum_ = Sum(parent.cells.get(column.key), [k.cells.get(column.key) for k in kids])
             if not sum_.checkable:

@@ -1,60 +1,47 @@
-"""The Textual app: a thin shell that lays out widgets and routes their messages."""
+"""The Textual app: a thin shell that picks the first screen and offers every action in the palette.
+
+All behaviour lives in the screens (app/tui/screens) and widgets (widgets/); all decisions
+in the review session (app/review.py).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
-from textual.app import App, ComposeResult
-from textual.containers import Vertical
-from textual.widgets import Footer, Header
+from textual.app import App, SystemCommand
+from textual.screen import Screen
 
-from app.cache import load_report
-from app.model import Report
-from widgets.report_table import ReportTable
-from widgets.source_view import SourceView
-from widgets.table_list import TableList
+from app.review import ReviewSession
+from app.tui.i18n import Texts
+from app.tui.screens.review import ReviewScreen
+from app.tui.screens.triage import TriageScreen
 
 
 class KemuApp(App):
-    """Tables on the left, the chosen table above its source text."""
-
     CSS_PATH = "app.tcss"
     TITLE = "kemu"
-    BINDINGS = [("q", "quit", "退出"), ("t", "focus_tables", "表"), ("g", "focus_grid", "数据")]
 
-    def __init__(self, report: Report) -> None:
+    def __init__(self, path: Path, lang: str = "zh", session: ReviewSession | None = None) -> None:
         super().__init__()
-        self.report = report
-        self.sub_title = f"{report.department or ''} {report.year or ''} {report.report_kind or ''}"
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield TableList(self.report.tables, id="tables")
-        with Vertical(id="main"):
-            yield ReportTable(id="table")
-            yield SourceView(self.report.pages, id="source")
-        yield Footer()
+        self.path = Path(path)
+        self.texts = Texts(lang)
+        self._session = session
 
     def on_mount(self) -> None:
-        if self.report.tables:
-            self.query_one(ReportTable).show_table(self.report.tables[0])
+        if self.path.is_dir():
+            self.push_screen(TriageScreen(self.path, self.texts))
+        else:
+            self.push_screen(ReviewScreen(self._session or ReviewSession(self.path), self.texts))
 
-    def on_table_list_table_chosen(self, message: TableList.TableChosen) -> None:
-        table = self.report.table(message.table_id)
-        if table is not None:
-            self.query_one(ReportTable).show_table(table)
-            self.query_one(SourceView).show(table.provenance)
-
-    def on_report_table_cell_chosen(self, message: ReportTable.CellChosen) -> None:
-        self.query_one(SourceView).show(message.provenance)
-
-    def action_focus_tables(self) -> None:
-        self.query_one(TableList).focus()
-
-    def action_focus_grid(self) -> None:
-        self.query_one(ReportTable).focus()
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every key binding of the current screen is also a command-palette entry."""
+        yield from super().get_system_commands(screen)
+        for bindings in screen._bindings.key_to_bindings.values():
+            for binding in bindings:
+                yield SystemCommand(binding.description, binding.key, lambda action=binding.action: self.run_action(action, screen))
 
 
-def run_review(path: Path) -> int:
-    KemuApp(load_report(path)).run()
+def run_review(path: Path, lang: str = "zh") -> int:
+    KemuApp(path, lang).run()
     return 0

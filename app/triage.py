@@ -1,0 +1,46 @@
+"""Ranking reports by review need: open errors first, then mappings to review, then warnings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.checks import run_checks
+from app.review import ReviewSession
+from app.sidecar import SidecarError
+from parsers.errors import UnreadableReport
+
+
+@dataclass(frozen=True)
+class TriageRow:
+    path: Path
+    department: str | None = None
+    year: int | None = None
+    report_kind: str | None = None
+    errors: int = 0
+    warnings: int = 0
+    to_review: int = 0
+    confirmed: int = 0
+    mappings: int = 0
+    error: str | None = None  # why the file could not be opened
+
+
+def triage_row(path: Path) -> TriageRow:
+    try:
+        session = ReviewSession(path)
+    except (UnreadableReport, SidecarError) as exc:
+        return TriageRow(path, error=str(exc))
+    report = session.reviewed
+    findings = run_checks(report)
+    progress = session.progress()
+    return TriageRow(
+        path, report.department, report.year, report.report_kind,
+        errors=sum(1 for f in findings if f.severity == "error"),
+        warnings=sum(1 for f in findings if f.severity == "warning"),
+        to_review=progress["needs_review"], confirmed=progress["confirmed"], mappings=progress["mappings"],
+    )
+
+
+def rank(rows: list[TriageRow]) -> list[TriageRow]:
+    """Worst first; unreadable files last (nothing to review in them)."""
+    return sorted(rows, key=lambda r: (r.error is not None, -r.errors, -r.to_review, -r.warnings, str(r.path)))

@@ -1,0 +1,65 @@
+"""Small modal screens: a validated number editor, a catalog search box, the help text."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from parsers.amounts import parse_amount
+
+BLANKS = ("", "-", "—")
+
+
+class EditScreen(ModalScreen[str | None]):
+    """Type the correct amount; Enter accepts only a number (or - for no value), Esc cancels."""
+
+    BINDINGS = [("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, prompt: str, raw: str, invalid: str) -> None:
+        super().__init__()
+        self.prompt, self.raw, self.invalid = prompt, raw, invalid
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(self.prompt)
+            yield Input(placeholder=self.raw, id="amount")
+            yield Static("", id="error")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        value = event.value.strip()
+        if value in BLANKS or parse_amount(value) is not None:
+            self.dismiss(value)
+        else:
+            self.query_one("#error", Static).update(self.invalid.format(value=value))
+
+
+class SearchScreen(ModalScreen[str | None]):
+    """A code or a name to look up in the catalog."""
+
+    BINDINGS = [("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, prompt: str) -> None:
+        super().__init__()
+        self.prompt = prompt
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(self.prompt)
+            yield Input(id="query")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip() or None)
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [("escape", "dismiss", "Close"), ("question_mark", "dismiss", "Close"), ("q", "dismiss", "Close")]
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(self.text.replace(" · ", "\n"))

@@ -1,0 +1,87 @@
+"""A folder of reports, worst first: open findings, mappings left, review progress.
+
+Extraction runs in a worker thread with a progress line, so the screen never freezes;
+Enter opens a report for review, q/escape in the review comes back here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, ProgressBar
+
+from app.review import ReviewSession
+from app.triage import TriageRow, rank, triage_row
+from app.tui.i18n import Texts, translate_bindings
+from parsers.errors import UnreadableReport
+
+
+class TriageScreen(Screen):
+    BINDINGS = [Binding("enter", "open", "open", show=True), Binding("q", "app.quit", "quit", show=True)]
+
+    def __init__(self, folder: Path, texts: Texts) -> None:
+        super().__init__()
+        self.folder = folder
+        self.t = texts
+        self.rows: list[TriageRow] = []
+        translate_bindings(self, texts)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield ProgressBar(id="progress", show_eta=False)
+        yield DataTable(id="reports", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"{self.t('triage')} · {self.folder}"
+        table = self.query_one(DataTable)
+        for key in ("errors", "to_review", "progress", "department", "year", "kind"):
+            table.add_column(self.t(key), key=key)
+        table.add_column("file", key="file")
+        self.load()
+
+    @work(thread=True, exclusive=True)
+    def load(self) -> None:
+        files = sorted(p for p in self.folder.rglob("*") if p.suffix.lower() in (".pdf", ".txt", ".md") and ".kemu." not in p.name)
+        bar = self.query_one(ProgressBar)
+        self.app.call_from_thread(bar.update, total=len(files), progress=0)
+        rows = []
+        for path in files:
+            rows.append(triage_row(path))
+            self.app.call_from_thread(bar.advance, 1)
+        self.app.call_from_thread(self.show_rows, rank(rows))
+
+    def show_rows(self, rows: list[TriageRow]) -> None:
+        self.rows = rows
+        table = self.query_one(DataTable)
+        table.clear()
+        for row in rows:
+            progress = f"{row.confirmed}/{row.mappings}" if row.error is None else self.t("unreadable")
+            table.add_row(row.errors, row.to_review, progress, row.department or "", row.year or "", row.report_kind or "", row.path.name, key=str(row.path))
+        table.focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        table = self.query_one(DataTable)
+        if not self.rows:
+            return
+        row = self.rows[table.cursor_row]
+        if row.error is not None:
+            self.notify(row.error, severity="error")
+            return
+        from app.tui.screens.review import ReviewScreen
+
+        try:
+            self.app.push_screen(ReviewScreen(ReviewSession(row.path), self.t))
+        except UnreadableReport as exc:
+            self.notify(str(exc), severity="error")
+
+    def on_screen_resume(self) -> None:
+        if self.rows:
+            self.show_rows(rank([triage_row(r.path) for r in self.rows]))

@@ -1,0 +1,35 @@
+"""The selected row's candidate 科目: code, full 类/款/项 path, score; choosing one posts a message."""
+
+from __future__ import annotations
+
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from app.model import Row
+
+
+class MappingPanel(OptionList):
+    class CandidateChosen(Message):
+        def __init__(self, code: str) -> None:
+            self.code = code
+            super().__init__()
+
+    def show_row(self, row: Row | None) -> None:
+        self.clear_options()
+        if row is None or row.match is None:
+            return
+        m = row.match
+        self.border_subtitle = f"{m.decision} · {m.reason}"[:80]
+        for c in m.candidates:
+            path = " / ".join(c.path) if c.path else c.name
+            self.add_option(Option(f"{c.code:8s} {c.score:5.1f}  {path}", id=c.code))
+
+    def show_search(self, results: list[tuple[str, str, float]]) -> None:
+        self.clear_options()
+        for code, path, score in results:
+            self.add_option(Option(f"{code:8s} {score:5.1f}  {path}", id=code))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.post_message(self.CandidateChosen(event.option.id))
