@@ -18,6 +18,8 @@ _FAILING = "bold white on dark_red"
 _REVIEW = "magenta"
 _CONFIRMED = "green"
 _AUTO = "dim"
+FIRST_BATCH = 120  # enough for any screen
+BATCH = 400
 
 
 class ReportTable(DataTable):
@@ -35,6 +37,7 @@ class ReportTable(DataTable):
         super().__init__(cursor_type="cell", zebra_stripes=True, **kwargs)
         self.table: Table | None = None
         self.failing: set[tuple[str, str | None]] = set()
+        self._pending: list[Row] = []
         self.headers = ("编码", "名称", "对应科目")
 
     def show_table(self, table: Table, failing: set[tuple[str, str | None]], headers: tuple[str, str, str] | None = None) -> None:
@@ -46,12 +49,27 @@ class ReportTable(DataTable):
         self.add_column(self.headers[2], key="__match")
         for column in table.columns:
             self.add_column(column.label, key=column.key)
-        for row in table.rows:
+        self._pending = list(table.rows)
+        self._load_more(FIRST_BATCH)
+
+    def _load_more(self, count: int = BATCH) -> None:
+        """Fill the grid in batches after the first screen, so a 2,000-row table opens at once."""
+        batch, self._pending = self._pending[:count], self._pending[count:]
+        for row in batch:
             self.add_row(*self._cells(row), key=row.id)
+        if self._pending:
+            self.call_after_refresh(self._load_more)
+
+    def _flush(self) -> None:
+        if self._pending:
+            self._load_more(len(self._pending))
 
     def update_row(self, row: Row, failing: set[tuple[str, str | None]]) -> None:
         """Redraw one row in place (after an edit or a decision), not the whole table."""
         self.failing = failing
+        if any(r is row or r.id == row.id for r in self._pending):
+            self._pending = [row if r.id == row.id else r for r in self._pending]
+            return
         keys = ["__code", "__name", "__match", *(c.key for c in self.table.columns)] if self.table else []
         for key, value in zip(keys, self._cells(row)):
             self.update_cell(row.id, key, value)
@@ -81,6 +99,7 @@ class ReportTable(DataTable):
         rows = [r.id for r in self.table.rows]
         if row_id not in rows:
             return
+        self._flush()
         col = 3 + [c.key for c in self.table.columns].index(column) if column in [c.key for c in self.table.columns] else 1
         self.move_cursor(row=rows.index(row_id), column=col)
 

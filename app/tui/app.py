@@ -19,7 +19,7 @@ from app.tui.screens.triage import TriageScreen
 
 
 class KemuApp(App):
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute, so subclasses elsewhere find it
     TITLE = "kemu"
 
     def __init__(self, path: Path, lang: str = "zh", session: ReviewSession | None = None) -> None:
