@@ -343,6 +343,7 @@ class Problem:
     column: str | None
     page: int
     reason: str
+    line: int | None = None
 
 
 def problems(report: Report, findings: list, threshold: float = 90.0) -> list[Problem]:
@@ -363,5 +364,5 @@ def problems(report: Report, findings: list, threshold: float = 90.0) -> list[Pr
             continue
         first = finding.locations[0]
         table = first.table or next((t.id for t in report.tables if first.page in t.pages), report.tables[0].id if report.tables else "")
-        out.append(Problem(table, first.row, first.column, first.page, finding.message))
+        out.append(Problem(table, first.row, first.column, first.page, finding.message, first.line))
     return sorted(out, key=lambda p: (order.get(p.table, 1 << 30), row_order.get(p.row or "", -1), p.page))

@@ -148,3 +148,21 @@ def test_review_screen_snapshot(snap_compare, injected):
 
 def test_help_screen_snapshot(snap_compare, injected):
     assert snap_compare(KemuApp(injected, lang="en"), terminal_size=SIZE, press=["question_mark"])
+
+
+async def test_next_problem_visits_every_problem_once_before_wrapping(tmp_path):
+    from tests.conftest import seed
+
+    path = tmp_path / "report.txt"
+    shutil.copy(seed("003"), path)
+    app = KemuApp(path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await pilot.pause()
+        count = len({(p.table if p.row else None, p.row, p.line) for p in screen.problem_list})
+        seen = []
+        for _ in range(count):
+            await pilot.press("n")
+            await pilot.pause()
+            seen.append(screen._here or screen._position(*screen.current[:2], None))
+        assert len(set(seen)) == count

@@ -15,6 +15,7 @@ from textual.widgets import Footer, Header
 from app.catalog import default_catalog
 from app.checks import run_checks
 from app.matching import search_catalog
+from app.model import Provenance
 from app.review import Problem, ReviewError, ReviewSession, problems
 from app.tui.i18n import Texts, translate_bindings
 from app.tui.screens.modals import EditScreen, HelpScreen, SearchScreen
@@ -56,6 +57,7 @@ class ReviewScreen(Screen):
         self.problem_list: list[Problem] = []
         self.current: tuple[str, str, str | None] | None = None  # table, row, column under the cursor
         self.saved = True
+        self._here: tuple[int, int, int] | None = None  # the problem last jumped to
         translate_bindings(self, texts)
 
     # -- layout ---------------------------------------------------------------------------
@@ -139,6 +141,7 @@ class ReviewScreen(Screen):
 
     def on_report_table_cell_chosen(self, message: ReportTable.CellChosen) -> None:
         self.current = (message.table_id, message.row_id, message.column)
+        self._here = None  # the cursor moved: "next" continues from the cursor
         self.query_one(SourceView).show(message.provenance)
         self.show_mapping()
 
@@ -147,10 +150,10 @@ class ReviewScreen(Screen):
 
     def on_findings_list_finding_chosen(self, message: FindingsList.FindingChosen) -> None:
         location = self.findings[message.index].locations[0]
-        self.jump(location.table, location.row, location.column, location.page)
+        self.jump(location.table if location.row else None, location.row, location.column, location.page, location.line)
 
     # -- navigation -----------------------------------------------------------------------
-    def jump(self, table_id: str | None, row_id: str | None, column: str | None, page: int | None = None) -> None:
+    def jump(self, table_id: str | None, row_id: str | None, column: str | None, page: int | None = None, line: int | None = None) -> None:
         grid = self.query_one(ReportTable)
         if table_id and (grid.table is None or grid.table.id != table_id):
             self.show_table(table_id)
@@ -160,21 +163,33 @@ class ReviewScreen(Screen):
                 tables.highlighted = ids.index(table_id)
         if row_id:
             grid.select(row_id, column)
-        elif page is not None:
-            from app.model import Provenance
-
-            self.query_one(SourceView).show(Provenance(page))
+        elif page is not None:  # a finding in the running text: show its line
+            self.query_one(SourceView).show(Provenance(page, line))
         grid.focus()
 
+    def _position(self, table_id: str | None, row_id: str | None, line: int | None) -> tuple[int, int, int]:
+        """Reading-order key: table, row within it, then text line (findings without a row)."""
+        report = self.session.reviewed
+        tables = [t.id for t in report.tables]
+        table = report.table(table_id or "")
+        rows = [r.id for r in table.rows] if table else []
+        return (tables.index(table_id) if table_id in tables else -1, rows.index(row_id) if row_id in rows else -1, line or 0)
+
     def _step(self, direction: int) -> None:
+        """Go to the next (or previous) problem after where the reviewer is now, wrapping around."""
         if not self.problem_list:
             self.notify(self.t("no_problem"))
             return
-        order = [(p.table, p.row or "") for p in self.problem_list]
-        here = (self.current[0], self.current[1]) if self.current else None
-        index = order.index(here) if here in order else -1
-        problem = self.problem_list[(index + direction) % len(self.problem_list)]
-        self.jump(problem.table, problem.row, problem.column, problem.page)
+        keyed = sorted(((self._position(p.table, p.row, p.line), p) for p in self.problem_list), key=lambda item: item[0])
+        here = self._here or (self._position(self.current[0], self.current[1], None) if self.current else (-1, -1, -1))
+        if direction > 0:
+            following = [item for item in keyed if item[0] > here]
+            key, problem = following[0] if following else keyed[0]
+        else:
+            preceding = [item for item in keyed if item[0] < here]
+            key, problem = preceding[-1] if preceding else keyed[-1]
+        self.jump(problem.table if problem.row else None, problem.row, problem.column, problem.page, problem.line)
+        self._here = key
         self.notify(problem.reason[:120], timeout=3)
 
     def action_next_problem(self) -> None:
