@@ -59,6 +59,12 @@ def _places(text: str) -> int:
     return len(text.split(".")[1]) if "." in text else 0
 
 
+def _off(expected: Decimal, printed: str) -> bool:
+    """A printed percentage or amount is wrong when it misses by more than its last digit."""
+    value = _number(printed)
+    return value is not None and abs(expected - value) > Decimal(1).scaleb(-_places(printed))
+
+
 def sentences(report: Report) -> list[Sentence]:
     """Running-text sentences with the page (and first line) they start on."""
     out = []
@@ -161,8 +167,7 @@ def _shares(sentence: Sentence) -> Iterable[Finding]:
         if part is None or share is None:
             continue
         expected = part / base * 100
-        tolerance = Decimal(1).scaleb(-_places(found.group(2)))
-        if abs(expected - share) > tolerance:
+        if _off(expected, found.group(2)):
             yield Finding(
                 "narrative.share", "error",
                 f"情况说明：{found.group(1)} 万元占 {whole.group(1)} 万元的 {expected.quantize(Decimal('0.01'))}%，文中写作 {found.group(2)}%",
@@ -178,7 +183,7 @@ def _shares_of_listed_parts(sentence: Sentence) -> Iterable[Finding]:
     total = sum((a for _, a, _ in items), Decimal(0))
     if len(items) < 2 or not total:
         return
-    off = [(f, a / total * 100) for f, a, p in items if abs(a / total * 100 - p) > Decimal(1).scaleb(-_places(f.group(2)))]
+    off = [(f, a / total * 100) for f, a, _ in items if _off(a / total * 100, f.group(2))]
     if off and len(off) < len(items):
         for found, expected in off:
             yield Finding(
@@ -205,8 +210,7 @@ def _growth(sentence: Sentence) -> Iterable[Finding]:
         if prior <= 0:
             continue
         expected = delta / prior * 100
-        tolerance = Decimal(1).scaleb(-_places(rate_text))
-        if abs(expected - rate) > tolerance:
+        if _off(expected, rate_text):
             yield Finding(
                 "narrative.growth", "error",
                 f"情况说明：{before[-1].group(1)} 万元比上年{direction} {delta_text} 万元，应{rate_word} {expected.quantize(Decimal('0.01'))}%，文中写作 {rate_text}%",
@@ -242,7 +246,7 @@ def _comparison(sentence: Sentence) -> Iterable[Finding]:
         if not b or f is None or rate is None:
             continue
         expected = f / b * 100
-        if abs(expected - rate) > Decimal(1).scaleb(-_places(found.group(1))):
+        if _off(expected, found.group(1)):
             yield Finding(
                 "narrative.completion", "error",
                 f"情况说明：决算 {finals[-1].group(1)} 万元为预算 {budgets[-1].group(1)} 万元的 {expected.quantize(Decimal('0.01'))}%，文中写作 {found.group(1)}%",
