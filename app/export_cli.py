@@ -1,13 +1,127 @@
-"""`kemu export` and `kemu triage` (being built; see issue 7)."""
+"""`kemu export` and `kemu triage`: many reports at once (docs/export.md).
+
+Exit codes follow app/cli.py (0 ok, 1 usage, 2 nothing could be read) plus
+``EXIT_PARTIAL``: some files failed (each named on stderr with its reason) while the
+others were exported, so scripts can tell a partial export from a complete one.
+"""
 
 from __future__ import annotations
 
-COMMANDS: tuple[str, ...] = ()
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from app.batch import ENGINES, Failure
+from app.export import FORMATS, PARTITION_COLUMNS, SUFFIX_FORMATS, export, triage
+
+COMMANDS: tuple[str, ...] = ("export", "triage")
+EXIT_OK, EXIT_USAGE, EXIT_ALL_FAILED = 0, 1, 2
+EXIT_PARTIAL = 4  # some files failed, the others were exported
 
 
 def add_commands(sub) -> None:
     """Register the export/triage subcommands on the CLI's subparsers."""
+    export_parser = sub.add_parser("export", help="export reviewed reports as one tidy table (parquet, csv, xlsx, jsonl, duckdb)")
+    export_parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="report files or folders (searched recursively)")
+    export_parser.add_argument("-o", "--output", required=True, type=Path, metavar="OUT", help="output file (a folder with --partition-by)")
+    export_parser.add_argument("--format", choices=FORMATS, help="default: from OUT's suffix, else parquet")
+    export_parser.add_argument("--reviewed-only", action="store_true", help="only reports whose review is complete")
+    export_parser.add_argument("--partition-by", metavar="COLS", help=f"parquet dataset folder partitioned by {','.join(PARTITION_COLUMNS)}")
+    _engine_options(export_parser)
+    triage_parser = sub.add_parser("triage", help="rank reports by review need, worst first")
+    triage_parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    triage_parser.add_argument("--format", choices=("text", "json"), default="text")
+    _engine_options(triage_parser)
+
+
+def _engine_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--engine", choices=ENGINES, default="local", help="local processes (default) or a Dask cluster")
+    parser.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a LocalCluster)")
+    parser.add_argument("--workers", type=int, metavar="N", help="local processes or LocalCluster workers (default: all cores); a --scheduler cluster uses all its workers")
 
 
 def run(args) -> int:
-    raise NotImplementedError(args.command)
+    problem = _usage_problem(args)
+    if problem:
+        print(f"kemu: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    engine = {"engine": args.engine, "workers": args.workers, "scheduler": args.scheduler, "log": sys.stderr}
+    try:
+        return _triage(args, engine) if args.command == "triage" else _export(args, engine)
+    except OSError as exc:  # OUT cannot be written, or the Dask scheduler cannot be reached
+        reason = f"{exc.filename}: {exc.strerror}" if exc.filename else str(exc)
+        print(f"kemu: {reason}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _export(args, engine: dict) -> int:
+    partition_by = tuple(args.partition_by.split(",")) if args.partition_by else ()
+    result = export(args.paths, args.output, _format(args), reviewed_only=args.reviewed_only, partition_by=partition_by, **engine)
+    _report_missing(result.failures, result.exported + result.skipped + len(result.failures))
+    skipped = f"; {result.skipped} left out (review not complete)" if result.skipped else ""
+    failed = f"; {len(result.failures)} failed" if result.failures else ""
+    print(f"kemu: exported {result.exported} reports ({result.facts} facts) to {args.output}{skipped}{failed}", file=sys.stderr)
+    return _exit_code(result.failures, result.exported + result.skipped)
+
+
+def _usage_problem(args) -> str | None:
+    if args.scheduler and args.engine != "dask":
+        return "--scheduler needs --engine dask"
+    if args.workers is not None and args.workers < 1:
+        return "--workers must be at least 1"
+    if args.command != "export":
+        return None
+    if args.partition_by:
+        unknown = set(args.partition_by.split(",")) - set(PARTITION_COLUMNS)
+        if unknown:
+            return f"--partition-by takes {', '.join(PARTITION_COLUMNS)}, not {', '.join(sorted(unknown))}"
+        if _format(args) != "parquet":
+            return "--partition-by writes a Parquet dataset; use --format parquet"
+        if args.output.exists() and (not args.output.is_dir() or any(args.output.iterdir())):
+            return f"{args.output} exists; a partitioned dataset needs a new or empty folder"
+    return None
+
+
+def _format(args) -> str:
+    return args.format or SUFFIX_FORMATS.get(args.output.suffix.lower(), "parquet")
+
+
+def _report_missing(failures: list[Failure], total: int) -> None:
+    """Paths that do not exist never reach the progress bar, so name them here."""
+    for failure in failures:
+        if failure.reason == "no such file or folder":
+            print(f"kemu: {failure.source}: {failure.reason}", file=sys.stderr)
+    if total == 0:
+        print("kemu: no report files found (.pdf, .txt, .md)", file=sys.stderr)
+
+
+def _exit_code(failures: list[Failure], succeeded: int) -> int:
+    if succeeded == 0:
+        return EXIT_ALL_FAILED
+    return EXIT_PARTIAL if failures else EXIT_OK
+
+
+def _triage(args, engine: dict) -> int:
+    summaries, failures = triage(args.paths, **engine)
+    _report_missing(failures, len(summaries) + len(failures))
+    if args.format == "json":
+        sys.stdout.write(json.dumps(summaries, ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(render_triage(summaries) + "\n")
+    return _exit_code(failures, len(summaries))
+
+
+def render_triage(summaries: list[dict]) -> str:
+    """One line per report, worst first; not a stable interface (use --format json).
+
+    ``mapped`` counts mappings decided (auto or confirmed) of all; ✓ marks a complete review.
+    """
+    out = [f"{'#':>3} {'errors':>6} {'review':>6} {'warns':>5} {'mapped':>11}  year kind  department  source"]
+    for rank, s in enumerate(summaries, start=1):
+        mapped = f"{s['mappings'] - s['needs_review']}/{s['mappings']}" + (" ✓" if s["complete"] else "  ")
+        out.append(
+            f"{rank:>3} {s['errors']:>6} {s['needs_review']:>6} {s['warnings']:>5} {mapped:>11}  "
+            f"{s['year'] or '?':<4} {s['report_kind'] or '?':<4}  {s['department'] or '?'}  {s['source']}"
+        )
+    return "\n".join(out)

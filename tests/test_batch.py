@@ -1,0 +1,140 @@
+"""Batches: discovery, failing files, engines (processes, Dask) giving the same facts, triage."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from app.batch import Failure, Progress, discover, run
+from app.cli import main
+from app.export_cli import EXIT_PARTIAL
+from app.review import ReviewSession
+from tests.conftest import GENERATED, REAL_REPORTS, seed
+
+
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    """Three seeds and a generated PDF, with the clutter a real folder has."""
+    root = tmp_path / "in"
+    (root / "sub").mkdir(parents=True)
+    for prefix, name in (("000", "leshan.txt"), ("002", "huaxian.txt"), ("003", "linfen.txt")):
+        shutil.copy(seed(prefix), root / name)
+    shutil.copy(GENERATED / "gen_mixed_small.pdf", root / "sub" / "anlu.pdf")
+    (root / "anlu.truth.json").write_text("{}")
+    (root / ".hidden").mkdir()
+    (root / ".hidden" / "x.txt").write_text("not a report")
+    (root / ".notes.md").write_text("not a report")
+    ReviewSession(root / "linfen.txt").note("checked", "final_expense#1")  # leaves a journal beside it
+    return root
+
+
+def _facts(path: Path) -> pd.DataFrame:
+    return pd.read_parquet(path).sort_values(["source", "table_kind", "column", "name", "value"], na_position="first").reset_index(drop=True)
+
+
+def test_discover_is_recursive_and_skips_sidecars_and_hidden_files(folder, tmp_path):
+    assert any(p.name.endswith(".journal") for p in folder.iterdir())
+    files, missing = discover([folder, tmp_path / "nowhere"])
+    assert [p.relative_to(folder).as_posix() for p in files] == ["huaxian.txt", "leshan.txt", "linfen.txt", "sub/anlu.pdf"]
+    assert missing == [Failure(str(tmp_path / "nowhere"), "no such file or folder")]
+
+
+def test_failing_files_are_reported_and_the_rest_exported(folder, tmp_path, capsys):
+    (folder / "empty.pdf").write_bytes(b"")
+    (folder / "sub" / "corrupt.pdf").write_bytes(b"%PDF-1.7\n1 0 obj <<>> garbage")
+    (folder / "readme.md").write_text("# Notes\n\nNothing to see here.\n", encoding="utf-8")
+    out = tmp_path / "out.parquet"
+    assert main(["export", str(folder), "-o", str(out), "--workers", "1"]) == EXIT_PARTIAL == 4
+    err = capsys.readouterr().err
+    assert f"{folder / 'empty.pdf'}: the file is empty (0 bytes)" in err
+    assert f"{folder / 'sub' / 'corrupt.pdf'}: " in err and "readme.md: not a department budget" in err
+    assert "exported 4 reports" in err and "3 failed" in err
+    assert pd.read_parquet(out)["source"].nunique() == 4
+
+
+def test_all_failed_exits_2(tmp_path, capsys):
+    (tmp_path / "empty.pdf").write_bytes(b"")
+    assert main(["export", str(tmp_path / "empty.pdf"), "-o", str(tmp_path / "out.csv")]) == 2
+    assert main(["export", str(tmp_path / "none"), "-o", str(tmp_path / "out.csv")]) == 2
+    assert "no such file or folder" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not (REAL_REPORTS / "empty_file.pdf").exists(), reason="../shared/real_reports is not present")
+def test_the_shared_empty_pdf_fails_alone(tmp_path, capsys):
+    out = tmp_path / "out.jsonl"
+    code = main(["export", str(REAL_REPORTS / "empty_file.pdf"), str(GENERATED / "gen_mixed_small.pdf"), "-o", str(out), "--workers", "1"])
+    assert code == EXIT_PARTIAL
+    assert "empty_file.pdf: the file is empty (0 bytes)" in capsys.readouterr().err
+    assert out.read_text(encoding="utf-8").count("\n") > 0
+
+
+def test_processes_and_dask_give_the_same_facts_as_one_process(folder, tmp_path):
+    from dask.distributed import LocalCluster
+
+    assert main(["export", str(folder), "-o", str(tmp_path / "one.parquet"), "--workers", "1"]) == 0
+    assert main(["export", str(folder), "-o", str(tmp_path / "procs.parquet"), "--workers", "2"]) == 0
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        args = ["--engine", "dask", "--scheduler", cluster.scheduler_address]
+        assert main(["export", str(folder), "-o", str(tmp_path / "dask.parquet"), *args]) == 0
+    one = _facts(tmp_path / "one.parquet")
+    assert len(one) > 1000
+    pd.testing.assert_frame_equal(one, _facts(tmp_path / "procs.parquet"))
+    pd.testing.assert_frame_equal(one, _facts(tmp_path / "dask.parquet"))
+
+
+def test_scheduler_needs_the_dask_engine(folder, tmp_path, capsys):
+    assert main(["export", str(folder), "-o", str(tmp_path / "x.parquet"), "--scheduler", "tcp://127.0.0.1:1"]) == 1
+    assert "--engine dask" in capsys.readouterr().err
+
+
+def test_triage_ranks_errors_then_reviews_then_warnings(folder, capsys):
+    assert main(["triage", str(folder), "--format", "json", "--workers", "1"]) == 0
+    ranked = json.loads(capsys.readouterr().out)
+    keys = [(r["errors"], r["needs_review"], r["warnings"]) for r in ranked]
+    assert keys == sorted(keys, reverse=True)
+    names = [Path(r["source"]).name for r in ranked]
+    assert names[0] == "linfen.txt" and names[-1] == "anlu.pdf"  # errors first; a complete review last
+    assert names.index("leshan.txt") < names.index("huaxian.txt")  # no errors either: more mappings to review
+    assert ranked[-1]["complete"] and ranked[-1]["department"] == "安陆市医疗保障局"
+    assert main(["triage", str(folder), "--workers", "1"]) == 0
+    text = capsys.readouterr().out.splitlines()
+    assert "临汾市医疗保障局" in text[1] and "✓" in text[-1]
+
+
+def test_resolving_reviews_moves_a_report_down_the_triage(folder, capsys):
+    leshan = ReviewSession(folder / "leshan.txt")
+    for table in leshan.reviewed.tables:
+        for row in table.rows:
+            if row.match and row.match.decision == "review":
+                leshan.mapping("not_subject", table.id, row.id)
+    assert main(["triage", str(folder / "leshan.txt"), str(folder / "huaxian.txt"), "--format", "json", "--workers", "1"]) == 0
+    ranked = json.loads(capsys.readouterr().out)
+    assert [Path(r["source"]).name for r in ranked] == ["huaxian.txt", "leshan.txt"]
+    assert ranked[1]["needs_review"] == 0 and ranked[1]["complete"]
+
+
+def test_run_keeps_input_order_and_draws_a_bar_on_terminals(tmp_path):
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    files = [tmp_path / f"{i}.txt" for i in range(5)]
+    stream = Terminal()
+    assert list(run(Path, files, workers=1, log=stream)) == [Path(str(f)) for f in files]
+    assert "[" + "#" * 30 + "] 5/5 files" in stream.getvalue()
+    quiet = io.StringIO()
+    outcomes = list(run(_fail_odd, files, workers=1, log=quiet))
+    assert [isinstance(o, Failure) for o in outcomes] == [False, True, False, True, False]
+    assert quiet.getvalue().count("kemu: ") == 2 and "#" not in quiet.getvalue()  # no bar when not a terminal
+    assert Progress(0, None).bar is False
+
+
+def _fail_odd(source: str) -> str:
+    if int(Path(source).stem) % 2:
+        raise ValueError("odd")
+    return source
