@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import warnings
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
@@ -25,10 +24,11 @@ import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
 from app.batch import Failure, discover, run
-from app.catalog import Edition, default_catalog, user_catalog_path
+from app.catalog import Edition, current_catalog
 from app.checks import Finding, run_checks
 from app.model import Cell, Report, Row, Table
 from app.review import ReviewSession, is_complete
+from app.triage import review_need
 
 FACTS_VERSION = "1.0"
 FACTS_SCHEMA = pa.schema(
@@ -146,8 +146,7 @@ def _finding_row(source: str, finding: Finding) -> dict[str, Any]:
 
 def report_facts(report: Report) -> pa.Table:
     """The report's facts: one row per (table, row, column), ignored rows skipped."""
-    user_file = user_catalog_path()
-    edition = _edition(str(user_file) if user_file else None, report.year)
+    edition = current_catalog().edition(report.year)
     cols: dict[str, list[Any]] = {name: [] for name in FACTS_SCHEMA.names}
     for table in report.tables:
         labels = {c.key: c.label for c in table.columns}
@@ -174,12 +173,6 @@ def report_facts(report: Report) -> pa.Table:
     for name, value in constant.items():
         cols[name] = [value] * count
     return pa.table(cols, schema=FACTS_SCHEMA)
-
-
-@lru_cache(maxsize=16)
-def _edition(user_file: str | None, year: int | None) -> Edition:
-    """The catalog edition matching used (user entries included), built once per year and worker."""
-    return default_catalog(user_file).edition(year)
 
 
 def _subject(row: Row, edition: Edition) -> tuple[str | None, str | None, str | None]:
@@ -468,7 +461,7 @@ def triage(paths: list[str | Path], **engine: Any) -> tuple[list[dict[str, Any]]
             failures.append(outcome)
         else:
             summaries.append(outcome.summary)
-    summaries.sort(key=lambda s: (-s["errors"], -s["needs_review"], -s["warnings"], s["source"]))
+    summaries.sort(key=lambda s: review_need(s["errors"], s["needs_review"], s["warnings"], s["source"]))
     return summaries, failures
 
 

@@ -14,11 +14,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from app.catalog import Catalog, Edition, Entry, default_catalog, user_catalog_path
+from app.catalog import Catalog, Edition, Entry, current_catalog
 from app.model import Candidate, Match, Report, Row, Table
 
 
@@ -367,10 +368,13 @@ def _dedupe(scored) -> list[tuple[Entry, float]]:
 
 def match_report(report: Report, catalog: Catalog | None = None, settings: MatchSettings = MatchSettings()) -> Report:
     """The report with a ``match`` on every row."""
-    if catalog is None:
-        user_file = user_catalog_path()
-        catalog = default_catalog(str(user_file) if user_file else None)
-    return Matcher(catalog.edition(report.year), settings).match_report(report)
+    return matcher_for((catalog or current_catalog()).edition(report.year), settings).match_report(report)
+
+
+@lru_cache(maxsize=16)
+def matcher_for(edition: Edition, settings: MatchSettings = MatchSettings()) -> Matcher:
+    """One matcher per catalog edition: its name index is built once, its memo reused."""
+    return Matcher(edition, settings)
 
 
 def search_catalog(edition: Edition, query: str, limit: int = 12) -> list[tuple[str, str, float]]:

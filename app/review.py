@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from app.cache import load_report
-from app.catalog import default_catalog
+from app.catalog import current_catalog
 from app.matching import match_report, normalize_name
 from app.model import Cell, Match, Report, Row, Table
 from app.sidecar import SidecarStore
@@ -99,7 +99,7 @@ def apply_operations(report: Report, operations: list[Operation]) -> Applied:
     """The reviewed view: each operation applied in order; those that cannot apply are orphans."""
     tables = {t.id: t for t in report.tables}
     orphans: list[Orphan] = []
-    edition = default_catalog().edition(report.year)
+    edition = current_catalog().edition(report.year)
     for op in operations:
         table = tables.get(op.table or "")
         if table is None:
@@ -261,7 +261,7 @@ class ReviewSession:
             raise ReviewError(f"unknown mapping operation {kind!r}")
         table, row = self._find(table_id, row_id)
         if kind == "choose":
-            if not code or code not in default_catalog().edition(self.base.year).by_code:
+            if not code or code not in current_catalog().edition(self.base.year).by_code:
                 raise ReviewError(f"{code!r} is not a 科目 code of the {self.base.year} catalog")
         op = Operation(kind, reviewer(), now(), table.id, row.id, None, printed(row), code, "same_text" if all_same else "row")
         self.do(op)

@@ -41,6 +41,12 @@ def triage_row(path: Path) -> TriageRow:
     )
 
 
+def review_need(errors: int, to_review: int, warnings: int, name: str) -> tuple:
+    """The one ordering of reports by review need (TUI triage and `kemu triage`): open errors,
+    then mappings still to review, then warnings; worst first."""
+    return (-errors, -to_review, -warnings, name)
+
+
 def rank(rows: list[TriageRow]) -> list[TriageRow]:
     """Worst first; unreadable files last (nothing to review in them)."""
-    return sorted(rows, key=lambda r: (r.error is not None, -r.errors, -r.to_review, -r.warnings, str(r.path)))
+    return sorted(rows, key=lambda r: (r.error is not None, *review_need(r.errors, r.to_review, r.warnings, str(r.path))))

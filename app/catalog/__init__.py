@@ -67,7 +67,11 @@ class Catalog:
     misprints: list[Misprint] = field(default_factory=list)
 
     def edition(self, year: int | None) -> "Edition":
-        return Edition(self, year)
+        """The view for one year, built once per catalog (it indexes every entry)."""
+        cache = self.__dict__.setdefault("_editions", {})
+        if year not in cache:
+            cache[year] = Edition(self, year)
+        return cache[year]
 
 
 class Edition:
@@ -197,3 +201,9 @@ def _family_of(code: str) -> str:
 @lru_cache(maxsize=4)
 def default_catalog(user_file: str | None = None) -> Catalog:
     return load_catalog(user_file=Path(user_file) if user_file else None)
+
+
+def current_catalog() -> Catalog:
+    """The built-in catalog with the user's file on top, if there is one (docs/catalog.md)."""
+    user_file = user_catalog_path()
+    return default_catalog(str(user_file) if user_file else None)

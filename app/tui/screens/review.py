@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
-from app.catalog import default_catalog
+from app.catalog import current_catalog
 from app.checks import run_checks
 from app.matching import search_catalog
 from app.model import Provenance
@@ -264,7 +264,7 @@ class ReviewScreen(Screen):
     def action_search(self) -> None:
         def done(query: str | None) -> None:
             if query:
-                edition = default_catalog().edition(self.session.base.year)
+                edition = current_catalog().edition(self.session.base.year)
                 panel = self.query_one(MappingPanel)
                 panel.show_search(search_catalog(edition, query))
                 panel.focus()
