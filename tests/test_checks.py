@@ -145,3 +145,31 @@ def test_seed_inconsistencies_are_reported_and_rounding_is_info():
     assert not any(f.severity == "error" and "6360.07" in f.message and "三、支出决算表 合计" in f.message for f in findings)
     seed4 = [f.message for f in run_checks(read_report(seed("004"))) if f.severity == "error"]
     assert any("40.50" in m and "41" in m and "大于" in m for m in seed4)  # 信息化建设: 决算 40.50 < 预算 41
+
+
+def test_a_sentence_cut_by_a_page_break_is_read_whole(tmp_path):
+    text = CLEAN.replace(
+        "2023年度本年收入合计1,000.00万元，其中：一般公共预算财政拨款收入900.00万元，占90.00%；其他收入100.00万元，占10.00%。",
+        "2023年度本年收入合计1,000.00万元，其中：一般公共预算财政拨款收入900.00万元，占90.00%；\f其他收入100.00万元，占10.00%。",
+    )
+    assert "\f" in text
+    assert not [f for f in _findings(tmp_path, text) if f.rule == "narrative.share"]
+    bad = text.replace("占10.00%", "占12.00%")
+    shares = [f for f in _findings(tmp_path, bad) if f.rule == "narrative.share"]
+    assert shares and shares[0].locations[0].page == 1  # reported where the sentence starts
+
+
+def test_real_reports_get_at_most_three_errors_each():
+    from tests.conftest import REAL_REPORTS
+
+    if not REAL_REPORTS.is_dir():
+        pytest.skip("../shared/real_reports is not beside the repo")
+    from parsers.errors import UnreadableReport
+
+    for path in sorted(REAL_REPORTS.glob("*.pdf")):
+        try:
+            report = read_report(path)
+        except UnreadableReport:
+            continue
+        errors = [f for f in run_checks(report) if f.severity == "error"]
+        assert len(errors) <= 3, (path.name, [f.message for f in errors])

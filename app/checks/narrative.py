@@ -66,19 +66,34 @@ def _off(expected: Decimal, printed: str) -> bool:
 
 
 def sentences(report: Report) -> list[Sentence]:
-    """Running-text sentences with the page (and first line) they start on."""
-    out = []
+    """Running-text sentences with the page (and line) they start on; a sentence cut by a page
+    break is joined with its end on the next page."""
+    out: list[Sentence] = []
+    carried: Sentence | None = None  # the start of a sentence the page break cut
     for page in report.pages:
-        joined, starts = "", []
+        joined = carried.text if carried else ""
+        starts: list[tuple[int, int]] = []
         for line in page.lines:
             starts.append((len(joined), line.number))
             joined += line.text.strip()
-        for found in _SENTENCES.finditer(joined):
-            text = found.group(0)
-            if "万元" not in text and "%" not in text and "决算" not in text:
-                continue
-            line = max((n for offset, n in starts if offset <= found.start()), default=None)
-            out.append(Sentence(text, page.number, line))
+
+        def where(offset: int) -> tuple[int, int | None]:
+            if carried is not None and offset == 0:
+                return carried.page, carried.line
+            return page.number, max((n for start, n in starts if start <= offset), default=None)
+
+        found = list(_SENTENCES.finditer(joined))
+        cut = found.pop() if found and not found[-1].group(0).endswith("。") else None
+        for match in found:
+            if "万元" in match.group(0) or "%" in match.group(0) or "决算" in match.group(0):
+                out.append(Sentence(match.group(0), *where(match.start())))
+        carried = None
+        if cut is not None and "，" in cut.group(0) and len(cut.group(0)) < 400:  # a sentence in progress, not a cover or TOC
+            carried = Sentence(cut.group(0), *where(cut.start()))
+        elif cut is not None and ("万元" in cut.group(0) or "%" in cut.group(0)):
+            out.append(Sentence(cut.group(0), *where(cut.start())))
+    if carried is not None:
+        out.append(carried)
     return out
 
 
@@ -176,13 +191,14 @@ def _shares(sentence: Sentence) -> Iterable[Finding]:
 
 
 def _shares_of_listed_parts(sentence: Sentence) -> Iterable[Finding]:
-    """"基本支出 A 万元，占 p%；项目支出 B 万元，占 q%" with no whole named: the parts make the whole,
-    provided at least one of the printed shares agrees with that reading."""
+    """"基本支出 A 万元，占 p%；项目支出 B 万元，占 q%" with no whole named: the parts make the whole
+    when the printed shares add up to about 100% and at least one agrees with that reading."""
     items = [(f, _number(f.group(1)), _number(f.group(2))) for f in _SHARE.finditer(sentence.text)]
     items = [(f, a, p) for f, a, p in items if a is not None and p is not None]
     total = sum((a for _, a, _ in items), Decimal(0))
-    if len(items) < 2 or not total:
-        return
+    printed_total = sum((p for _, _, p in items), Decimal(0))
+    if len(items) < 2 or not total or not Decimal("99.5") <= printed_total <= Decimal("100.5"):
+        return  # the shares are of a whole named elsewhere: the listed parts are not all of it
     off = [(f, a / total * 100) for f, a, _ in items if _off(a / total * 100, f.group(2))]
     if off and len(off) < len(items):
         for found, expected in off:
