@@ -173,3 +173,23 @@ def test_real_reports_get_at_most_three_errors_each():
             continue
         errors = [f for f in run_checks(report) if f.severity == "error"]
         assert len(errors) <= 3, (path.name, [f.message for f in errors])
+
+
+def test_completeness_against_the_table_of_contents(tmp_path):
+    toc = "目 录\n一、收入支出决算总表.....3\n二、支出决算表.....4\n三、收入决算表.....5\n"
+    text = CLEAN.replace("第一部分 情况说明\n", toc + "第一部分 情况说明\n", 1)
+    findings = _findings(tmp_path, text)
+    listed = [f for f in findings if f.rule == "completeness.listed"]
+    assert len(listed) == 1 and "收入决算表" in listed[0].message and listed[0].severity == "warning"
+    assert not [f for f in findings if f.rule == "completeness.order"]
+    swapped = toc.replace("一、收入支出决算总表", "X").replace("二、支出决算表", "一、收入支出决算总表").replace("X", "二、支出决算表")
+    reordered = _findings(tmp_path, CLEAN.replace("第一部分 情况说明\n", swapped + "第一部分 情况说明\n", 1))
+    assert [f for f in reordered if f.rule == "completeness.order"]
+
+
+def test_empty_table_without_statement_is_flagged(tmp_path):
+    text = CLEAN + "政府性基金预算财政拨款收入支出决算表\n部门：某县卫生健康局\t\t金额单位：万元\n科目编码\t科目名称\t本年支出\n合计\t\t\n"
+    found = [f for f in _findings(tmp_path, text) if f.rule.startswith("completeness.e")]
+    assert found and found[0].severity == "warning"
+    stated = text + "本单位无政府性基金预算财政拨款收入支出，故本表无数据。\n"
+    assert not [f for f in _findings(tmp_path, stated) if f.rule == "completeness.empty"]
