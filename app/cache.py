@@ -1,4 +1,4 @@
-"""Extraction cache keyed by the source's sha256 and the extractor version.
+"""Extraction (and matching) cache keyed by the source's sha256 and code fingerprints.
 
 Extraction is the slow step; a report re-opened unchanged comes back from a pickle in
 milliseconds. The key includes a fingerprint of the parser code and data so any parser
@@ -59,6 +59,28 @@ def load_report(path: str | Path, use_cache: bool = True) -> Report:
     report = read_report(path, sha256)
     _store(entry, report)
     return report
+
+
+def load_matched(path: str | Path, use_cache: bool = True) -> Report:
+    """The extracted report with every row matched. Matching is the slow step of a batch, so
+    it is cached beside the extraction, keyed also by the matcher and catalog (user file too)."""
+    from app.matching import match_report, matching_fingerprint
+
+    report = load_report(path, use_cache)
+    if not use_cache:
+        return match_report(report)
+    entry = cache_dir() / f"{report.sha256}-{_parser_fingerprint()}-match-{matching_fingerprint()}.pickle"
+    if entry.exists():
+        try:
+            with entry.open("rb") as handle:
+                matched = pickle.load(handle)
+            if isinstance(matched, Report):
+                return replace(matched, source=report.source)
+        except Exception:
+            entry.unlink(missing_ok=True)
+    matched = match_report(report)
+    _store(entry, matched)
+    return matched
 
 
 def _store(entry: Path, report: Report) -> None:

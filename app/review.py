@@ -18,9 +18,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from app.cache import load_report
+from app.cache import load_matched
 from app.catalog import current_catalog
-from app.matching import match_report, normalize_name
+from app.matching import normalize_name
 from app.model import Cell, Match, Report, Row, Table
 from app.sidecar import SidecarStore
 from parsers.amounts import parse_amount
@@ -184,7 +184,7 @@ class ReviewSession:
 
     def __init__(self, source: Path, fmt: str | None = None, use_cache: bool = True) -> None:
         self.source = Path(source)
-        self.base = match_report(load_report(self.source, use_cache=use_cache))
+        self.base = load_matched(self.source, use_cache=use_cache)
         self.store = SidecarStore(self.source, fmt)
         state, events = self.store.load()
         self.operations = [Operation.from_dict(d) for d in state.operations]

@@ -47,3 +47,29 @@ def test_a_copy_under_another_name_reports_its_own_path(tmp_path):
     shutil.copy(seed("003"), second)
     assert cache.load_report(first).source == str(first)
     assert cache.load_report(second).source == str(second)
+
+
+def test_matched_report_is_cached_and_reused(tmp_path, monkeypatch):
+    import app.matching as matching
+
+    source = tmp_path / "report.txt"
+    shutil.copy(seed("003"), source)
+    first = cache.load_matched(source)
+    assert all(r.match is not None for t in first.tables for r in t.rows)
+
+    def fail(*_args, **_kwargs):
+        raise AssertionError("matching ran although the matched report is cached")
+
+    monkeypatch.setattr(matching, "match_report", fail)
+    again = cache.load_matched(source)
+    assert again == first
+
+
+def test_a_changed_user_catalog_invalidates_cached_matches(tmp_path, monkeypatch):
+    from app.matching import matching_fingerprint
+
+    before = matching_fingerprint()
+    user = tmp_path / "catalog.toml"
+    user.write_text('[[entry]]\ncode = "2130153"\nname = "农田建设"\nlevel = "项"\nparent = "21301"\n', encoding="utf-8")
+    monkeypatch.setenv("KEMU_CATALOG", str(user))
+    assert matching_fingerprint() != before
