@@ -290,7 +290,8 @@ def _model_rows(rows: list[_Row], groups: list[_Group], paths: list[list[str]], 
             key = _unique(key, used_keys)
             columns[(gi, col)] = Column(key, "/".join(label_path), group.label if two_sided else None)
     drafts = [
-        [_draft(row, group, columns, gi) for row in _rejoin_wrapped(rows, group)] for gi, group in enumerate(groups)
+        [_draft(row, group, columns, gi) for row in _rejoin_wrapped(_join_across_pages(rows, group), group)]
+        for gi, group in enumerate(groups)
     ]
     _merge_split_totals(drafts)
     out: list[Row] = []
@@ -332,6 +333,37 @@ def _unique(key: str, used: set[str]) -> str:
         candidate, n = f"{key}_{n}", n + 1
     used.add(candidate)
     return candidate
+
+
+_CUT_VALUE = re.compile(r"^\d{1,2}$")
+_ENUMERATED = re.compile(r"^[\(（]?[一二三四五六七八九十\d]+[、.．)）]")
+
+
+def _join_across_pages(rows: list[_Row], group: _Group) -> list[_Row]:
+    """A row the page break cut in two: the first row of a page carries only the rest of the
+    previous row's name and the last digits of amounts cut mid-number ("12,437.3" / "6")."""
+    out: list[_Row] = []
+    for row in rows:
+        previous = out[-1] if out else None
+        if previous is not None and row.line.page != previous.lines[-1].page and _is_page_tail(previous, row, group):
+            for col in group.cols:
+                pieces = row.cells.get(col, [])
+                if pieces:
+                    previous.cells.setdefault(col, []).extend(pieces)
+            previous.lines.append(row.line)
+            continue
+        out.append(row)
+    return out
+
+
+def _is_page_tail(previous: _Row, row: _Row, group: _Group) -> bool:
+    if any(row.text(c) for c in group.code_cols) or any(_ENUMERATED.match(row.text(c)) for c in group.name_cols):
+        return False
+    amounts = [c for c in group.amount_cols if row.text(c)]
+    if not amounts or not all(_CUT_VALUE.match(row.text(c)) for c in amounts):
+        return False
+    cut = [previous.text(c) for c in amounts]
+    return all(re.search(r"\.\d$", text) for text in cut)  # each cut value lost its last digit(s)
 
 
 def _rejoin_wrapped(rows: list[_Row], group: _Group) -> list[_Row]:

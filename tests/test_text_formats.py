@@ -90,3 +90,19 @@ def test_ocr_markdown_spaced_numbers_and_tags(tmp_path):
     assert rows["合计"].cells[next(iter(rows["合计"].cells))].value == Decimal("4627.11")
     assert [str(c.value) for c in rows["2101501"].cells.values()] == ["1590.87", "1590.87", "0.00"]
     assert report.tables[0].unit == "万元"
+
+
+def test_a_row_cut_by_a_page_break_is_joined(tmp_path):
+    text = (
+        "某市公安局2026年部门预算\n部门收入总体情况表\n单位：万元\n"
+        "单位名称\t合计\t一般公共预算\t事业收入\n"
+        "合计\t20,000.00\t7,562.64\t12,437.36\n"
+        "某市机动\t20,000.00\t7,562.64\t12,437.3\n\f"
+        "车驾驶员考试服务中心\t\t\t6\n"
+        "某市交通事故救助中心\t614.79\t614.79\t\n"
+    )
+    report, rows = _rows(text, tmp_path, "split.txt")
+    row = rows["某市机动车驾驶员考试服务中心"]
+    assert [str(c.value) for c in row.cells.values()] == ["20000.00", "7562.64", "12437.36"]
+    assert "车驾驶员考试服务中心" not in rows and "某市交通事故救助中心" in rows
+    assert report.tables[0].pages == (1, 2)
