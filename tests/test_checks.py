@@ -193,3 +193,16 @@ def test_empty_table_without_statement_is_flagged(tmp_path):
     assert found and found[0].severity == "warning"
     stated = text + "本单位无政府性基金预算财政拨款收入支出，故本表无数据。\n"
     assert not [f for f in _findings(tmp_path, stated) if f.rule == "completeness.empty"]
+
+
+def test_hierarchy_of_a_table_that_prints_names_only_is_checked_as_warning(tmp_path):
+    def strip_codes(text: str) -> str:
+        for code in ("2100101\t", "2100199\t", "2100401\t", "21001\t", "21004\t", "210\t"):
+            text = text.replace(code, "\t")
+        return text
+
+    clean = strip_codes(CLEAN)
+    assert not [f for f in _findings(tmp_path, clean) if f.rule == "hierarchy.sum" and f.severity != "info"]
+    bad = strip_codes(CLEAN.replace("2100101\t行政运行\t300.00\t300.00\t0.00", "2100101\t行政运行\t310.00\t310.00\t0.00"))
+    found = [f for f in _findings(tmp_path, bad) if f.rule == "hierarchy.sum" and "21001" in f.message]
+    assert found and found[0].severity == "warning" and "名称匹配推断" in found[0].message

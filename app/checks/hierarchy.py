@@ -9,6 +9,7 @@ kemu may have got wrong.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from app.checks import Finding, rule
 from app.checks.arith import Sum, cell_location, fmt, row_label, sum_finding, value
@@ -39,16 +40,32 @@ def hierarchy_sums(report: Report) -> Iterable[Finding]:
     for table in report.tables:
         if table.kind == "unknown" or any(word in table.kind for word in NON_SUBJECT_KINDS):
             continue  # codes there are scores or serial numbers, not 科目
-        coded = [r for r in table.rows if r.code and len(r.code) in (3, 5, 7) and not r.code.startswith("0")]  # 0xx: unit codes
+        coded = _coded_rows(table)
         if len(coded) < 2:
             continue
         checks = list(_parent_checks(table, coded)) + list(_total_checks(table, coded))
         failing = sum(1 for _, s, _ in checks if s.severity() == "error")
-        unsure = len(checks) >= 4 and failing > len(checks) / 2
+        inferred = not any(r.code for r in table.rows)  # codes from matching, not printed: less certain
+        unsure = inferred or (len(checks) >= 4 and failing > len(checks) / 2)
         for message, sum_, locations in checks:
+            if inferred:
+                message += "；表中未印科目编码，层级由名称匹配推断"
             finding = sum_finding("hierarchy.sum", sum_, message, locations, unsure)
             if finding:
                 yield finding
+
+
+def _coded_rows(table: Table) -> list[Row]:
+    """Rows with their 科目 code: as printed, or — in a table that prints names only (杭州) —
+    the code matching is sure of (auto or confirmed), so the hierarchy is checked there too."""
+    printed = [r for r in table.rows if r.code and len(r.code) in (3, 5, 7) and not r.code.startswith("0")]  # 0xx: unit codes
+    if printed:
+        return printed
+    return [
+        replace(r, code=r.match.code)
+        for r in table.rows
+        if r.match and r.match.kind == "subject" and r.match.decision in ("auto", "confirmed") and r.match.code and len(r.match.code) in (3, 5, 7)
+    ]
 
 
 def _parent_checks(table: Table, coded: list[Row]):
