@@ -206,3 +206,11 @@ def test_hierarchy_of_a_table_that_prints_names_only_is_checked_as_warning(tmp_p
     bad = strip_codes(CLEAN.replace("2100101\t行政运行\t300.00\t300.00\t0.00", "2100101\t行政运行\t310.00\t310.00\t0.00"))
     found = [f for f in _findings(tmp_path, bad) if f.rule == "hierarchy.sum" and "21001" in f.message]
     assert found and found[0].severity == "warning" and "名称匹配推断" in found[0].message
+
+
+def test_flat_claim_against_the_two_amounts(tmp_path):
+    sentence = "本年公务接待费1.50万元，与上年持平（上年公务接待费为1.50万元）。\n"
+    text = CLEAN.replace("截至2023年12月31日", sentence + "截至2023年12月31日")
+    assert not [f for f in _findings(tmp_path, text) if f.rule == "narrative.comparison"]
+    bad = text.replace("上年公务接待费为1.50万元", "上年公务接待费为1.80万元")
+    assert [f for f in _findings(tmp_path, bad) if f.rule == "narrative.comparison" and "持平" in f.message]

@@ -35,6 +35,8 @@ _COMPARISON = re.compile(r"决算数?(大于|小于|等于|高于|低于|超过|
 _BUDGET_AMOUNT = re.compile(r"预算(?:数)?(?:为|是)?\s*" + NUM + r"\s*万元")
 _FINAL_AMOUNT = re.compile(r"决算(?:数)?(?:为|是)?\s*" + NUM + r"\s*万元")
 _NARROWER = re.compile(r"财政拨款|一般公共预算|政府性基金|国有资本|非财政|上年|上一年|去年")
+_FLAT = re.compile(r"(?:与|和|较|同)上年(?:相比)?(?:基本)?持平|同比持平")
+_PRIOR_AMOUNT = re.compile(r"上年(?:度)?[^。；，,\d增减]{0,12}?(?:为|是)?\s*" + NUM + r"\s*万元")
 _COMPLETION = re.compile(r"完成(?:年初)?预算的\s*" + NUM + r"\s*%")
 _CLAIMS = {"大于": "大于", "高于": "大于", "超过": "大于", "小于": "小于", "低于": "小于", "等于": "等于", "持平": "等于", "持平于": "等于"}
 _SUMMARY_IDS = {"本年收入合计": "income_total_year", "本年支出合计": "expense_total_year", "收入总计": "income_grand_total", "支出总计": "expense_grand_total"}
@@ -109,6 +111,7 @@ def narrative(report: Report) -> Iterable[Finding]:
         yield from _shares(sentence)
         yield from _growth(sentence)
         yield from _comparison(sentence)
+        yield from _flat(sentence)
 
 
 def _table_figures(report: Report) -> dict[str, tuple[Decimal, Table]]:
@@ -232,6 +235,25 @@ def _growth(sentence: Sentence) -> Iterable[Finding]:
                 f"情况说明：{before[-1].group(1)} 万元比上年{direction} {delta_text} 万元，应{rate_word} {expected.quantize(Decimal('0.01'))}%，文中写作 {rate_text}%",
                 _where(sentence),
             )
+
+
+def _flat(sentence: Sentence) -> Iterable[Finding]:
+    """"…X 万元，与上年持平（上年 Y 万元）": 持平 needs X = Y."""
+    word = _FLAT.search(sentence.text)
+    if word is None:
+        return
+    before = list(re.finditer(NUM + r"\s*万元", sentence.text[: word.start()]))
+    clause = re.split(r"[；;。]", sentence.text[word.end():], maxsplit=1)[0]  # the 上年 figure, if given, follows in the clause
+    prior = _PRIOR_AMOUNT.search(clause)
+    if not before or prior is None:
+        return
+    current, last_year = _number(before[-1].group(1)), _number(prior.group(1))
+    if current is not None and last_year is not None and current != last_year:
+        yield Finding(
+            "narrative.comparison", "error",
+            f"情况说明称与上年持平，但本年 {before[-1].group(1)} 万元、上年 {prior.group(1)} 万元",
+            _where(sentence),
+        )
 
 
 def _comparison(sentence: Sentence) -> Iterable[Finding]:
