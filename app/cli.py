@@ -171,8 +171,9 @@ def main(argv: list[str] | None = None) -> int:
             return _run_review_command(args)
         if args.command == "check":
             from app.checks import run_checks
+            from app.review import ReviewSession
 
-            report = load_report(args.file, use_cache=not args.no_cache)
+            report = ReviewSession(args.file, use_cache=not args.no_cache).reviewed  # the sidecar's edits count
             findings = run_checks(report)
             text = dumps(findings_json(report, findings)) if args.format == "json" else render_findings(report, findings)
             sys.stdout.write(text + "\n")

@@ -71,6 +71,8 @@ def test_edit_shows_in_apply_and_in_checks_and_survives_reextraction(report_copy
     assert cell["value"] == 3001.60 and cell["status"] == "edited" and cell["provenance"]["raw"] == "3,009.69"
     after = [f.message for f in run_checks(ReviewSession(report_copy).reviewed) if "303 对个人和家庭的补助" in f.message]
     assert after == []
+    main(["check", str(report_copy)])  # the CLI checks the reviewed view too
+    assert "303 对个人和家庭的补助" not in capsys.readouterr().out
 
 
 def test_row_gone_from_the_source_is_orphaned_not_lost(report_copy):
