@@ -316,7 +316,9 @@ class ReviewSession:
 
     def progress(self) -> dict[str, int]:
         rows = [r for t in self.reviewed.tables for r in t.rows if r.match and not r.ignored]
-        mappable = [r for r in rows if r.match.kind in ("subject", "label") and r.match.decision != "none" or r.match.decision == "confirmed"]
+        mappable = [  # rows with a mapping to decide: 科目 lines (and anything a reviewer decided)
+            r for r in rows if (r.match.kind in ("subject", "label") and r.match.decision != "none") or r.match.decision == "confirmed"
+        ]
         return {
             "rows": len(rows),
             "mappings": len(mappable),
