@@ -15,8 +15,10 @@ class TableList(OptionList):
             self.table_id = table_id
             super().__init__()
 
-    def __init__(self, tables: tuple[Table, ...], **kwargs) -> None:
-        options = [Option(f"{t.title or t.kind}  ({len(t.rows)})", id=t.id) for t in tables]
+    def __init__(self, tables: tuple[Table, ...], names: dict[str, str] | None = None, **kwargs) -> None:
+        """``names``: table id → the name to show (the screen passes canonical names)."""
+        names = names or {}
+        options = [Option(f"{names.get(t.id) or t.title or t.kind}  ({len(t.rows)})", id=t.id) for t in tables]
         super().__init__(*options, **kwargs)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:

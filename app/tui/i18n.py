@@ -20,6 +20,7 @@ TEXT: dict[str, dict[str, str]] = {
     "save": {"zh": "保存", "en": "Save"},
     "help": {"zh": "帮助", "en": "Help"},
     "open": {"zh": "打开", "en": "Open"},
+    "unknown_table": {"zh": "未识别表", "en": "Unidentified table"},
     "candidates_key": {"zh": "候选", "en": "Candidates"},
     "findings": {"zh": "问题", "en": "Findings"},
     "back": {"zh": "返回", "en": "Back"},

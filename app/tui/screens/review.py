@@ -18,6 +18,7 @@ from app.matching import search_catalog
 from app.model import Provenance
 from app.review import Problem, ReviewError, ReviewSession, problems
 from app.tui.i18n import Texts, translate_bindings
+from parsers.identify import table_kind
 from app.tui.screens.modals import EditScreen, HelpScreen, SearchScreen
 from widgets.findings_list import FindingsList
 from widgets.mapping_panel import MappingPanel
@@ -64,7 +65,7 @@ class ReviewScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal():
-            yield TableList(self.session.reviewed.tables, id="tables")
+            yield TableList(self.session.reviewed.tables, self.table_names(), id="tables")
             with Vertical(id="main"):
                 yield ReportTable(id="grid")
                 with Horizontal(id="lower"):
@@ -74,6 +75,21 @@ class ReviewScreen(Screen):
                         yield FindingsList(id="findings")
         yield StatusBar(id="status")
         yield Footer()
+
+    def table_names(self) -> dict[str, str]:
+        """Canonical names (收入支出决算总表 …); an unidentified table shows its page and printed title."""
+        names = {}
+        for table in self.session.reviewed.tables:
+            if table.kind == "unknown":
+                names[table.id] = f"{self.t('unknown_table')} p.{table.pages[0] if table.pages else '?'} {table.title}".strip()
+            else:
+                try:
+                    names[table.id] = table_kind(table.kind).name
+                except KeyError:
+                    names[table.id] = table.title
+                if sum(t.kind == table.kind for t in self.session.reviewed.tables) > 1:
+                    names[table.id] += f" #{table.id.split('#')[-1]}"
+        return names
 
     def on_mount(self) -> None:
         report = self.session.reviewed
