@@ -29,6 +29,7 @@ from app.checks import Finding, run_checks
 from app.model import Cell, Report, Row, Table
 from app.review import ReviewSession, is_complete
 from app.triage import review_need
+from parsers.amounts import YUAN_PER_UNIT
 
 FACTS_VERSION = "1.0"
 FACTS_SCHEMA = pa.schema(
@@ -54,7 +55,7 @@ FACTS_SCHEMA = pa.schema(
     metadata={"schema": "kemu.facts", "schema_version": FACTS_VERSION},
 )
 FINDING_FIELDS = ("source", "rule", "severity", "message", "page", "table", "row", "column")
-UNIT_YUAN = {"元": 1, "千元": 1000, "万元": 10000, "亿元": 100000000}
+UNIT_YUAN = YUAN_PER_UNIT
 FORMATS = ("parquet", "csv", "xlsx", "jsonl", "duckdb")
 SUFFIX_FORMATS = {".parquet": "parquet", ".csv": "csv", ".xlsx": "xlsx", ".jsonl": "jsonl", ".duckdb": "duckdb", ".db": "duckdb"}
 PARTITION_COLUMNS = ("year", "report_kind")

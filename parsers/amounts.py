@@ -25,6 +25,10 @@ _PARENS_NEGATIVE = re.compile(r"^\((.*)\)$")
 _FLOAT_NOISE = re.compile(r"^([-+]?\d+\.\d*?)(0{6,}\d{0,3}|9{6,}\d{0,3})$")
 
 
+#: 元 per unit of the units reports print amounts in (单位：万元 …).
+YUAN_PER_UNIT = {"元": 1, "千元": 1_000, "万元": 10_000, "亿元": 100_000_000}
+
+
 def normalize_numeric_text(raw: str) -> str:
     """NFKC (full-width digits and punctuation → ASCII) and trim; keep inner spacing."""
     text = unicodedata.normalize("NFKC", raw).strip()

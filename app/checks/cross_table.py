@@ -14,6 +14,7 @@ from decimal import Decimal
 from app.checks import Finding, rule
 from app.checks.arith import Sum, cell_location, fmt, sum_finding
 from app.model import Cell, Report, Row, Table
+from parsers.amounts import YUAN_PER_UNIT
 
 SUMMARY_TO_EXPENSE = {
     "final_income_expense_summary": "final_expense",
@@ -24,7 +25,6 @@ SUMMARY_TO_INCOME = {
     "budget_summary": "budget_income",
 }
 GP_EXPENSE_TO_BASIC = {"final_gp_expense": "final_gp_basic", "budget_gp_expense": "budget_gp_basic"}
-_SCALE = {"元": Decimal(1), "万元": Decimal(10000), "千元": Decimal(1000), "亿元": Decimal(100000000)}
 
 
 def _first(report: Report, kind: str) -> Table | None:
@@ -36,7 +36,7 @@ def _in_unit(cell: Cell | None, source: Table, target: Table) -> Cell | None:
     """``cell`` restated in ``target``'s unit (rounded as the target prints)."""
     if cell is None or cell.value is None or source.unit == target.unit:
         return cell
-    factor = _SCALE.get(source.unit or "", Decimal(1)) / _SCALE.get(target.unit or "", Decimal(1))
+    factor = Decimal(YUAN_PER_UNIT.get(source.unit or "", 1)) / Decimal(YUAN_PER_UNIT.get(target.unit or "", 1))
     return Cell(cell.raw, (cell.value * factor).quantize(Decimal("0.01")), cell.provenance)
 
 

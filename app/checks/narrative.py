@@ -21,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 from app.checks import Finding, Location, rule
 from app.checks.arith import fmt
 from app.model import Report, Table
+from parsers.amounts import YUAN_PER_UNIT
 
 NUM = r"(-?\d[\d,，]*(?:\.\d+)?)"
 _SENTENCES = re.compile(r"[^。]+。?")  # "；" stays inside: "其中：A…，占 x%；B…，占 y%" is one statement
@@ -40,7 +41,6 @@ _PRIOR_AMOUNT = re.compile(r"上年(?:度)?[^。；，,\d增减]{0,12}?(?:为|�
 _COMPLETION = re.compile(r"完成(?:年初)?预算的\s*" + NUM + r"\s*%")
 _CLAIMS = {"大于": "大于", "高于": "大于", "超过": "大于", "小于": "小于", "低于": "小于", "等于": "等于", "持平": "等于", "持平于": "等于"}
 _SUMMARY_IDS = {"本年收入合计": "income_total_year", "本年支出合计": "expense_total_year", "收入总计": "income_grand_total", "支出总计": "expense_grand_total"}
-_SCALE = {"元": Decimal(10000), "万元": Decimal(1), "千元": Decimal(10)}
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,7 @@ def _table_figures(report: Report) -> dict[str, tuple[Decimal, Table]]:
     """Headline figures of the report in 万元, from the summary and 三公 tables."""
     figures: dict[str, tuple[Decimal, Table]] = {}
     for table in report.tables:
-        scale = _SCALE.get(table.unit or "万元", Decimal(1))
+        scale = Decimal(YUAN_PER_UNIT["万元"]) / YUAN_PER_UNIT.get(table.unit or "万元", YUAN_PER_UNIT["万元"])  # table unit → 万元
         if any(c.group for c in table.columns):
             for row in table.rows:
                 if row.match and row.match.kind == "summary" and row.match.code in _SUMMARY_IDS.values():
