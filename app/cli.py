@@ -115,14 +115,9 @@ def render_text(report: Report) -> str:
 
 def _configured_lang() -> str:
     """``lang`` from ~/.config/kemu/config.toml, else Chinese."""
-    import os
-    import tomllib
+    from app.config import settings
 
-    config = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "kemu" / "config.toml"
-    try:
-        return str(tomllib.loads(config.read_text(encoding="utf-8")).get("lang", "zh"))
-    except (OSError, tomllib.TOMLDecodeError):
-        return "zh"
+    return str(settings().get("lang", "zh"))
 
 
 def render_matches(report: Report) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import getpass
 import os
-import tomllib
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from functools import cached_property
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from app.cache import load_matched
+from app.config import settings
 from app.catalog import current_catalog
 from app.matching import normalize_name
 from app.model import Cell, Match, Report, Row, Table
@@ -73,14 +73,8 @@ def reviewer() -> str:
     """Who is reviewing: KEMU_USER, else ``user`` in ~/.config/kemu/config.toml, else the login."""
     if os.environ.get("KEMU_USER"):
         return os.environ["KEMU_USER"]
-    config = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "kemu" / "config.toml"
-    if config.exists():
-        try:
-            user = tomllib.loads(config.read_text(encoding="utf-8")).get("user")
-            if user:
-                return str(user)
-        except tomllib.TOMLDecodeError:
-            pass
+    if settings().get("user"):
+        return str(settings()["user"])
     try:
         return getpass.getuser()
     except Exception:

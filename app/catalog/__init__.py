@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from app.config import config_dir
+
 DATA = Path(__file__).resolve().parent / "data"
 FAMILIES = {
     "functional.csv": "functional",
@@ -132,7 +134,7 @@ def user_catalog_path() -> Path | None:
     explicit = os.environ.get("KEMU_CATALOG")
     if explicit:
         return Path(explicit)
-    default = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "kemu" / "catalog.toml"
+    default = config_dir() / "catalog.toml"
     return default if default.exists() else None
 
 
