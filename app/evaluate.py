@@ -112,7 +112,7 @@ def load_truth(path: Path) -> dict:
 
 # -- matching --------------------------------------------------------------------------------
 
-_OCR_CONFUSIONS = {"已": "己", "未": "末", "入": "人", "土": "士", "日": "曰", "出": "岀", "人": "入", "支": "攴", "费": "费", "事": "亊", "务": "务"}
+_OCR_CONFUSIONS = {"已": "己", "未": "末", "入": "人", "土": "士", "日": "曰", "出": "岀", "人": "入", "支": "攴", "事": "亊"}
 
 
 @dataclass(frozen=True)
@@ -158,7 +158,7 @@ def _perturb(name: str, rng) -> str:
     chars = list(name)
     position = rng.randrange(1, len(chars))
     chars.insert(position, " ")  # a wrap space
-    swappable = [i for i, ch in enumerate(chars) if ch in _OCR_CONFUSIONS and _OCR_CONFUSIONS[ch] != ch]
+    swappable = [i for i, ch in enumerate(chars) if ch in _OCR_CONFUSIONS]
     if swappable and rng.random() < 0.5:
         i = rng.choice(swappable)
         chars[i] = _OCR_CONFUSIONS[chars[i]]
