@@ -28,6 +28,7 @@ class TriageScreen(Screen):
         self.folder = folder
         self.t = texts
         self.rows: list[TriageRow] = []
+        self.opened: Path | None = None
         translate_bindings(self, texts)
 
     def compose(self) -> ComposeResult:
@@ -79,9 +80,12 @@ class TriageScreen(Screen):
 
         try:
             self.app.push_screen(ReviewScreen(ReviewSession(row.path), self.t))
+            self.opened = row.path
         except UnreadableReport as exc:
             self.notify(str(exc), severity="error")
 
     def on_screen_resume(self) -> None:
-        if self.rows:
-            self.show_rows(rank([triage_row(r.path) for r in self.rows]))
+        """Back from a review: only the report just reviewed changed, so only it is re-read."""
+        if self.rows and self.opened is not None:
+            self.show_rows(rank([triage_row(r.path) if r.path == self.opened else r for r in self.rows]))
+            self.opened = None
