@@ -15,7 +15,7 @@ from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
-from app.model import Report
+from parsers.model import Report
 from parsers.report import EXTRACTOR_VERSION, file_sha256, read_report
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from app.cache import load_report
 from app.contract import dumps, findings_json, report_json
-from app.model import Report
+from parsers.model import Report
 from app.export_cli import COMMANDS as EXPORT_COMMANDS
 from app.export_cli import add_commands as add_export_commands
 from app.export_cli import run as run_export_command

@@ -11,7 +11,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from app.model import Cell, Match, Provenance, Report, Row, Table
+from parsers.model import Cell, Match, Provenance, Report, Row, Table
 
 CHECK_SCHEMA_VERSION = "1.0"
 SCHEMA_VERSION = "1.1"  # 1.1: rows carry "match" (kemu match/apply), cells "status", rows "ignored"/"note"

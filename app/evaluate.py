@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from app.model import Report, Table
+from parsers.model import Report, Table
 from parsers.identify import identify_table
 
 

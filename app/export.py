@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 from app.batch import Failure, discover, run
 from app.catalog import Edition, current_catalog
 from app.checks import Finding, run_checks
-from app.model import Cell, Report, Row, Table
+from parsers.model import Cell, Report, Row, Table
 from app.review import ReviewSession, is_complete
 from app.triage import review_need
 from parsers.amounts import YUAN_PER_UNIT

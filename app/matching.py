@@ -21,7 +21,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from app.catalog import Catalog, Edition, Entry, current_catalog
-from app.model import Candidate, Match, Report, Row, Table
+from parsers.model import Candidate, Match, Report, Row, Table
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from app.cache import load_matched
 from app.config import settings
 from app.catalog import current_catalog
 from app.matching import normalize_name
-from app.model import Cell, Match, Report, Row, Table
+from parsers.model import Cell, Match, Report, Row, Table
 from app.sidecar import SidecarStore
 from parsers.amounts import parse_amount
 from parsers.report import EXTRACTOR_VERSION

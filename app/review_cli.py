@@ -12,7 +12,7 @@ import sys
 from app.checks import run_checks
 from app.contract import dumps, report_json
 from app.matching import normalize_name
-from app.model import Report, Row, Table
+from parsers.model import Report, Row, Table
 from app.review import ReviewError, ReviewSession, is_complete
 
 

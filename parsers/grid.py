@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from app.model import Cell, Column, Provenance, Row, Table
+from parsers.model import Cell, Column, Provenance, Row, Table
 from parsers.amounts import is_amount, parse_amount
 from parsers.columns import column_key
 from parsers.geometry import column_spans, merge_stacked_labels, place_fragments, spans_from_ruled, widen_group_labels

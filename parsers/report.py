@@ -11,7 +11,7 @@ import hashlib
 from collections import Counter
 from pathlib import Path
 
-from app.model import Line, Page, Report, Table
+from parsers.model import Line, Page, Report, Table
 from parsers.errors import UnreadableReport
 from parsers.grid import build_table
 from parsers.identify import detect_department, detect_report_kind, detect_unit, detect_year, is_report_text

@@ -7,7 +7,7 @@ from functools import lru_cache
 import pytest
 
 from app.evaluate import load_truth, score_report
-from app.model import Report
+from parsers.model import Report
 from parsers.report import read_report
 from tests.conftest import GENERATED
 

@@ -41,7 +41,7 @@ def test_amount_wrapped_inside_a_ruled_cell():
 
     from parsers.grid import _draft, _Group, _Row
     from parsers.layout import Fragment, SourceLine
-    from app.model import Column
+    from parsers.model import Column
 
     line = SourceLine(1, 1, [Fragment("2080505", 0), Fragment("机关事业单位基本养老保险缴费支出", 1), Fragment("18,536.8\n8", 2)], region=0)
     row = _Row([line], {0: [line.fragments[0]], 1: [line.fragments[1]], 2: [line.fragments[2]]})

@@ -8,7 +8,7 @@ import pytest
 
 from app.catalog import load_catalog
 from app.matching import Matcher, normalize_name
-from app.model import Cell, Provenance, Row, Table
+from parsers.model import Cell, Provenance, Row, Table
 from tests.conftest import ROOT
 
 FIXTURE = ROOT / "tests" / "fixtures" / "catalog"

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 import pytest
 
-from app.model import Report
+from parsers.model import Report
 from parsers.report import read_report
 from tests.conftest import seed
 from tests.seed_oracle import seed_items

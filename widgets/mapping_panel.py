@@ -6,7 +6,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from app.model import Row
+from parsers.model import Row
 
 
 class MappingPanel(OptionList):

@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.message import Message
 from textual.widgets import DataTable
 
-from app.model import Provenance, Row, Table
+from parsers.model import Provenance, Row, Table
 
 _EDITED = "bold yellow"
 _FAILING = "bold white on dark_red"

@@ -12,7 +12,7 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from app.model import Page, Provenance
+from parsers.model import Page, Provenance
 
 _PAGE = Style(bold=True, color="cyan")
 _NUMBER = Style(dim=True)

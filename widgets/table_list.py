@@ -6,7 +6,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from app.model import Table
+from parsers.model import Table
 
 
 class TableList(OptionList):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from app.model import Report
+from parsers.model import Report
 
 SEVERITIES = ("error", "warning", "info")
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from app.checks import Finding, Location
-from app.model import Cell, Row, Table
+from parsers.model import Cell, Row, Table
 
 ZERO = Decimal(0)
 

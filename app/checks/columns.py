@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from app.checks import Finding, Location, rule
 from app.checks.arith import ZERO, Sum, cell_location, fmt, row_label, sum_finding, value
-from app.model import Column, Report, Table
+from parsers.model import Column, Report, Table
 
 _TOTAL = re.compile(r"(?:合计|小计|总计)$")
 #: Totals whose parts are all their siblings; a qualified one ("“三公”经费合计" beside 会议费) is not.

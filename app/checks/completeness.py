@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 
 from app.checks import Finding, Location, rule
-from app.model import Report
+from parsers.model import Report
 from parsers.identify import identify_table, table_kind
 from parsers.segment import is_empty_statement
 

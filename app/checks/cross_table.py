@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from app.checks import Finding, rule
 from app.checks.arith import Sum, cell_location, fmt, sum_finding
-from app.model import Cell, Report, Row, Table
+from parsers.model import Cell, Report, Row, Table
 from parsers.amounts import YUAN_PER_UNIT
 
 SUMMARY_TO_EXPENSE = {

@@ -14,7 +14,7 @@ from dataclasses import replace
 from app.checks import Finding, rule
 from app.checks.arith import Sum, cell_location, fmt, row_label, sum_finding, value
 from app.matching import NON_SUBJECT_KINDS
-from app.model import Report, Row, Table
+from parsers.model import Report, Row, Table
 
 PERSONNEL_CLASSES = ("301", "303")
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 
 from app.checks import Finding, Location, rule
-from app.model import Report
+from parsers.model import Report
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2})\s*年")
 _HEADING = re.compile(r"(部门|单位)(?:整体)?(?:预算|决算)|预算表|决算表|情况说明|公开")

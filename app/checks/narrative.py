@@ -20,7 +20,7 @@ from decimal import Decimal, InvalidOperation
 
 from app.checks import Finding, Location, rule
 from app.checks.arith import fmt
-from app.model import Report, Table
+from parsers.model import Report, Table
 from parsers.amounts import YUAN_PER_UNIT
 
 NUM = r"(-?\d[\d,，]*(?:\.\d+)?)"

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from app.checks import Finding, rule
 from app.checks.arith import Sum, cell_location, fmt, sum_finding, value
-from app.model import Cell, Report, Row, Table
+from parsers.model import Cell, Report, Row, Table
 
 _TOP_ITEM = re.compile(r"^\s*[一二三四五六七八九十]+、")
 _IDENTITIES = [

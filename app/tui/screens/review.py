@@ -15,7 +15,7 @@ from textual.widgets import Footer, Header
 from app.catalog import current_catalog
 from app.checks import run_checks
 from app.matching import search_catalog
-from app.model import Provenance
+from parsers.model import Provenance
 from app.review import Problem, ReviewError, ReviewSession, problems
 from app.tui.i18n import Texts, translate_bindings
 from parsers.identify import table_kind
