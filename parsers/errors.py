@@ -3,3 +3,7 @@
 
 class UnreadableReport(Exception):
     """The input cannot be read as a report; the message says why in one sentence."""
+
+
+class NoTextLayer(UnreadableReport):
+    """A PDF whose pages carry no text: a scan. OCR (the optional extra) can read it."""

@@ -15,7 +15,7 @@ from pathlib import Path
 import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 
-from parsers.errors import UnreadableReport
+from parsers.errors import NoTextLayer, UnreadableReport
 from parsers.layout import Fragment, SourceDocument, SourceLine
 
 
@@ -52,7 +52,7 @@ def parse_pdf(path: Path, settings: PdfSettings = PdfSettings()) -> SourceDocume
     if doc.page_count == 0:
         raise UnreadableReport(f"{path.name}: the PDF has no pages")
     if not any(doc.pages):
-        raise UnreadableReport(f"{path.name}: no text layer — a scanned PDF needs OCR before kemu can read it")
+        raise NoTextLayer(f"{path.name}: no text layer — a scanned PDF needs OCR before kemu can read it")
     return doc
 
 
