@@ -12,6 +12,9 @@ writes them out in bounded batches, so memory does not grow with the number of r
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import uuid
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -340,7 +343,6 @@ class DuckdbSink:
     def __init__(self, out: Path) -> None:
         import duckdb
 
-        out.unlink(missing_ok=True)
         self.con = duckdb.connect(str(out))
         self.con.register("empty_facts", FACTS_SCHEMA.empty_table())
         self.con.execute("CREATE TABLE facts AS SELECT * FROM empty_facts")
@@ -405,9 +407,31 @@ class XlsxSink:
 def open_sink(fmt: str, out: Path, partition_by: tuple[str, ...] = ()) -> Sink:
     if partition_by:
         return PartitionedParquetSink(out, partition_by)
-    out.parent.mkdir(parents=True, exist_ok=True)
     sinks = {"parquet": ParquetSink, "csv": CsvSink, "jsonl": JsonlSink, "duckdb": DuckdbSink, "xlsx": XlsxSink}
     return sinks[fmt](out)
+
+
+class Staged:
+    """The export is written beside ``out`` under a hidden name and renamed onto ``out`` only
+    when it succeeded with at least one report, so a failed or empty run never touches an
+    earlier export (nor leaves a half-written one under the real name)."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        out.parent.mkdir(parents=True, exist_ok=True)
+        self.path = out.with_name(f".{out.stem}.partial-{uuid.uuid4().hex[:8]}{out.suffix}")  # the suffix some writers check
+
+    def commit(self) -> None:
+        if self.out.is_dir() and not any(self.out.iterdir()):
+            self.out.rmdir()  # an empty folder given for a partitioned dataset
+        os.replace(self.path, self.out)
+
+    def discard(self) -> None:
+        if self.path.is_dir():
+            shutil.rmtree(self.path, ignore_errors=True)
+        else:
+            self.path.unlink(missing_ok=True)
+        self.path.with_name(self.path.name + ".wal").unlink(missing_ok=True)  # DuckDB's write-ahead log, if left
 
 
 # -- entry points ---------------------------------------------------------------------------
@@ -437,19 +461,27 @@ def export(
     files, missing = discover(paths)
     options = Options(reviewed_only=reviewed_only, findings=fmt in ("xlsx", "duckdb"), wide=fmt == "xlsx")
     result = ExportResult(failures=list(missing))
-    sink = open_sink(fmt, Path(out), partition_by)
+    if not files:
+        return result  # nothing to read: OUT is not even opened
+    staged = Staged(Path(out))
     try:
-        for outcome in run(process, files, options, engine=engine, workers=workers, scheduler=scheduler, log=log):
-            if isinstance(outcome, Failure):
-                result.failures.append(outcome)
-            elif outcome.skipped:
-                result.skipped += 1
-            else:
-                sink.add(outcome)
-                result.exported += 1
-                result.facts += outcome.facts.num_rows
+        sink = open_sink(fmt, staged.path, partition_by)
+        try:
+            for outcome in run(process, files, options, engine=engine, workers=workers, scheduler=scheduler, log=log):
+                if isinstance(outcome, Failure):
+                    result.failures.append(outcome)
+                elif outcome.skipped:
+                    result.skipped += 1
+                else:
+                    sink.add(outcome)
+                    result.exported += 1
+                    result.facts += outcome.facts.num_rows
+        finally:
+            sink.close()
+        if result.exported:
+            staged.commit()
     finally:
-        sink.close()
+        staged.discard()
     return result
 
 

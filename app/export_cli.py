@@ -58,10 +58,15 @@ def run(args) -> int:
 def _export(args, engine: dict) -> int:
     partition_by = tuple(args.partition_by.split(",")) if args.partition_by else ()
     result = export(args.paths, args.output, _format(args), reviewed_only=args.reviewed_only, partition_by=partition_by, **engine)
-    _report_missing(result.failures, result.exported + result.skipped + len(result.failures))
+    found = result.exported + result.skipped + len(result.failures)
+    _report_missing(result.failures, found)
     skipped = f"; {result.skipped} left out (review not complete)" if result.skipped else ""
     failed = f"; {len(result.failures)} failed" if result.failures else ""
-    print(f"kemu: exported {result.exported} reports ({result.facts} facts) to {args.output}{skipped}{failed}", file=sys.stderr)
+    if result.exported:
+        print(f"kemu: exported {result.exported} reports ({result.facts} facts) to {args.output}{skipped}{failed}", file=sys.stderr)
+    elif found:
+        kept = "left as it was" if args.output.exists() else "not written"
+        print(f"kemu: nothing exported{skipped}{failed}; {args.output} {kept}", file=sys.stderr)
     return _exit_code(result.failures, result.exported + result.skipped)
 
 

@@ -195,3 +195,34 @@ def test_load_dataset_on_a_folder_lists_failures(reports, tmp_path):
     assert set(frame["source"]) == {str(reports / "linfen.txt"), str(reports / "pdf" / "anlu.pdf")}
     assert [source for source, _ in frame.attrs["failures"]] == [str(reports / "pdf" / "broken.pdf")]
     assert frame["value"].dtype == "float64" and (frame["status"] == "edited").sum() == 1
+
+
+@pytest.mark.parametrize("given", ["missing", "empty_folder", "unreadable"])
+def test_an_export_that_reads_nothing_leaves_the_earlier_output_untouched(reports, tmp_path, capsys, given):
+    out = tmp_path / "keep.parquet"
+    assert _export(str(reports), "-o", str(out)) == 0
+    before = out.read_bytes()
+    inputs = {"missing": tmp_path / "missing", "empty_folder": tmp_path / "empty", "unreadable": tmp_path / "bad" / "empty.pdf"}
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "empty.pdf").write_bytes(b"")
+    capsys.readouterr()
+    assert _export(str(inputs[given]), "-o", str(out)) == 2
+    err = capsys.readouterr().err
+    assert out.read_bytes() == before
+    assert "exported 0" not in err and err.count("\n") <= 2
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # no partial file left beside it
+
+
+def test_a_failing_writer_leaves_the_earlier_output_untouched(reports, tmp_path, monkeypatch):
+    out = tmp_path / "keep.csv"
+    assert _export(str(reports), "-o", str(out)) == 0
+    before = out.read_bytes()
+
+    def broken(self, result):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("app.export.CsvSink.add", broken)
+    assert _export(str(reports), "-o", str(out)) == 1
+    assert out.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
