@@ -46,6 +46,67 @@ _CONFUSABLES = str.maketrans({"〇": "0", "—": "-", "－": "-", "曰": "日", 
 #: Table kinds (by id fragment) whose rows are not 科目 lines: statistics, 三公, performance, projects.
 NON_SUBJECT_KINDS = ("info_stats", "three_public", "performance", "project_expense", "purchase_services")
 
+#: Every reason a match can give: id → (English, Chinese). The English text is the JSON contract's
+#: ``reason``; the workbench shows the reviewer's language (``reason_text``).
+REASONS: dict[str, tuple[str, str]] = {
+    "no_label": ("no label printed on this row", "本行未印名称"),
+    "summary_label": ("standard summary-table label", "汇总表标准栏目"),
+    "total_line": ("table total line", "表的合计行"),
+    "not_subject_table": ("this table's rows are not 科目 lines", "本表各行不是科目行"),
+    "not_class_line": ("not a 类 line of the summary table", "不是汇总表的类级行"),
+    "class_named": ("summary-table line names this 类", "汇总表行即此类"),
+    "class_resembles": ("summary-table line resembles these 类", "汇总表行近似这些类"),
+    "other_year_class": ("{code} {name} is valid {start}–{end}, not in {year}", "{code} {name} 仅 {start}–{end} 年有效，{year} 年不适用"),
+    "misprint": ("known misprint: {code} is {name}; {printed} is {correct}", "已知印刷错误：{code} 是 {name}；{printed} 应为 {correct}"),
+    "code_other_year": ("code {code} ({name}) is not valid in {year} (valid {years})", "编码 {code}（{name}）{year} 年无效（有效期 {years}）"),
+    "code_unknown": ("code {code} is not in the catalog", "编码 {code} 不在科目表中"),
+    "unit_code": ("{code} is a unit code; an organisation line, not a 科目", "{code} 是单位编码：单位行，不是科目"),
+    "code_no_name": ("code found; no name printed", "编码存在，未印名称"),
+    "code_name_agree": ("code and name agree", "编码与名称一致"),
+    "code_name_conflict": ("code/name conflict: {code} is {name}, but {printed} is {other}", "编码与名称冲突：{code} 是 {name}，而 {printed} 是 {other}"),
+    "code_name_differs": ("code {code} found but its name is {name}", "编码 {code} 存在，但其名称是 {name}"),
+    "organisation": ("an organisation line, not a 科目", "单位行，不是科目"),
+    "no_resemblance": ("no catalog entry resembles this name", "科目表中没有相近的名称"),
+    "exact_name": ("name matches exactly", "名称完全一致"),
+    "exact_name_under": ("name matches exactly, under {parent} (rows above)", "名称完全一致，属上方的 {parent}"),
+    "ambiguous_name": ("name occurs {count} times in the catalog; context does not decide", "名称在科目表中出现 {count} 次，上下文无法确定"),
+    "close_name": ("close name match", "名称相近"),
+    "close_name_under": ("close name match, under {parent} (rows above)", "名称相近，属上方的 {parent}"),
+    "name_resembles": ("name resembles these 科目", "名称近似这些科目"),
+    "empty_path": ("empty path", "路径为空"),
+    "narrative_path": ("narrative path resolved level by level", "按类/款/项路径逐级确定"),
+    "confirmed_by": ("confirmed by {who}", "{who} 已确认"),
+    "chosen_by": ("chosen by {who}", "{who} 选定"),
+    "not_subject_by": ("not a 科目 line (by {who})", "非科目行（{who} 判定）"),
+    "rejected_by": ("mapping rejected by {who}", "{who} 拒绝了此映射"),
+}
+
+
+def reason(reason_id: str, **fields: object) -> str:
+    """The English reason (the JSON contract's wording) for ``reason_id``."""
+    return REASONS[reason_id][0].format(**fields)
+
+
+@lru_cache(maxsize=1)
+def _reason_patterns() -> list[tuple[re.Pattern[str], str]]:
+    patterns = []
+    for english, chinese in REASONS.values():
+        parts = re.split(r"\{(\w+)\}", english)
+        regex = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts))
+        patterns.append((re.compile(f"^{regex}$"), chinese))
+    return patterns
+
+
+def reason_text(text: str, lang: str) -> str:
+    """A match reason in the reviewer's language; text no template produced is shown as it is."""
+    if lang == "en":
+        return text
+    for pattern, chinese in _reason_patterns():
+        found = pattern.match(text)
+        if found:
+            return chinese.format(**found.groupdict())
+    return text
+
 
 def is_two_sided(table: Table) -> bool:
     """收支总表-style: 收入 and 支出 sides (columns carry the side); its 支出 lines name 类."""
@@ -144,14 +205,14 @@ class Matcher:
         if row.code:
             return self._by_code(row.code, name, row.name, family, fuzzy)
         if not name:
-            return Match(None, None, 0.0, "none", "no label printed on this row", (), "total")
+            return Match(None, None, 0.0, "none", reason("no_label"), (), "total")
         label = self._summary_label(name, row.group, is_two_sided(table))
         if label:
-            return Match(label[0], label[1], 100.0, "auto", "standard summary-table label", (Candidate(label[0], label[1], 100.0),), "summary")
+            return Match(label[0], label[1], 100.0, "auto", reason("summary_label"), (Candidate(label[0], label[1], 100.0),), "summary")
         if name in _TOTALS:
-            return Match(None, name, 100.0, "auto", "table total line", (), "total")
+            return Match(None, name, 100.0, "auto", reason("total_line"), (), "total")
         if any(word in table.kind for word in NON_SUBJECT_KINDS):
-            return Match(None, None, 0.0, "none", "this table's rows are not 科目 lines", (), "label")
+            return Match(None, None, 0.0, "none", reason("not_subject_table"), (), "label")
         if _LEVEL_MARK.search(row.name):
             return self._by_path(row.name, family)
         if is_two_sided(table):
@@ -184,13 +245,13 @@ class Matcher:
             retired = self._other_year_class(stem)
             if retired:
                 return retired
-            return Match(None, None, 0.0, "none", "not a 类 line of the summary table", (), "label")
+            return Match(None, None, 0.0, "none", reason("not_class_line"), (), "label")
         best = candidates[0]
         runner_up = candidates[1].score if len(candidates) > 1 else 0.0
         if best.score >= self.settings.agree and best.score - runner_up >= self.settings.margin:
-            return Match(best.code, best.name, best.score, "auto", "summary-table line names this 类", candidates)
+            return Match(best.code, best.name, best.score, "auto", reason("class_named"), candidates)
         retired = self._other_year_class(stem)
-        return retired or Match(best.code, best.name, best.score, "review", "summary-table line resembles these 类", candidates)
+        return retired or Match(best.code, best.name, best.score, "review", reason("class_resembles"), candidates)
 
     def _other_year_class(self, stem: str) -> Match | None:
         """A template line for a 类 of another year (抗疫特别国债安排的支出 in a 2024 report)."""
@@ -199,7 +260,7 @@ class Matcher:
                 if entry.level == "类" and _class_score(stem, _stem(normalize_name(entry.name))) >= self.settings.agree:
                     return Match(
                         entry.code, entry.name, 100.0, "review",
-                        f"{entry.code} {entry.name} is valid {entry.valid_from or ''}–{entry.valid_to or ''}, not in {self.edition.year}",
+                        reason("other_year_class", code=entry.code, name=entry.name, start=entry.valid_from or "", end=entry.valid_to or "", year=self.edition.year),
                         (Candidate(entry.code, entry.name, 100.0, (entry.name,)),),
                     )
         return None
@@ -213,66 +274,66 @@ class Matcher:
             chosen = right or entry
             return Match(
                 chosen.code if chosen else None, chosen.name if chosen else None, 100.0, "review",
-                f"known misprint: {code} is {entry.name if entry else 'not a 科目'}; {printed} is {misprint.correct_code}", candidates,
+                reason("misprint", code=code, name=entry.name if entry else "not a 科目", printed=printed, correct=misprint.correct_code), candidates,
             )
         if entry is None:
             other = self.edition.other_years.get(code)
             if other:
                 years = ", ".join(f"{e.valid_from or ''}–{e.valid_to or ''}" for e in other)
-                reason = f"code {code} ({other[0].name}) is not valid in {self.edition.year} (valid {years})"
+                why = reason("code_other_year", code=code, name=other[0].name, year=self.edition.year, years=years)
             else:
-                reason = f"code {code} is not in the catalog"
+                why = reason("code_unknown", code=code)
             if _ORG.search(name) and not self.by_name.get(name):
-                return Match(None, None, 0.0, "none", f"{code} is a unit code; an organisation line, not a 科目", (), "unit")
+                return Match(None, None, 0.0, "none", reason("unit_code", code=code), (), "unit")
             by_name = self._name_candidates(name, _family_of_code(code), [], fuzzy)
             best = by_name[0] if by_name else None
             return Match(best.code if best else None, best.name if best else None, best.score if best else 0.0,
-                         "review" if best else "none", reason, tuple(by_name))
+                         "review" if best else "none", why, tuple(by_name))
         if not name:
-            return Match(code, entry.name, 100.0, "auto", "code found; no name printed", (self._candidate(entry, 100.0),))
+            return Match(code, entry.name, 100.0, "auto", reason("code_no_name"), (self._candidate(entry, 100.0),))
         score = self._score(name, entry)
         if score >= self.settings.agree:
-            return Match(code, entry.name, score, "auto", "code and name agree", (self._candidate(entry, score),))
+            return Match(code, entry.name, score, "auto", reason("code_name_agree"), (self._candidate(entry, score),))
         by_name = [c for c in self._name_candidates(name, entry.family, [], fuzzy) if c.code != code]
         printed_code = self._candidate(entry, score)
         if by_name and by_name[0].score >= self.settings.agree:
             return Match(
                 code, entry.name, score, "review",
-                f"code/name conflict: {code} is {entry.name}, but {printed} is {by_name[0].code}",
+                reason("code_name_conflict", code=code, name=entry.name, printed=printed, other=by_name[0].code),
                 (by_name[0], printed_code, *by_name[1:]),
             )
-        return Match(code, entry.name, score, "review", f"code {code} found but its name is {entry.name}", (printed_code, *by_name))
+        return Match(code, entry.name, score, "review", reason("code_name_differs", code=code, name=entry.name), (printed_code, *by_name))
 
     def _by_name(self, name: str, family: str, context: list[Entry], fuzzy: dict) -> Match:
         candidates = self._name_candidates(name, family, context, fuzzy)
         if not candidates:
             kind = "unit" if _ORG.search(name) else "subject"
-            return Match(None, None, 0.0, "none", "an organisation line, not a 科目" if kind == "unit" else "no catalog entry resembles this name", (), kind)
+            return Match(None, None, 0.0, "none", reason("organisation") if kind == "unit" else reason("no_resemblance"), (), kind)
         best = candidates[0]
         runner_up = candidates[1].score if len(candidates) > 1 else 0.0
         exact = [c for c in candidates if c.score >= 100.0]
         if best.score >= 100.0 and len(exact) == 1:
-            return Match(best.code, best.name, best.score, "auto", self._why(best, context, "name matches exactly"), tuple(candidates))
+            return Match(best.code, best.name, best.score, "auto", self._why(best, context, "exact_name"), tuple(candidates))
         if best.score >= 100.0:
-            return Match(best.code, best.name, best.score, "review", f"name occurs {len(exact)} times in the catalog; context does not decide", tuple(candidates))
+            return Match(best.code, best.name, best.score, "review", reason("ambiguous_name", count=len(exact)), tuple(candidates))
         if best.score >= self.settings.auto_fuzzy and best.score - runner_up >= self.settings.margin:
-            return Match(best.code, best.name, best.score, "auto", self._why(best, context, "close name match"), tuple(candidates))
+            return Match(best.code, best.name, best.score, "auto", self._why(best, context, "close_name"), tuple(candidates))
         if _ORG.search(name) and best.score < self.settings.agree:
-            return Match(None, None, 0.0, "none", "an organisation line, not a 科目", tuple(candidates), "unit")
-        return Match(best.code, best.name, best.score, "review", "name resembles these 科目", tuple(candidates))
+            return Match(None, None, 0.0, "none", reason("organisation"), tuple(candidates), "unit")
+        return Match(best.code, best.name, best.score, "review", reason("name_resembles"), tuple(candidates))
 
     def _by_path(self, printed: str, family: str) -> Match:
         """"卫生健康支出(类)行政事业单位医疗(款)行政单位医疗(项)" resolved level by level."""
         parts = [p for p in _LEVEL_MARK.split(printed) if p and p not in ("类", "款", "项")]
         context: list[Entry] = []
-        match = Match(None, None, 0.0, "none", "empty path", ())
+        match = Match(None, None, 0.0, "none", reason("empty_path"), ())
         for part in parts:
             match = self._by_name(normalize_name(part), family, context, {})
             entry = self.edition.by_code.get(match.code or "")
             if entry is None:
                 return replace(match, decision="review" if match.code else "none")
             context[:] = self.edition.path(entry.code)
-        return replace(match, reason="narrative path resolved level by level")
+        return replace(match, reason=reason("narrative_path"))
 
     # -- candidates --------------------------------------------------------------------------
     def _name_candidates(self, name: str, family: str, context: list[Entry], fuzzy: dict) -> list[Candidate]:
@@ -341,11 +402,11 @@ class Matcher:
             return None
         return Candidate(entry.code, entry.name, round(score, 1), tuple(e.name for e in self.edition.path(entry.code)))
 
-    def _why(self, best: Candidate, context: list[Entry], base: str) -> str:
+    def _why(self, best: Candidate, context: list[Entry], reason_id: str) -> str:
         entry = self.edition.by_code.get(best.code)
         if context and entry is not None and entry.parent in {c.code for c in context}:
-            return f"{base}, under {entry.parent} (rows above)"
-        return base
+            return reason(f"{reason_id}_under", parent=entry.parent)
+        return reason(reason_id)
 
     def _table_family(self, table: Table) -> str:
         """By the codes printed; without codes, by which classification knows most of the names."""

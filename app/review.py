@@ -20,7 +20,7 @@ from typing import Any
 from app.cache import load_matched
 from app.config import settings
 from app.catalog import current_catalog
-from app.matching import normalize_name
+from app.matching import normalize_name, reason
 from parsers.model import Cell, Match, Report, Row, Table
 from app.sidecar import SidecarStore
 from parsers.amounts import parse_amount
@@ -157,15 +157,15 @@ def _targets(tables: dict[str, Table], table: Table, row: Row, scope: str) -> di
 def _mapping(row: Row, op: Operation, edition) -> Row:
     match = row.match or Match(None, None, 0.0, "none", "", ())
     if op.op == "confirm":
-        return replace(row, match=replace(match, decision="confirmed", reason=f"confirmed by {op.who}"))
+        return replace(row, match=replace(match, decision="confirmed", reason=reason("confirmed_by", who=op.who)))
     if op.op == "choose":
         entry = edition.by_code.get(op.value or "")
         name = entry.name if entry else match.name
-        return replace(row, match=replace(match, code=op.value, name=name, score=100.0, decision="confirmed", reason=f"chosen by {op.who}", kind="subject"))
+        return replace(row, match=replace(match, code=op.value, name=name, score=100.0, decision="confirmed", reason=reason("chosen_by", who=op.who), kind="subject"))
     if op.op == "not_subject":
-        return replace(row, match=replace(match, code=None, name=None, decision="confirmed", reason=f"not a 科目 line (by {op.who})", kind="label"))
+        return replace(row, match=replace(match, code=None, name=None, decision="confirmed", reason=reason("not_subject_by", who=op.who), kind="label"))
     if op.op == "reject":
-        return replace(row, match=replace(match, code=None, name=None, decision="rejected", reason=f"mapping rejected by {op.who}"))
+        return replace(row, match=replace(match, code=None, name=None, decision="rejected", reason=reason("rejected_by", who=op.who)))
     if op.op == "ignore":
         return replace(row, ignored=True)
     if op.op == "note":
