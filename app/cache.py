@@ -1,8 +1,12 @@
-"""Extraction (and matching) cache keyed by the source's sha256 and code fingerprints.
+"""Extraction (and matching) cache keyed by the source's sha256 and a fingerprint of everything
+that shapes the result.
 
 Extraction is the slow step; a report re-opened unchanged comes back from a pickle in
-milliseconds. The key includes a fingerprint of the parser code and data so any parser
-change invalidates old entries. Writes are atomic (temp file + rename) so a killed process leaves no half entry.
+milliseconds. The same key must always mean the same answer, so the fingerprint covers the
+parser code and data (table kinds, column vocabulary), the reading libraries' versions and,
+for matched reports, the matcher, the catalog code and data and the user's catalog. A file
+that is not a readable report is remembered too (by content), so a big non-report in a
+folder is not re-parsed on every export. Writes are atomic (temp file + rename).
 """
 
 from __future__ import annotations
@@ -10,13 +14,24 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import sys
 import tempfile
 from dataclasses import replace
 from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 
+from app.errors import TookTooLong, time_budget
+from parsers.errors import NoTextLayer, UnreadableReport
 from parsers.model import Report
 from parsers.report import EXTRACTOR_VERSION, file_sha256, read_report
+
+ROOT = Path(__file__).resolve().parent.parent
+EXTRACTION_INPUTS = (ROOT / "parsers",)  # code and data (table_kinds.toml, column_vocabulary.toml)
+EXTRACTION_LIBRARIES = ("pypdfium2", "pdfplumber", "pdfminer.six")
+MATCHING_INPUTS = (ROOT / "app" / "matching.py", ROOT / "app" / "catalog")  # matcher, catalog code and CSVs
+MATCHING_LIBRARIES = ("rapidfuzz", "numpy")
+DATA_SUFFIXES = (".py", ".toml", ".csv", ".json", ".txt")
 
 
 def cache_dir() -> Path:
@@ -27,68 +42,121 @@ def cache_dir() -> Path:
     return Path(base) / "kemu"
 
 
-@lru_cache(maxsize=1)
-def _parser_fingerprint() -> str:
-    """Hash of the extraction code and its data, so any parser change invalidates old entries."""
-    digest = hashlib.sha256(EXTRACTOR_VERSION.encode())
-    root = Path(__file__).resolve().parent.parent / "parsers"
-    for path in sorted([*root.glob("*.py"), *root.glob("*.toml")]):
-        digest.update(path.read_bytes())
+def _fingerprint(inputs: tuple[Path, ...], libraries: tuple[str, ...], extra: tuple[Path, ...] = ()) -> str:
+    """Hash of every file under ``inputs`` (names and bytes), the libraries' versions and ``extra`` files."""
+    digest = hashlib.sha256(f"{EXTRACTOR_VERSION} {sys.version_info[:2]}".encode())
+    files = [p for root in inputs for p in ([root] if root.is_file() else sorted(root.rglob("*"))) if p.suffix in DATA_SUFFIXES]
+    for path in [*files, *extra]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for library in libraries:
+        try:
+            digest.update(f"{library}={metadata.version(library)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{library}=none".encode())
     return digest.hexdigest()[:12]
 
 
-def _entry(sha256: str) -> Path:
-    return cache_dir() / f"{sha256}-{_parser_fingerprint()}.pickle"
+@lru_cache(maxsize=1)
+def extraction_fingerprint() -> str:
+    """Everything that shapes an extraction: any parser or data change invalidates old entries."""
+    return _fingerprint(EXTRACTION_INPUTS, EXTRACTION_LIBRARIES)
+
+
+def matching_fingerprint() -> str:
+    """Everything that shapes a matched report on top of the extraction; the user's catalog is
+    re-read every time, since it may change while kemu runs (the rest is code)."""
+    from app.catalog import user_catalog_path
+
+    user = user_catalog_path()
+    return _matching_fingerprint(user if user is not None and user.exists() else None, _mtime(user))
+
+
+@lru_cache(maxsize=4)
+def _matching_fingerprint(user: Path | None, mtime: float | None) -> str:  # mtime: a changed file is a new key
+    return _fingerprint(MATCHING_INPUTS, MATCHING_LIBRARIES, (user,) if user else ())
+
+
+def _mtime(path: Path | None) -> float | None:
+    try:
+        return path.stat().st_mtime if path else None
+    except OSError:
+        return None
+
+
+def _entry(sha256: str, kind: str = "pickle") -> Path:
+    return cache_dir() / f"{sha256}-{extraction_fingerprint()}.{kind}"
 
 
 def load_report(path: str | Path, use_cache: bool = True) -> Report:
-    """The report at ``path``, from the cache when the file is unchanged."""
+    """The report at ``path``, from the cache when the file is unchanged; within the time budget."""
     path = Path(path)
-    if not use_cache or not path.is_file() or path.stat().st_size == 0:
-        return read_report(path)
-    sha256 = file_sha256(path)
-    entry = _entry(sha256)
-    if entry.exists():
+    with time_budget(path.name):
+        if not use_cache or not path.is_file() or path.stat().st_size == 0:
+            return read_report(path)
+        sha256 = file_sha256(path)
+        rejected = _entry(sha256, "rejected")
+        if rejected.exists():
+            raise UnreadableReport(f"{path.name}: {rejected.read_text(encoding='utf-8')}")
+        entry = _entry(sha256)
+        cached = _load(entry)
+        if cached is not None:
+            return replace(cached, source=str(path))  # same bytes may live under another name
         try:
-            with entry.open("rb") as handle:
-                report = pickle.load(handle)
-            if isinstance(report, Report):
-                return replace(report, source=str(path))  # same bytes may live under another name
-        except Exception:
-            entry.unlink(missing_ok=True)
-    report = read_report(path, sha256)
-    _store(entry, report)
-    return report
+            report = read_report(path, sha256)
+        except (TookTooLong, NoTextLayer):
+            raise  # a slow machine or the OCR extra may change the answer
+        except UnreadableReport as exc:
+            reason = str(exc).removeprefix(f"{path.name}: ")
+            _store(rejected, reason.encode("utf-8"))
+            raise
+        _store(entry, pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL))
+        return report
 
 
 def load_matched(path: str | Path, use_cache: bool = True) -> Report:
     """The extracted report with every row matched. Matching is the slow step of a batch, so
-    it is cached beside the extraction, keyed also by the matcher and catalog (user file too)."""
-    from app.matching import match_report, matching_fingerprint
+    it is cached beside the extraction, keyed also by the matching fingerprint."""
+    from app.matching import match_report
 
     report = load_report(path, use_cache)
     if not use_cache:
         return match_report(report)
-    entry = cache_dir() / f"{report.sha256}-{_parser_fingerprint()}-match-{matching_fingerprint()}.pickle"
-    if entry.exists():
-        try:
-            with entry.open("rb") as handle:
-                matched = pickle.load(handle)
-            if isinstance(matched, Report):
-                return replace(matched, source=report.source)
-        except Exception:
-            entry.unlink(missing_ok=True)
+    entry = cache_dir() / f"{report.sha256}-{extraction_fingerprint()}-match-{matching_fingerprint()}.pickle"
+    cached = _load(entry)
+    if cached is not None:
+        return replace(cached, source=report.source)
     matched = match_report(report)
-    _store(entry, matched)
+    _store(entry, pickle.dumps(matched, protocol=pickle.HIGHEST_PROTOCOL))
     return matched
 
 
-def _store(entry: Path, report: Report) -> None:
+def _load(entry: Path) -> Report | None:
+    """The cached report, or None; an entry that cannot be read is removed."""
+    if not entry.exists():
+        return None
+    try:
+        with entry.open("rb") as handle:
+            report = pickle.load(handle)
+        if isinstance(report, Report):
+            return report
+    except Exception:
+        pass
+    try:
+        entry.unlink(missing_ok=True)
+    except OSError:
+        pass
+    return None
+
+
+def _store(entry: Path, data: bytes) -> None:
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump(report, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, entry)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(tmp, entry)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
     except OSError:
         pass  # a read-only cache only costs speed

@@ -15,7 +15,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -431,19 +430,6 @@ def _dedupe(scored) -> list[tuple[Entry, float]]:
 def match_report(report: Report, catalog: Catalog | None = None, settings: MatchSettings = MatchSettings()) -> Report:
     """The report with a ``match`` on every row."""
     return matcher_for((catalog or current_catalog()).edition(report.year), settings).match_report(report)
-
-
-def matching_fingerprint() -> str:
-    """Hash of the matcher, the catalog data and the user's catalog file: a cached match is only
-    reused while all three are unchanged."""
-    import hashlib
-
-    from app.catalog import DATA, user_catalog_path
-
-    digest = hashlib.sha256(Path(__file__).read_bytes())
-    for path in [*sorted(DATA.glob("*.csv")), *(p for p in [user_catalog_path()] if p and p.exists())]:
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
 
 
 @lru_cache(maxsize=16)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 import app.cache as cache
 from tests.conftest import seed
 
@@ -66,10 +68,72 @@ def test_matched_report_is_cached_and_reused(tmp_path, monkeypatch):
 
 
 def test_a_changed_user_catalog_invalidates_cached_matches(tmp_path, monkeypatch):
-    from app.matching import matching_fingerprint
+    from app.cache import matching_fingerprint
 
     before = matching_fingerprint()
     user = tmp_path / "catalog.toml"
     user.write_text('[[entry]]\ncode = "2130153"\nname = "农田建设"\nlevel = "项"\nparent = "21301"\n', encoding="utf-8")
     monkeypatch.setenv("KEMU_CATALOG", str(user))
     assert matching_fingerprint() != before
+
+
+PROBE = """
+import json, sys
+from app.cache import load_matched
+report = load_matched(sys.argv[1])
+rows = {r.code: r.match.name for t in report.tables for r in t.rows if r.code and r.match}
+print(json.dumps({"kinds": sorted({t.kind for t in report.tables}), "2080505": rows.get("2080505")}, ensure_ascii=False))
+"""
+
+
+def test_a_changed_data_file_refreshes_cached_results(tmp_path):
+    """The same file and the same key must give the same answer: editing table kinds or the
+    catalog in a copy of the code gives new answers, not the entries cached before the edit."""
+    import json
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    code = tmp_path / "code"
+    for package in ("app", "parsers"):
+        shutil.copytree(ROOT / package, code / package, ignore=shutil.ignore_patterns("__pycache__"))
+    source = tmp_path / "report.txt"
+    shutil.copy(seed("003"), source)
+    env = {"PATH": "/usr/bin:/bin", "KEMU_CACHE_DIR": str(tmp_path / "cache"), "PYTHONPATH": str(code), "HOME": str(tmp_path)}
+
+    def probe() -> dict:
+        done = subprocess.run([sys.executable, "-c", PROBE, str(source)], cwd=code, env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+
+    def entries() -> int:
+        return len(list((tmp_path / "cache").glob("*.pickle")))
+
+    first = probe()
+    assert "final_expense" in first["kinds"] and first["2080505"] == "机关事业单位基本养老保险缴费支出"
+    assert probe() == first and entries() == 2  # unchanged code: served from the two entries
+
+    kinds = code / "parsers" / "table_kinds.toml"
+    kinds.write_text(kinds.read_text(encoding="utf-8").replace('name = "支出决算表"', 'name = "另一种支出表"').replace('patterns = ["支出决算表", "支出总表"]', 'patterns = []'), encoding="utf-8")
+    second = probe()
+    assert "final_expense" not in second["kinds"]
+
+    catalog = code / "app" / "catalog" / "data" / "functional.csv"
+    catalog.write_text(catalog.read_text(encoding="utf-8").replace("2080505,机关事业单位基本养老保险缴费支出", "2080505,养老保险缴费"), encoding="utf-8")
+    third = probe()
+    assert third["kinds"] == second["kinds"] and third["2080505"] == "养老保险缴费"
+
+
+def test_a_non_report_is_rejected_from_the_cache_the_second_time(tmp_path, monkeypatch):
+    from parsers.errors import UnreadableReport
+
+    notes = tmp_path / "notes.md"
+    notes.write_text("# 会议纪要\n\n今天讨论了办公室搬迁。\n" * 50, encoding="utf-8")
+    with pytest.raises(UnreadableReport, match="not a department budget"):
+        cache.load_report(notes)
+    monkeypatch.setattr(cache, "read_report", lambda *_: pytest.fail("a known non-report was parsed again"))
+    copy = tmp_path / "copy.md"
+    shutil.copy(notes, copy)
+    with pytest.raises(UnreadableReport, match=r"^copy\.md: not a department budget"):
+        cache.load_report(copy)
