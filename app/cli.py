@@ -8,6 +8,7 @@ not a report).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -17,13 +18,12 @@ from parsers.model import Report
 from app.export_cli import COMMANDS as EXPORT_COMMANDS
 from app.export_cli import add_commands as add_export_commands
 from app.export_cli import run as run_export_command
-from app.review import ReviewError
-from app.sidecar import SidecarError
-from parsers.errors import UnreadableReport
+from app.errors import EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE, explain  # noqa: F401 (EXIT_UNREADABLE: part of the CLI API)
+from app.survey import NARRATIVE_ONLY
+from app.survey import add_command as add_survey_command
+from app.survey import run_command as run_survey_command
 
-EXIT_OK, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2
 EXIT_FINDINGS = 1  # `kemu check`: at least one error-level finding
-EXIT_REVIEW = 3  # a review command could not be carried out (bad arguments, sidecar problem)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -52,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--no-cache", action="store_true", help="re-extract even if the file is cached")
     _review_commands(sub)
     add_export_commands(sub)
+    add_survey_command(sub)
     review = sub.add_parser("review", help="open the review workbench on a report, or a folder of reports")
     review.add_argument("file", type=Path)
     review.add_argument("--lang", choices=("zh", "en"), default=None, help="interface language (default: config, else zh)")
@@ -100,6 +101,8 @@ def render_text(report: Report) -> str:
         f"{report.source}",
         f"  {report.department or '?'} · {report.year or '?'} · {report.report_kind or '?'} · {len(report.pages)} pages · {report.format}",
     ]
+    if not report.tables:
+        out.append(f"\n  {NARRATIVE_ONLY}")
     for table in report.tables:
         flags = f"  [{', '.join(table.flags)}]" if table.flags else ""
         out.append(f"\n== {table.id}  {table.title}  ({table.unit or '单位?'}, p.{','.join(map(str, table.pages))}){flags}")
@@ -160,6 +163,8 @@ def main(argv: list[str] | None = None) -> int:
             text = dumps(report_json(report)) if args.format == "json" else render_matches(report)
             sys.stdout.write(text + "\n")
             return EXIT_OK
+        if args.command == "survey":
+            return run_survey_command(args)
         if args.command in EXPORT_COMMANDS:
             return run_export_command(args)
         if args.command in ("edit", "confirm", "undo", "redo", "status", "apply"):
@@ -176,15 +181,16 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "review":
             from app.tui.app import run_review  # Textual loads only for the TUI
 
-            if not args.file.exists():
-                raise UnreadableReport(f"{args.file}: no such file or folder")
             return run_review(args.file, args.lang or _configured_lang())
-    except UnreadableReport as exc:
-        print(f"kemu: {exc}", file=sys.stderr)
-        return EXIT_UNREADABLE
-    except (ReviewError, SidecarError) as exc:
-        print(f"kemu: {exc}", file=sys.stderr)
-        return EXIT_REVIEW
+    except KeyboardInterrupt:
+        print("kemu: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # every front door shares one error path: a sentence and an exit code
+        if os.environ.get("KEMU_DEBUG"):
+            raise
+        message, code = explain(exc)
+        print(f"kemu: {message}", file=sys.stderr)
+        return code
     return EXIT_USAGE
 
 

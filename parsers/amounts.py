@@ -67,6 +67,11 @@ def parse_percent(raw: str | None) -> Decimal | None:
     return parse_amount(text[:-1])
 
 
+def states_no_value(raw: str | None) -> bool:
+    """True when ``raw`` says "nothing here" (blank, a dash, 无) rather than printing text kemu cannot read."""
+    return raw is None or normalize_numeric_text(raw) in _BLANKS
+
+
 def is_amount(raw: str | None) -> bool:
     """True when ``raw`` is a number (as printed in an amount column)."""
     return parse_amount(raw) is not None

@@ -38,12 +38,12 @@ def _label(row: Row) -> str | None:
 @rule("hierarchy")
 def hierarchy_sums(report: Report) -> Iterable[Finding]:
     for table in report.tables:
-        if table.kind == "unknown" or any(word in table.kind for word in NON_SUBJECT_KINDS):
-            continue  # codes there are scores or serial numbers, not 科目
-        coded = _coded_rows(table)
+        if not subject_table(table):
+            continue
+        coded = coded_rows(table)
         if len(coded) < 2:
             continue
-        checks = list(_parent_checks(table, coded)) + list(_total_checks(table, coded))
+        checks = list(parent_checks(table, coded)) + list(_total_checks(table, coded))
         failing = sum(1 for _, s, _ in checks if s.severity() == "error")
         inferred = not any(r.code for r in table.rows)  # codes from matching, not printed: less certain
         unsure = inferred or (len(checks) >= 4 and failing > len(checks) / 2)
@@ -55,7 +55,12 @@ def hierarchy_sums(report: Report) -> Iterable[Finding]:
                 yield finding
 
 
-def _coded_rows(table: Table) -> list[Row]:
+def subject_table(table: Table) -> bool:
+    """Whether the table's codes are 科目: in unknown and score/serial-number tables they are not."""
+    return table.kind != "unknown" and not any(word in table.kind for word in NON_SUBJECT_KINDS)
+
+
+def coded_rows(table: Table) -> list[Row]:
     """Rows with their 科目 code: as printed, or — in a table that prints names only (杭州) —
     the code matching is sure of (auto or confirmed), so the hierarchy is checked there too."""
     printed = [r for r in table.rows if r.code and len(r.code) in (3, 5, 7) and not r.code.startswith("0")]  # 0xx: unit codes
@@ -68,7 +73,7 @@ def _coded_rows(table: Table) -> list[Row]:
     ]
 
 
-def _parent_checks(table: Table, coded: list[Row]):
+def parent_checks(table: Table, coded: list[Row]):
     by_code: dict[str, Row] = {}
     for row in coded:
         by_code.setdefault(row.code, row)

@@ -1,0 +1,333 @@
+"""Corpus health without labels: how well kemu reads each file of a folder, and in total.
+
+Ground truth exists for a handful of files; a user's folder has none. What needs none: was
+the file accepted (and if not, why), are its tables identified, do its 科目 code rows sit in
+identified tables with every amount parsed, do parent rows equal the sum of their children,
+are units printed rather than inferred, were department and year found, how long it took.
+Every file runs in a worker process under a time budget, so one file that hangs (even inside
+C code) cannot stall the survey. The JSON shape is a public contract (docs/accuracy.md).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from app.batch import Progress, discover
+from app.cache import load_report
+from app.checks.hierarchy import coded_rows, parent_checks, subject_table
+from parsers.amounts import states_no_value
+from parsers.errors import UnreadableReport
+from parsers.model import Report, Row, Table
+from parsers.report import EXTRACTOR_VERSION
+
+SURVEY_VERSION = 1
+DEFAULT_BUDGET_SECONDS = 120.0
+NARRATIVE_ONLY = "no tables in this report (narrative only)"
+#: Files that describe a folder rather than being a report in it.
+NOT_REPORTS = ("readme", "license", "changelog", "origins")
+_FULL_CODE = re.compile(r"[1-9]\d{2}(?:\d{2}){0,2}")  # 类 / 款 / 项; 0xx are unit codes
+_KILL_GRACE_SECONDS = 1.0  # time the pool gets to deliver a result that is already on its way
+
+
+@dataclass
+class FileSurvey:
+    """One file's figures. ``status``: accepted | rejected (``reason`` says why) | timeout | error
+    (kemu itself failed: a bug, ``reason`` names the exception)."""
+
+    file: str
+    status: str
+    reason: str | None = None
+    format: str | None = None
+    pages: int = 0
+    report_kind: str | None = None
+    department: str | None = None
+    year: int | None = None
+    narrative_only: bool = False
+    tables_identified: int = 0
+    tables_unknown: int = 0
+    code_rows_identified: int = 0
+    code_rows_unknown: int = 0
+    code_rows_parsed: int = 0
+    parents_checked: int = 0
+    parents_summing: int = 0
+    units_printed: int = 0
+    units_inferred: int = 0
+    units_unknown: int = 0
+    unknown_coded_tables: list[dict[str, Any]] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def is_full_code(code: str | None) -> bool:
+    """A printed 3/5/7-digit 科目 code (a lone 款 "08" or 项 "01" is not one)."""
+    return bool(code and _FULL_CODE.fullmatch(code))
+
+
+def amounts_parsed(row: Row) -> bool:
+    """No cell prints something that did not become a number (a dash or 无 states no value)."""
+    return all(cell.value is not None or states_no_value(cell.raw) for cell in row.cells.values())
+
+
+def survey_report(report: Report, path: str, seconds: float) -> FileSurvey:
+    """The figures of one accepted report."""
+    result = FileSurvey(
+        file=path, status="accepted", format=report.format, pages=len(report.pages), report_kind=report.report_kind,
+        department=report.department, year=report.year, narrative_only=not report.tables, seconds=round(seconds, 3),
+    )
+    if result.narrative_only:
+        result.reason = NARRATIVE_ONLY
+    for table in report.tables:
+        _count_table(result, table)
+    return result
+
+
+def _count_table(result: FileSurvey, table: Table) -> None:
+    unknown = table.kind == "unknown"
+    coded = [row for row in table.rows if is_full_code(row.code)]
+    if unknown:
+        result.tables_unknown += 1
+        result.code_rows_unknown += len(coded)
+        if coded:
+            page = table.provenance.page if table.provenance else table.pages[0]
+            result.unknown_coded_tables.append({"page": page, "title": table.title, "code_rows": len(coded)})
+    else:
+        result.tables_identified += 1
+        result.code_rows_identified += len(coded)
+    result.code_rows_parsed += sum(amounts_parsed(row) for row in coded)
+    if "unit_inferred" in table.flags:
+        result.units_inferred += 1
+    elif "unit_unknown" in table.flags:
+        result.units_unknown += 1
+    else:
+        result.units_printed += 1
+    if subject_table(table):
+        checked, summing = _parents(table)
+        result.parents_checked += checked
+        result.parents_summing += summing
+
+
+def _parents(table: Table) -> tuple[int, int]:
+    """(parents checked, parents whose children sum to them in every column; rounding-sized gaps pass)."""
+    failing: dict[str | None, bool] = {}
+    for _message, sum_, locations in parent_checks(table, coded_rows(table)):
+        parent = locations[0].row
+        failing[parent] = failing.get(parent, False) or sum_.severity() == "error"
+    return len(failing), sum(not failed for failed in failing.values())
+
+
+def survey_file(path: str, use_cache: bool = False) -> FileSurvey:
+    """Read one file (cold unless ``use_cache``) and survey it; never raises."""
+    start = time.perf_counter()
+    try:
+        report = load_report(path, use_cache=use_cache)
+    except UnreadableReport as exc:
+        return FileSurvey(path, "rejected", _sentence(exc, path), seconds=round(time.perf_counter() - start, 3))
+    except Exception as exc:  # a kemu bug must not end the survey of the other files
+        return FileSurvey(path, "error", f"{type(exc).__name__}: {exc}", seconds=round(time.perf_counter() - start, 3))
+    return survey_report(report, path, time.perf_counter() - start)
+
+
+def _sentence(exc: UnreadableReport, path: str) -> str:
+    """The reason without the file path or name the message starts with (the file is its own field)."""
+    text = str(exc)
+    for prefix in (f"{path}: ", f"{Path(path).name}: "):
+        if text.startswith(prefix):
+            return text[len(prefix):]
+    return text
+
+
+def survey_files(paths: Iterable[str | Path]) -> list[str]:
+    """Report files under ``paths`` (folders recursively), without README/ORIGINS-like files.
+    A path that does not exist is surveyed anyway, so it is reported as rejected."""
+    found, missing = discover(paths)
+    files = [str(p) for p in found if p.stem.lower() not in NOT_REPORTS]
+    return files + [m.source for m in missing]
+
+
+def survey(
+    files: Iterable[str], jobs: int | None = None, budget: float = DEFAULT_BUDGET_SECONDS, use_cache: bool = False
+) -> Iterator[FileSurvey]:
+    """Survey ``files`` (see ``survey_files``) in worker processes, in completion order. A file
+    that runs over ``budget`` seconds is reported as a timeout and its worker killed; the others go on."""
+    pending = list(files)[::-1]
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    while pending:
+        pool = ProcessPoolExecutor(max_workers=jobs)
+        try:
+            yield from _drain(pool, pending, jobs, budget, use_cache)
+        finally:
+            _stop(pool)
+
+
+def _drain(pool: ProcessPoolExecutor, pending: list[str], jobs: int, budget: float, use_cache: bool) -> Iterator[FileSurvey]:
+    """Run files with at most ``jobs`` in flight (so each starts at once and its clock is
+    fair); return early, leaving unfinished files in ``pending``, when one overruns."""
+    running: dict[Future, tuple[str, float]] = {}
+    while pending or running:
+        while pending and len(running) < jobs:
+            path = pending.pop()
+            running[pool.submit(survey_file, path, use_cache)] = (path, time.monotonic())
+        deadline = min(started for _, started in running.values()) + budget
+        done, _ = wait(running, timeout=max(0.0, deadline - time.monotonic()), return_when=FIRST_COMPLETED)
+        for future in done:
+            path, _started = running.pop(future)
+            yield _result(future, path)
+        overdue = [f for f, (_, started) in running.items() if time.monotonic() - started > budget + _KILL_GRACE_SECONDS]
+        if overdue:
+            for future in overdue:
+                path, _started = running.pop(future)
+                yield FileSurvey(path, "timeout", f"took longer than {budget:g} s", seconds=round(budget, 3))
+            pending.extend(path for path, _ in running.values())  # killed with the pool: run again
+            return
+
+
+def _result(future: Future, path: str) -> FileSurvey:
+    try:
+        return future.result()
+    except Exception as exc:  # the worker died (killed, out of memory)
+        return FileSurvey(path, "error", f"worker lost: {type(exc).__name__}: {exc}")
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Shut the pool down without waiting for a worker stuck in a file: kill the workers."""
+    workers = list(getattr(pool, "_processes", {}).values())  # the only handle on a stuck worker
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in workers:
+        if process.is_alive():
+            process.kill()
+            process.join()
+
+
+def survey_json(results: list[FileSurvey], budget: float = DEFAULT_BUDGET_SECONDS) -> dict[str, Any]:
+    """The versioned document ``kemu survey --format json`` prints (docs/accuracy.md)."""
+    files = sorted(results, key=lambda r: r.file)
+    return {
+        "survey_version": SURVEY_VERSION,
+        "extractor_version": EXTRACTOR_VERSION,
+        "budget_seconds": budget,
+        "totals": totals(files),
+        "files": [asdict(r) for r in files],
+    }
+
+
+def totals(results: Iterable[FileSurvey | dict[str, Any]]) -> dict[str, Any]:
+    """Sums over files (accepted files for the table figures), and rejections by reason."""
+    rows = [asdict(r) if isinstance(r, FileSurvey) else r for r in results]
+    accepted = [r for r in rows if r["status"] == "accepted"]
+    summed = Counter()
+    for row in accepted:
+        for key in _COUNTED:
+            summed[key] += row[key]
+    return {
+        "files": len(rows),
+        "accepted": len(accepted),
+        "rejected": sum(r["status"] == "rejected" for r in rows),
+        "timeouts": sum(r["status"] == "timeout" for r in rows),
+        "errors": sum(r["status"] == "error" for r in rows),
+        "narrative_only": sum(r["narrative_only"] for r in accepted),
+        **{key: summed[key] for key in _COUNTED},
+        "department_found": sum(r["department"] is not None for r in accepted),
+        "year_found": sum(r["year"] is not None for r in accepted),
+        "unknown_coded_tables": sum(len(r["unknown_coded_tables"]) for r in accepted),
+        "seconds": round(sum(r["seconds"] for r in rows), 3),
+        "reasons": dict(Counter(r["reason"] for r in rows if r["status"] != "accepted").most_common()),
+    }
+
+
+_COUNTED = (
+    "pages", "tables_identified", "tables_unknown", "code_rows_identified", "code_rows_unknown", "code_rows_parsed",
+    "parents_checked", "parents_summing", "units_printed", "units_inferred", "units_unknown",
+)
+
+
+def reason_group(reason: str) -> str:
+    """A rejection reason without its technical detail in brackets, so alike reasons group."""
+    return re.sub(r"\s*\(.*\)\s*$", "", reason) or reason
+
+
+def percent(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f}%" if whole else "–"
+
+
+def render_text(results: list[FileSurvey]) -> str:
+    """One aligned line per file, then a totals block. For people, not a stable interface."""
+    files = sorted(results, key=lambda r: r.file)
+    width = max((len(r.file) for r in files), default=4)
+    out = [
+        f"{'file':<{width}}  {'status':<8} {'pages':>5} {'tables id/unk':>13} {'code rows id/unk':>16} "
+        f"{'parsed':>6} {'parents sum/chk':>15} {'units pr/inf/?':>14} {'year':>4} {'kind':<4} {'seconds':>7}  department"
+    ]
+    for r in files:
+        head = f"{r.file:<{width}}  {r.status:<8}"
+        if r.status != "accepted":
+            out.append(f"{head} {'':>5} {r.reason or ''}  ({r.seconds:.1f} s)")
+            continue
+        out.append(
+            f"{head} {r.pages:>5} {f'{r.tables_identified}/{r.tables_unknown}':>13} "
+            f"{f'{r.code_rows_identified}/{r.code_rows_unknown}':>16} {r.code_rows_parsed:>6} "
+            f"{f'{r.parents_summing}/{r.parents_checked}':>15} {f'{r.units_printed}/{r.units_inferred}/{r.units_unknown}':>14} "
+            f"{r.year or '?':>4} {r.report_kind or '?':<4} {r.seconds:>7.1f}  "
+            + (NARRATIVE_ONLY if r.narrative_only else r.department or "?")
+        )
+    return "\n".join(out + [""] + render_totals(totals(files)))
+
+
+def render_totals(t: dict[str, Any]) -> list[str]:
+    """The health figures in a few lines (the corpus benchmark prints the same block)."""
+    coded = t["code_rows_identified"] + t["code_rows_unknown"]
+    lines = [
+        f"files {t['files']}: {t['accepted']} accepted ({t['narrative_only']} narrative only), {t['rejected']} rejected, "
+        f"{t['timeouts']} over the time budget, {t['errors']} kemu errors",
+        f"tables: {t['tables_identified']} identified, {t['tables_unknown']} unknown "
+        f"({t['unknown_coded_tables']} unknown tables carry 科目 codes)",
+        f"code rows: {coded}; in identified tables {t['code_rows_identified']} ({percent(t['code_rows_identified'], coded)}); "
+        f"every amount parsed {t['code_rows_parsed']} ({percent(t['code_rows_parsed'], coded)})",
+        f"parent rows summing to their children: {t['parents_summing']} of {t['parents_checked']} "
+        f"({percent(t['parents_summing'], t['parents_checked'])})",
+        f"table units: {t['units_printed']} printed, {t['units_inferred']} inferred, {t['units_unknown']} unknown",
+        f"department found {t['department_found']} of {t['accepted']}, year found {t['year_found']} of {t['accepted']}",
+        f"pages {t['pages']}, {t['seconds']:.1f} s of reading ({t['pages'] / t['seconds'] if t['seconds'] else 0:.2f} pages/s per worker)",
+    ]
+    reasons = Counter[str]()
+    for reason, count in t["reasons"].items():
+        reasons[reason_group(reason)] += count
+    lines += [f"  {count:>4} × {reason}" for reason, count in reasons.most_common()]
+    return lines
+
+
+def add_command(sub) -> None:
+    """Register ``kemu survey`` on the CLI's subparsers."""
+    parser = sub.add_parser("survey", help="corpus health: how well kemu reads each file (no labels needed)")
+    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="report files or folders (searched recursively)")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: all cores)")
+    parser.add_argument("--budget", type=float, default=DEFAULT_BUDGET_SECONDS, metavar="S", help="seconds per file before it is given up (default 120)")
+    parser.add_argument("--cache", action="store_true", help="read through the extraction cache (default: cold reads, so seconds mean something)")
+
+
+def run_command(args) -> int:
+    """``kemu survey``: the report on stdout, a progress bar on a terminal's stderr."""
+    if args.jobs is not None and args.jobs < 1 or args.budget <= 0:
+        print("kemu: --jobs and --budget must be positive", file=sys.stderr)
+        return 1
+    files = survey_files(args.paths)
+    progress = Progress(len(files), sys.stderr)
+    results = []
+    try:
+        for result in survey(files, args.jobs, args.budget, args.cache):
+            results.append(result)
+            progress.step()
+    finally:
+        progress.close()
+    text = json.dumps(survey_json(results, args.budget), ensure_ascii=False, indent=1) if args.format == "json" else render_text(results)
+    sys.stdout.write(text + "\n")
+    return 0
