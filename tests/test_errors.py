@@ -68,3 +68,44 @@ def test_missing_file_and_folder(tmp_path, capsys):
     assert main(["extract", str(tmp_path / "nope.pdf")]) == EXIT_UNREADABLE
     assert main(["extract", str(tmp_path)]) == EXIT_UNREADABLE
     assert "no such file" in capsys.readouterr().err
+
+
+def _kemu(*args: str, env: dict | None = None, timeout: float = 60):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    return subprocess.run([sys.executable, "-m", "app.cli", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})})
+
+
+def test_the_workbench_on_unreadable_input_exits_with_one_sentence(tmp_path):
+    """The real front door (a process, no terminal): empty file, non-report, corrupt sidecar,
+    folder without reports. The app never starts, so there is nothing to hang on."""
+    from tests.conftest import seed
+
+    (tmp_path / "empty.pdf").write_bytes(b"")
+    (tmp_path / "notes.md").write_text("# 会议纪要\n\n今天讨论了搬迁。\n", encoding="utf-8")
+    report = tmp_path / "report.txt"
+    report.write_bytes(seed("003").read_bytes())
+    sidecar = tmp_path / "report.txt.kemu.toml"
+    sidecar.write_text("schema_version = 1\n[[operation]\n", encoding="utf-8")
+    (tmp_path / "nothing").mkdir()
+    expected = {"empty.pdf": (2, "empty"), "notes.md": (2, "not a department budget"), "report.txt": (3, "corrupt"), "nothing": (2, "no report files")}
+    for name, (code, words) in expected.items():
+        done = _kemu("review", str(tmp_path / name))
+        assert (done.returncode, done.stdout) == (code, ""), (name, done.stderr)
+        assert done.stderr.count("\n") == 1 and words in done.stderr and "Traceback" not in done.stderr
+    assert sidecar.read_text(encoding="utf-8") == "schema_version = 1\n[[operation]\n"  # left as it was
+
+
+def test_a_file_over_the_time_budget_is_skipped_with_a_sentence(tmp_path, capsys, monkeypatch):
+    from tests.conftest import GENERATED
+
+    monkeypatch.setenv("KEMU_TIME_BUDGET", "0.001")
+    assert main(["extract", str(GENERATED / "gen_mixed_small.pdf")]) == EXIT_UNREADABLE
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "took longer than 0.001 s" in err
+    monkeypatch.setenv("KEMU_TIME_BUDGET", "0")  # no limit: the same file reads, and was not cached as rejected
+    assert main(["extract", str(GENERATED / "gen_mixed_small.pdf")]) == 0
