@@ -1,0 +1,188 @@
+"""`kemu survey`: per-file health figures against the generated reports' ground truth,
+rejections with their reason, folders, the time budget and the versioned JSON shape."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import time
+from dataclasses import fields
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import app.survey as survey_module
+from app.cli import main
+from app.survey import NARRATIVE_ONLY, FileSurvey, amounts_parsed, survey, survey_file, survey_files
+from parsers.model import Cell, Provenance, Row
+from tests.conftest import GENERATED
+
+_FULL_CODE = re.compile(r"[1-9]\d{2}(?:\d{2}){0,2}")
+NARRATIVE = (
+    "北京市某某局2026年部门预算\n\n一、部门主要职责\n负责本市相关工作的统筹协调。\n"
+    "二、2026年部门预算收支情况说明\n2026年收入预算1,234.56万元，比上年增加12.00万元。\n"
+    "注：相关报表另行公开。\n"
+)
+
+
+def _truth(pdf: Path) -> dict:
+    return json.loads(pdf.with_suffix(".truth.json").read_text(encoding="utf-8"))
+
+
+def _truth_figures(truth: dict) -> tuple[int, int]:
+    """(code rows, parent rows) as printed: a parent is a code another code of its table extends by one level."""
+    code_rows = parents = 0
+    for table in truth["tables"]:
+        codes = [r["code"] for r in table["rows"] if r["code"] and _FULL_CODE.fullmatch(r["code"])]
+        code_rows += len(codes)
+        parents += len({c for c in codes if any(len(k) == len(c) + 2 and k.startswith(c) for k in codes)})
+    return code_rows, parents
+
+
+@pytest.mark.parametrize("name", ["gen_final_ruled", "gen_budget_unruled", "gen_mixed_small"])
+def test_generated_reports_read_fully(name: str) -> None:
+    pdf = GENERATED / f"{name}.pdf"
+    truth = _truth(pdf)
+    code_rows, parents = _truth_figures(truth)
+    result = survey_file(str(pdf))
+    assert result.status == "accepted" and result.reason is None
+    assert (result.pages, result.year, result.department, result.report_kind) == (
+        truth["report"]["pages"], truth["report"]["year"], truth["report"]["department"], truth["report"]["report_kind"],
+    )
+    assert (result.tables_identified, result.tables_unknown) == (len(truth["tables"]), 0)
+    assert (result.code_rows_identified, result.code_rows_unknown, result.code_rows_parsed) == (code_rows, 0, code_rows)
+    assert code_rows > 0 and parents > 0
+    assert (result.parents_checked, result.parents_summing) == (parents, parents)
+    assert (result.units_printed, result.units_inferred, result.units_unknown) == (len(truth["tables"]), 0, 0)
+    assert result.unknown_coded_tables == [] and not result.narrative_only
+
+
+def test_a_wrong_sum_is_one_parent_not_summing() -> None:
+    clean = survey_file(str(GENERATED / "gen_final_ruled.pdf"))
+    injected = survey_file(str(GENERATED / "injected" / "gen_final_ruled__wrong_sum.pdf"))
+    assert injected.parents_checked == clean.parents_checked
+    assert injected.parents_summing == clean.parents_summing - 1
+
+
+def test_a_cell_printing_text_is_not_parsed() -> None:
+    where = Provenance(page=1)
+
+    def row(*raws: str) -> Row:
+        cells = {f"c{i}": Cell(raw, _number(raw), where) for i, raw in enumerate(raws)}
+        return Row("t#1/201", "201", "一般公共服务支出", cells, where)
+
+    assert amounts_parsed(row("1,234.50", "-", "", "无"))
+    assert not amounts_parsed(row("1,234.50", "优"))
+    assert not amounts_parsed(row("12.3.4"))
+
+
+def _number(raw: str) -> Decimal | None:
+    try:
+        return Decimal(raw.replace(",", ""))
+    except ArithmeticError:
+        return None
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "the file is empty (0 bytes)"),
+        (b"<!DOCTYPE html><html><body>budget</body></html>", "an HTML page saved as .pdf, not a report"),
+        ("会议通知\n请各单位于下周一参加培训。\n联系人：张三\n".encode(), "not a department budget or final-account report"),
+    ],
+)
+def test_unreadable_files_are_rejected_with_the_reason(tmp_path: Path, content: bytes, reason: str) -> None:
+    path = tmp_path / "file.pdf"
+    path.write_bytes(content)
+    result = survey_file(str(path))
+    assert result.status == "rejected"
+    assert result.reason.startswith(reason)
+    assert "file.pdf" not in result.reason  # the file is its own field
+    assert result.tables_identified == result.pages == 0
+
+
+def test_a_report_without_tables_says_so(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "情况说明.txt"
+    path.write_text(NARRATIVE, encoding="utf-8")
+    result = survey_file(str(path))
+    assert (result.status, result.narrative_only, result.reason) == ("accepted", True, NARRATIVE_ONLY)
+    assert main(["extract", str(path), "--format", "text"]) == 0
+    assert NARRATIVE_ONLY in capsys.readouterr().out
+
+
+def _folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "reports"
+    (folder / "sub").mkdir(parents=True)
+    shutil.copy(GENERATED / "gen_mixed_small.pdf", folder / "sub" / "mixed.pdf")
+    (folder / "empty.pdf").write_bytes(b"")
+    (folder / "说明.txt").write_text(NARRATIVE, encoding="utf-8")
+    (folder / "README.md").write_text("# what this folder holds\n", encoding="utf-8")
+    (folder / "ORIGINS.tsv").write_text("file\torigin\n", encoding="utf-8")
+    return folder
+
+
+def test_a_folder_is_surveyed_file_by_file_without_its_readme(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    files = survey_files([folder])
+    assert sorted(Path(f).name for f in files) == ["empty.pdf", "mixed.pdf", "说明.txt"]
+    results = {Path(r.file).name: r for r in survey(files, jobs=2)}
+    assert {name: r.status for name, r in results.items()} == {"empty.pdf": "rejected", "mixed.pdf": "accepted", "说明.txt": "accepted"}
+    assert results["mixed.pdf"].code_rows_identified == _truth_figures(_truth(GENERATED / "gen_mixed_small.pdf"))[0]
+
+
+def test_json_is_versioned_and_carries_every_field(tmp_path: Path, capsys) -> None:
+    folder = _folder(tmp_path)
+    assert main(["survey", str(folder), "--format", "json", "--jobs", "2"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["survey_version"] == 1
+    assert set(document) == {"survey_version", "extractor_version", "budget_seconds", "totals", "files"}
+    assert [Path(f["file"]).name for f in document["files"]] == ["empty.pdf", "mixed.pdf", "说明.txt"]
+    for entry in document["files"]:
+        assert set(entry) == {f.name for f in fields(FileSurvey)}
+    totals = document["totals"]
+    assert (totals["files"], totals["accepted"], totals["rejected"], totals["narrative_only"]) == (3, 2, 1, 1)
+    assert totals["code_rows_identified"] == document["files"][1]["code_rows_identified"] > 0
+    assert totals["reasons"] == {"the file is empty (0 bytes)": 1}
+
+
+def test_text_has_one_line_per_file_and_totals(tmp_path: Path, capsys) -> None:
+    folder = _folder(tmp_path)
+    assert main(["survey", str(folder), "--jobs", "1"]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    per_file = [line for line in lines if str(folder) in line]
+    assert len(per_file) == 3
+    assert any("rejected" in line and "the file is empty (0 bytes)" in line for line in per_file)
+    assert any(NARRATIVE_ONLY in line for line in per_file)
+    assert "files 3: 2 accepted (1 narrative only), 1 rejected" in out
+
+
+def test_bad_options_are_a_usage_error(tmp_path: Path, capsys) -> None:
+    assert main(["survey", str(tmp_path), "--jobs", "0"]) == 1
+    assert "--jobs" in capsys.readouterr().err
+
+
+def _hang(path, use_cache=False):
+    if "hangs" in str(path):
+        time.sleep(600)
+    return _real_load_report(path, use_cache=use_cache)
+
+
+_real_load_report = survey_module.load_report
+
+
+def test_a_file_over_the_budget_does_not_stall_the_others(tmp_path: Path, monkeypatch) -> None:
+    """The workers are forked after the patch, so the hang happens inside a worker, as a real one would."""
+    hangs = tmp_path / "hangs.txt"
+    fine = tmp_path / "fine.txt"
+    for path in (hangs, fine):
+        path.write_text(NARRATIVE, encoding="utf-8")
+    monkeypatch.setattr(survey_module, "load_report", _hang)
+    files = [str(hangs), str(fine), str(tmp_path / "missing.pdf")]
+    results = {Path(r.file).name: r for r in survey(files, jobs=2, budget=3)}
+    assert results["hangs.txt"].status == "timeout"
+    assert results["hangs.txt"].reason == "took longer than 3 s"
+    assert results["fine.txt"].status == "accepted"
+    assert results["missing.pdf"].status == "rejected"
