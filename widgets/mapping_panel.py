@@ -15,15 +15,18 @@ class MappingPanel(OptionList):
             self.code = code
             super().__init__()
 
-    def show_row(self, row: Row | None) -> None:
+    def show_row(self, row: Row | None, why: str = "") -> None:
+        """The row's candidates; ``why`` (decision and reason, in the interface language) goes under the border."""
         self.clear_options()
+        self.border_subtitle = why
         if row is None or row.match is None:
             return
         m = row.match
-        self.border_subtitle = f"{m.decision} · {m.reason}"[:80]
         for c in m.candidates:
             path = " / ".join(c.path) if c.path else c.name
-            self.add_option(Option(f"{c.code:8s} {c.score:5.1f}  {path}", id=c.code))
+            # a summary-table label's code is an internal key: its printed name says it all
+            code = "" if m.kind == "summary" else c.code
+            self.add_option(Option(f"{code:8s} {c.score:5.1f}  {path}", id=c.code))
 
     def show_search(self, results: list[tuple[str, str, float]]) -> None:
         self.clear_options()

@@ -7,6 +7,7 @@ reviewer points at; it decides nothing.
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.message import Message
 from textual.widgets import DataTable
@@ -20,6 +21,21 @@ _CONFIRMED = "green"
 _AUTO = "dim"
 FIRST_BATCH = 120  # enough for any screen
 BATCH = 400
+MAPPED_COLUMN = 2  # where the cursor goes for a question about the row's 科目
+
+
+def short_labels(labels: list[str]) -> list[str]:
+    """Each header path cut to its shortest tail that still tells the columns apart
+    ("本年支出/基本支出" → "基本支出", but "收入/金额" and "支出/金额" stay whole): room for amounts."""
+    parts = [label.split("/") for label in labels]
+    out = []
+    for path in parts:
+        for size in range(1, len(path) + 1):
+            tail = path[-size:]
+            if sum(other[-size:] == tail for other in parts) == 1 or size == len(path):
+                out.append("/".join(tail))
+                break
+    return out
 
 
 class ReportTable(DataTable):
@@ -34,8 +50,11 @@ class ReportTable(DataTable):
             super().__init__()
 
     def __init__(self, **kwargs) -> None:
-        super().__init__(cursor_type="cell", zebra_stripes=True, **kwargs)
+        # code and name stay in view while the cursor walks right through the amounts
+        super().__init__(cursor_type="cell", zebra_stripes=True, fixed_columns=2, **kwargs)
         self.table: Table | None = None
+        self.name_width = 40  # cells; the screen narrows these on small terminals
+        self.mapped_width = 32
         self.failing: set[tuple[str, str | None]] = set()
         self._pending: list[Row] = []
         self.headers = ("编码", "名称", "对应科目")
@@ -45,10 +64,11 @@ class ReportTable(DataTable):
         self.headers = headers or self.headers
         self.clear(columns=True)
         self.add_column(self.headers[0], key="__code")
-        self.add_column(self.headers[1], key="__name")
-        self.add_column(self.headers[2], key="__match")
-        for column in table.columns:
-            self.add_column(column.label, key=column.key)
+        names = max((cell_len(r.name) for r in table.rows), default=0)
+        self.add_column(self.headers[1], key="__name", width=max(cell_len(self.headers[1]), min(names, self.name_width)))
+        self.add_column(self.headers[2], key="__match", width=self.mapped_width)
+        for column, label in zip(table.columns, short_labels([c.label for c in table.columns])):
+            self.add_column(label, key=column.key)
         self._pending = list(table.rows)
         self._load_more(FIRST_BATCH)
 
@@ -81,10 +101,13 @@ class ReportTable(DataTable):
             style = _CONFIRMED if match.decision == "confirmed" else _REVIEW if match.decision in ("review", "rejected") else _AUTO
             mark = "✓ " if match.decision == "confirmed" else "? " if match.decision == "review" else ""
             mapped = Text(f"{mark}{match.code} {match.name or ''}", style=style)
+            mapped.truncate(self.mapped_width, overflow="ellipsis")
         elif match is not None and match.decision == "confirmed":
             mapped = Text("✓", style=_CONFIRMED)
         name_style = "strike dim" if row.ignored else (_FAILING if (row.id, None) in self.failing else "")
-        cells = [Text(row.code or ""), Text(row.name, style=name_style), mapped]
+        name = Text(row.name, style=name_style)
+        name.truncate(self.name_width, overflow="ellipsis")
+        cells = [Text(row.code or ""), name, mapped]
         for column in self.table.columns if self.table else ():
             cell = row.cells.get(column.key)
             text = "" if cell is None or cell.value is None else f"{cell.value:,}"
@@ -93,19 +116,22 @@ class ReportTable(DataTable):
         return cells
 
     def select(self, row_id: str, column: str | None) -> None:
-        """Move the cursor to a row (and column, when given)."""
+        """Move the cursor to a row's cell, or to its mapped 科目 when no column is given."""
         if self.table is None:
             return
         rows = [r.id for r in self.table.rows]
         if row_id not in rows:
             return
         self._flush()
-        col = 3 + [c.key for c in self.table.columns].index(column) if column in [c.key for c in self.table.columns] else 1
+        keys = [c.key for c in self.table.columns]
+        col = 3 + keys.index(column) if column in keys else MAPPED_COLUMN
         self.move_cursor(row=rows.index(row_id), column=col)
 
     def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
         if self.table is None or not self.table.rows or event.coordinate.row >= len(self.table.rows):
             return
+        if event.coordinate != self.cursor_coordinate:
+            return  # stale: the cursor moved on (a table was filled, then a jump placed it)
         row = self.table.rows[event.coordinate.row]
         index = event.coordinate.column - 3
         column = self.table.columns[index].key if 0 <= index < len(self.table.columns) else None

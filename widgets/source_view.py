@@ -6,6 +6,9 @@ and re-highlights in constant time.
 
 from __future__ import annotations
 
+import unicodedata
+
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Size
@@ -19,19 +22,27 @@ _NUMBER = Style(dim=True)
 _HIGHLIGHT = Style(reverse=True, bold=True)
 
 
+def one_line(text: str) -> str:
+    """A printed line as one screen line: a line break inside a cell ("因公出国（境）\\n费") joins up,
+    other control characters become spaces, so nothing spills past the panel border."""
+    text = text.replace("\r\n", "").replace("\n", "").replace("\r", "")
+    return "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text)
+
+
 class SourceView(ScrollView, can_focus=True):
     """``show(provenance)`` highlights the printed line a cell came from and scrolls to it."""
 
-    def __init__(self, pages: tuple[Page, ...], **kwargs) -> None:
+    def __init__(self, pages: tuple[Page, ...], page_label: str = "── 第 {page} 页 ──", **kwargs) -> None:
+        """``page_label``: the heading above each page, in the interface language."""
         super().__init__(**kwargs)
         self._lines: list[tuple[int | None, int | None, str]] = []
         self._index: dict[tuple[int, int], int] = {}
         for page in pages:
-            self._lines.append((page.number, None, f"── 第 {page.number} 页 ──"))
+            self._lines.append((page.number, None, page_label.format(page=page.number)))
             for line in page.lines:
                 self._index[(page.number, line.number)] = len(self._lines)
-                self._lines.append((page.number, line.number, line.text))
-        width = max((len(text) * 2 + 6 for _, _, text in self._lines), default=10)
+                self._lines.append((page.number, line.number, one_line(line.text)))
+        width = max((cell_len(text) + 6 for _, _, text in self._lines), default=10)
         self.virtual_size = Size(width, len(self._lines))
         self.highlighted: Provenance | None = None
         self._highlight_row: int | None = None
@@ -40,14 +51,15 @@ class SourceView(ScrollView, can_focus=True):
         scroll_x, scroll_y = self.scroll_offset
         index = y + scroll_y
         if index >= len(self._lines):
-            return Strip.blank(self.size.width)
+            return Strip.blank(self.size.width, self.rich_style)
         page, number, text = self._lines[index]
         if number is None:
             segments = [Segment(text, _PAGE)]
         else:
             style = _HIGHLIGHT if index == self._highlight_row else Style()
             segments = [Segment(f"{number:>4}  ", _NUMBER), Segment(text, style)]
-        return Strip(segments).crop(scroll_x, scroll_x + self.size.width)
+        # crop, then pad: a short line must still overwrite what a dialog left on the screen
+        return Strip(segments).crop(scroll_x, scroll_x + self.size.width).extend_cell_length(self.size.width)
 
     def show(self, provenance: Provenance | None) -> None:
         self.highlighted = provenance

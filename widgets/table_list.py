@@ -11,8 +11,11 @@ from parsers.model import Table
 
 class TableList(OptionList):
     class TableChosen(Message):
-        def __init__(self, table_id: str) -> None:
+        """``picked``: Enter (done choosing), rather than the highlight passing over it."""
+
+        def __init__(self, table_id: str, picked: bool = False) -> None:
             self.table_id = table_id
+            self.picked = picked
             super().__init__()
 
     def __init__(self, tables: tuple[Table, ...], names: dict[str, str] | None = None, **kwargs) -> None:
@@ -24,3 +27,7 @@ class TableList(OptionList):
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option.id:
             self.post_message(self.TableChosen(event.option.id))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.post_message(self.TableChosen(event.option.id, picked=True))

@@ -28,8 +28,28 @@ TEXT: dict[str, dict[str, str]] = {
     "name": {"zh": "名称", "en": "Name"},
     "mapped": {"zh": "对应科目", "en": "Mapped 科目"},
     "candidates": {"zh": "候选科目", "en": "Candidates"},
-    "status": {"zh": "已确认 {confirmed}/{total} · 待审 {review} · 错误 {errors} · 警告 {warnings} · {saved}",
-               "en": "confirmed {confirmed}/{total} · to review {review} · errors {errors} · warnings {warnings} · {saved}"},
+    "status": {"zh": "{problems} · 已确认 {confirmed}/{total} · 待审 {review} · 错误 {errors} · 警告 {warnings} · {saved}",
+               "en": "{problems} · confirmed {confirmed}/{total} · to review {review} · errors {errors} · warnings {warnings} · {saved}"},
+    "problem_at": {"zh": "问题 {index}/{total}", "en": "problem {index}/{total}"},
+    "problem_count": {"zh": "问题 {total}", "en": "problems {total}"},
+    "source": {"zh": "原文", "en": "Source"},
+    "page_header": {"zh": "── 第 {page} 页 ──", "en": "── page {page} ──"},
+    "tables_hint": {"zh": "t 选表", "en": "t tables"},
+    "hide_tables": {"zh": "收起表列表", "en": "Hide the table list"},
+    "palette": {"zh": "命令", "en": "Commands"},
+    "palette_placeholder": {"zh": "输入命令、表名或科目编码…", "en": "Type a command, a table name or a 科目 code…"},
+    "goto_table": {"zh": "转到表", "en": "Go to table"},
+    "goto_subject": {"zh": "转到科目", "en": "Go to 科目"},
+    "help_title": {"zh": "按键", "en": "Keys"},
+    "help_close": {"zh": "Esc、? 或 q 关闭本帮助", "en": "Esc, ? or q closes this help"},
+    "decision_auto": {"zh": "自动", "en": "auto"},
+    "decision_review": {"zh": "待审", "en": "to review"},
+    "decision_none": {"zh": "无科目", "en": "no 科目"},
+    "decision_confirmed": {"zh": "已确认", "en": "confirmed"},
+    "decision_rejected": {"zh": "已拒绝", "en": "rejected"},
+    "file": {"zh": "文件", "en": "File"},
+    "cancel": {"zh": "取消", "en": "Cancel"},
+    "close": {"zh": "关闭", "en": "Close"},
     "saved": {"zh": "已保存", "en": "saved"},
     "journaled": {"zh": "已记录（日志）", "en": "journaled"},
     "no_problem": {"zh": "没有待处理的问题", "en": "No open problems"},
@@ -45,15 +65,32 @@ TEXT: dict[str, dict[str, str]] = {
     "to_review": {"zh": "待审映射", "en": "To review"},
     "progress": {"zh": "进度", "en": "Progress"},
     "unreadable": {"zh": "无法读取", "en": "unreadable"},
-    "help_text": {
-        "zh": "n/p 下一个/上一个问题 · e 修改单元格 · a 确认映射 · A 确认全部自动映射 · s 同文本全部确认 · "
-        "x 拒绝 · k 非科目行 · / 搜索科目 · u/U 撤销/重做 · ctrl+s 保存 · t 表列表 · f 问题列表 · "
-        "Enter 跳转/选择 · ? 帮助 · q 退出（所有操作已即时记录，不会丢失）",
-        "en": "n/p next/previous problem · e edit cell · a accept mapping · A accept all auto · s apply to identical rows · "
-        "x reject · k not a 科目 line · / search catalog · u/U undo/redo · ctrl+s save · t tables · f findings · "
-        "Enter jump/choose · ? help · q quit (every operation is journaled at once; nothing is ever unsaved)",
-    },
+    "department_or_note": {"zh": "部门 / 说明", "en": "Department / note"},
 }
+
+#: Why a file cannot be read (parsers/, in English) → Chinese, by the words that identify the case.
+UNREADABLE_ZH: tuple[tuple[str, str], ...] = (
+    ("no such file", "文件不存在"),
+    ("is a folder", "是文件夹，不是报告文件"),
+    ("file is empty", "文件为空（0 字节）"),
+    ("HTML page", "是保存的网页，不是报告"),
+    ("ZIP/Office", "是 ZIP/Office 文件，请先导出为 PDF 或文本"),
+    ("neither a PDF nor", "既不是 PDF，也不是 UTF-8/GB18030 文本"),
+    ("not a department budget", "不是部门预算或决算报告（未找到已知的表或报告标题）"),
+    ("encrypted", "PDF 已加密（有密码保护）"),
+    ("no text layer", "扫描件：没有文字层，需要 OCR"),
+    ("damaged", "PDF 已损坏"),
+    ("no pages", "PDF 没有页面"),
+    ("sidecar", "审核记录文件（sidecar）无法读取"),
+)
+
+
+def unreadable_text(message: str, lang: str) -> str:
+    """Why a file cannot be opened, in the interface language (without the file name, which the row shows)."""
+    reason = message.split(": ", 1)[1] if ": " in message else message
+    if lang == "en":
+        return reason
+    return next((zh for words, zh in UNREADABLE_ZH if words in reason), f"无法读取（{reason}）")
 
 
 class Texts:
@@ -72,3 +109,20 @@ def translate_bindings(node, texts: Texts) -> None:
         node._bindings.key_to_bindings[key] = [
             replace(b, description=texts(b.description)) if b.description in TEXT else b for b in bindings
         ]
+
+
+def help_lines(app, screen) -> list[tuple[str, str]]:
+    """(keys, what they do) for every binding of the screen and the app, in the interface language:
+    the help lists exactly what the keyboard does, so it cannot fall out of date."""
+    ours = {texts[app.texts.lang] for texts in TEXT.values()}  # Textual's own bindings are left out
+    by_action: dict[str, tuple[list[str], str]] = {}
+    for node in (screen, app):
+        for bindings in node._bindings.key_to_bindings.values():
+            for binding in bindings:
+                if binding.description not in ours:
+                    continue
+                keys, description = by_action.setdefault(binding.action, ([], binding.description))
+                display = app.get_key_display(binding)
+                if display not in keys:
+                    keys.append(display)
+    return [(" / ".join(keys), description) for keys, description in by_action.values() if description]

@@ -1,9 +1,10 @@
-"""Small modal screens: a validated number editor, a catalog search box, the help text."""
+"""Small modal screens: a validated number editor, a catalog search box, the key list."""
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
@@ -54,12 +55,17 @@ class SearchScreen(ModalScreen[str | None]):
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [("escape", "dismiss", "Close"), ("question_mark", "dismiss", "Close"), ("q", "dismiss", "Close")]
+    """Every key of the screen behind it, and how to close this list."""
 
-    def __init__(self, text: str) -> None:
+    BINDINGS = [("escape", "dismiss", "close"), ("question_mark", "dismiss", "close"), ("q", "dismiss", "close")]
+
+    def __init__(self, title: str, lines: list[tuple[str, str]], close: str) -> None:
         super().__init__()
-        self.text = text
+        self.title_text, self.lines, self.close = title, lines, close
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
-            yield Static(self.text.replace(" · ", "\n"))
+        width = max((cell_len(keys) for keys, _ in self.lines), default=0)
+        table = "\n".join(f"{keys}{' ' * (width - cell_len(keys))}   {what}" for keys, what in self.lines)
+        with VerticalScroll(id="dialog"):
+            yield Label(f"[b]{self.title_text}[/b] · [dim]{self.close}[/dim]")
+            yield Static(table, markup=False)

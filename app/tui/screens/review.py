@@ -14,10 +14,10 @@ from textual.widgets import Footer, Header
 
 from app.catalog import current_catalog
 from app.checks import run_checks
-from app.matching import search_catalog
+from app.matching import reason_text, search_catalog
 from parsers.model import Provenance
 from app.review import Problem, ReviewError, ReviewSession, problems
-from app.tui.i18n import Texts, translate_bindings
+from app.tui.i18n import Texts, help_lines, translate_bindings
 from parsers.identify import table_kind
 from app.tui.screens.modals import EditScreen, HelpScreen, SearchScreen
 from widgets.findings_list import FindingsList
@@ -29,7 +29,10 @@ from widgets.table_list import TableList
 
 
 class ReviewScreen(Screen):
+    # quit and help first: the footer drops keys from the right on a narrow terminal
     BINDINGS = [
+        Binding("q", "leave", "quit", show=True),
+        Binding("question_mark", "help", "help", show=True, key_display="?"),
         Binding("n", "next_problem", "next", show=True),
         Binding("p", "previous_problem", "prev"),
         Binding("e", "edit_cell", "edit", show=True),
@@ -42,13 +45,16 @@ class ReviewScreen(Screen):
         Binding("u,ctrl+z", "undo", "undo", show=True),
         Binding("U,ctrl+y", "redo", "redo"),
         Binding("ctrl+s", "save", "save", show=True),
-        Binding("t", "focus('tables')", "tables"),
+        Binding("t", "tables", "tables", show=True),
         Binding("g", "focus('grid')", "grid"),
         Binding("f", "focus('findings')", "findings"),
         Binding("c", "focus('mapping')", "candidates_key"),
-        Binding("question_mark", "help", "help", show=True),
-        Binding("q", "leave", "quit", show=True),
+        Binding("escape", "hide_tables", "hide_tables", show=False),
     ]
+    # below 110 columns the table list folds away (t shows it); the grid keeps the room for amounts
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-medium"), (150, "-wide")]
+    #: (name, mapped 科目) column widths in cells, by breakpoint
+    GRID_WIDTHS = {"-narrow": (14, 12), "-medium": (22, 20), "-wide": (40, 32)}
 
     def __init__(self, session: ReviewSession, texts: Texts) -> None:
         super().__init__()
@@ -58,7 +64,7 @@ class ReviewScreen(Screen):
         self.problem_list: list[Problem] = []
         self.current: tuple[str, str, str | None] | None = None  # table, row, column under the cursor
         self.saved = True
-        self._here: tuple[int, int, int] | None = None  # the problem last jumped to
+        self._problem_index: int | None = None  # which of the ordered problems the reviewer is on
         translate_bindings(self, texts)
 
     # -- layout ---------------------------------------------------------------------------
@@ -69,7 +75,7 @@ class ReviewScreen(Screen):
             with Vertical(id="main"):
                 yield ReportTable(id="grid")
                 with Horizontal(id="lower"):
-                    yield SourceView(self.session.reviewed.pages, id="source")
+                    yield SourceView(self.session.reviewed.pages, self.t("page_header", page="{page}"), id="source")
                     with Vertical(id="side"):
                         yield MappingPanel(id="mapping")
                         yield FindingsList(id="findings")
@@ -96,6 +102,9 @@ class ReviewScreen(Screen):
         self.sub_title = f"{report.department or ''} {report.year or ''} {report.report_kind or ''}"
         self.query_one("#mapping").border_title = self.t("candidates")
         self.query_one("#findings").border_title = self.t("findings")
+        self.query_one("#source").border_title = self.t("source")
+        self.query_one("#tables").border_title = self.t("tables")
+        self._fit_grid()
         self.refresh_checks()
         if report.tables:
             self.show_table(report.tables[0].id)
@@ -117,21 +126,45 @@ class ReviewScreen(Screen):
         if table is None:
             return
         headers = (self.t("code"), self.t("name"), self.t("mapped"))
-        self.query_one(ReportTable).show_table(table, self.failing_cells(table.id), headers)
+        grid = self.query_one(ReportTable)
+        grid.show_table(table, self.failing_cells(table.id), headers)
+        ids = [t.id for t in self.session.reviewed.tables]
+        grid.border_title = f"{self.table_names()[table.id]} · {ids.index(table.id) + 1}/{len(ids)}"
+        grid.border_subtitle = self.t("tables_hint") if self.has_class("-narrow") else ""
         self.query_one(SourceView).show(table.provenance)
+
+    def _fit_grid(self) -> None:
+        """Narrow the name and 科目 columns to the terminal so the amounts stay in view."""
+        grid = self.query_one(ReportTable)
+        breakpoint = next((c for c in self.GRID_WIDTHS if self.has_class(c)), "-wide")
+        widths = self.GRID_WIDTHS[breakpoint]
+        if (grid.name_width, grid.mapped_width) == widths:
+            return
+        grid.name_width, grid.mapped_width = widths
+        if grid.table is not None:
+            where = self.current
+            self.show_table(grid.table.id)
+            if where is not None and where[0] == grid.table.id:
+                grid.select(where[1], where[2])
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_grid)  # the breakpoint class is set during this refresh
 
     def update_status(self) -> None:
         p = self.session.progress()
         errors = sum(1 for f in self.findings if f.severity == "error")
         warnings = sum(1 for f in self.findings if f.severity == "warning")
         saved = self.t("saved") if self.saved else self.t("journaled")
+        total = len(self.problem_list)
+        at = self.t("problem_at", index=self._problem_index + 1, total=total) if self._problem_index is not None else self.t("problem_count", total=total)
         self.query_one(StatusBar).show(
-            self.t("status", confirmed=p["confirmed"], total=p["mappings"], review=p["needs_review"], errors=errors, warnings=warnings, saved=saved)
+            self.t("status", problems=at, confirmed=p["confirmed"], total=p["mappings"], review=p["needs_review"], errors=errors, warnings=warnings, saved=saved)
         )
 
     def after_operation(self) -> None:
         """Redraw after the session changed: checks, the current table in place, the panels."""
         self.saved = False
+        self._problem_index = None  # the list changed: "next" continues from the cursor
         self.refresh_checks()
         grid = self.query_one(ReportTable)
         table = self.session.reviewed.table(grid.table.id) if grid.table is not None else None
@@ -149,15 +182,24 @@ class ReviewScreen(Screen):
         if self.current is None:
             return
         table = self.session.reviewed.table(self.current[0])
-        self.query_one(MappingPanel).show_row(table.row(self.current[1]) if table else None)
+        row = table.row(self.current[1]) if table else None
+        why = f"{self.t('decision_' + row.match.decision)} · {reason_text(row.match.reason, self.t.lang)}" if row and row.match else ""
+        self.query_one(MappingPanel).show_row(row, why)
 
     # -- messages -------------------------------------------------------------------------
     def on_table_list_table_chosen(self, message: TableList.TableChosen) -> None:
-        self.show_table(message.table_id)
+        grid = self.query_one(ReportTable)
+        if grid.table is None or grid.table.id != message.table_id:  # not the echo of a jump
+            self.show_table(message.table_id)
+        if message.picked:
+            self.action_hide_tables()
+            grid.focus()
 
     def on_report_table_cell_chosen(self, message: ReportTable.CellChosen) -> None:
         self.current = (message.table_id, message.row_id, message.column)
-        self._here = None  # the cursor moved: "next" continues from the cursor
+        if self._problem_index is not None and self._problem_at_cursor() != self._problem_index:
+            self._problem_index = None  # the reviewer moved away: "next" continues from the cursor
+            self.update_status()
         self.query_one(SourceView).show(message.provenance)
         self.show_mapping()
 
@@ -191,22 +233,41 @@ class ReviewScreen(Screen):
         rows = [r.id for r in table.rows] if table else []
         return (tables.index(table_id) if table_id in tables else -1, rows.index(row_id) if row_id in rows else -1, line or 0)
 
+    def _ordered(self) -> list[Problem]:
+        """The problems in reading order: the order n walks and the status line numbers them."""
+        return sorted(self.problem_list, key=lambda p: self._position(p.table, p.row, p.line))
+
+    def _problem_at_cursor(self) -> int | None:
+        """The index of the problem whose cell the cursor is on (the one last jumped to first)."""
+        if self.current is None:
+            return None
+        ordered = self._ordered()
+        here = [i for i, p in enumerate(ordered) if (p.table, p.row, p.column) == self.current]
+        return self._problem_index if self._problem_index in here else (here[0] if here else None)
+
     def _step(self, direction: int) -> None:
-        """Go to the next (or previous) problem after where the reviewer is now, wrapping around."""
-        if not self.problem_list:
+        """Go to the next (or previous) problem from the one the reviewer is on, or from the cursor."""
+        ordered = self._ordered()
+        if not ordered:
             self.notify(self.t("no_problem"))
             return
-        keyed = sorted(((self._position(p.table, p.row, p.line), p) for p in self.problem_list), key=lambda item: item[0])
-        here = self._here or (self._position(self.current[0], self.current[1], None) if self.current else (-1, -1, -1))
-        if direction > 0:
-            following = [item for item in keyed if item[0] > here]
-            key, problem = following[0] if following else keyed[0]
+        if self._problem_index is not None:
+            index = (self._problem_index + direction) % len(ordered)
         else:
-            preceding = [item for item in keyed if item[0] < here]
-            key, problem = preceding[-1] if preceding else keyed[-1]
+            here = self._position(self.current[0], self.current[1], None) if self.current else (-1, -1, -1)
+            keys = [self._position(p.table, p.row, p.line) for p in ordered]
+            if direction > 0:
+                index = next((i for i, key in enumerate(keys) if key > here), 0)
+            else:
+                index = next((i for i in reversed(range(len(keys))) if keys[i] < here), len(keys) - 1)
+        problem = ordered[index]
+        self._problem_index = index
         self.jump(problem.table if problem.row else None, problem.row, problem.column, problem.page, problem.line)
-        self._here = key
-        self.notify(problem.reason[:120], timeout=3)
+        if problem.row is None:
+            self.current = None  # a finding in the running text: no cell to act on
+        self.update_status()
+        reason = reason_text(problem.reason, self.t.lang)
+        self.notify(f"{index + 1}/{len(ordered)} · {reason[:160]}", timeout=4)
 
     def action_next_problem(self) -> None:
         self._step(1)
@@ -216,6 +277,18 @@ class ReviewScreen(Screen):
 
     def action_focus(self, widget_id: str) -> None:
         self.query_one(f"#{widget_id}").focus()
+
+    def action_tables(self) -> None:
+        """Narrow screens: show or hide the table list; wide ones: go to it."""
+        if self.has_class("-narrow") and self.has_class("-show-tables"):
+            self.action_hide_tables()
+            self.query_one(ReportTable).focus()
+            return
+        self.add_class("-show-tables")
+        self.query_one(TableList).focus()
+
+    def action_hide_tables(self) -> None:
+        self.remove_class("-show-tables")
 
     # -- operations -----------------------------------------------------------------------
     def _operate(self, fn) -> None:
@@ -288,7 +361,7 @@ class ReviewScreen(Screen):
         self.app.push_screen(SearchScreen(self.t("search_prompt")), done)
 
     def action_help(self) -> None:
-        self.app.push_screen(HelpScreen(self.t("help_text")))
+        self.app.push_screen(HelpScreen(self.t("help_title"), help_lines(self.app, self), self.t("help_close")))
 
     def action_leave(self) -> None:
         """Nothing is ever unsaved (every operation is journaled); leaving compacts the sidecar."""
@@ -297,3 +370,8 @@ class ReviewScreen(Screen):
             self.app.pop_screen()
         else:
             self.app.exit()
+
+    def go_to(self, table_id: str, row_id: str | None) -> None:
+        """A command-palette jump: the table, and the row's 科目 cell when a row is given."""
+        self.action_hide_tables()
+        self.jump(table_id, row_id, None)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,12 +17,17 @@ from textual.widgets import DataTable, Footer, Header, ProgressBar
 
 from app.review import ReviewSession
 from app.triage import TriageRow, rank, triage_row
-from app.tui.i18n import Texts, translate_bindings
+from app.tui.i18n import Texts, help_lines, translate_bindings, unreadable_text
+from app.tui.screens.modals import HelpScreen
 from parsers.errors import UnreadableReport
 
 
 class TriageScreen(Screen):
-    BINDINGS = [Binding("enter", "open", "open", show=True), Binding("q", "app.quit", "quit", show=True)]
+    BINDINGS = [
+        Binding("q", "app.quit", "quit", show=True),
+        Binding("question_mark", "help", "help", show=True, key_display="?"),
+        Binding("enter", "open", "open", show=True),
+    ]
 
     def __init__(self, folder: Path, texts: Texts) -> None:
         super().__init__()
@@ -40,9 +46,9 @@ class TriageScreen(Screen):
     def on_mount(self) -> None:
         self.sub_title = f"{self.t('triage')} · {self.folder}"
         table = self.query_one(DataTable)
-        for key in ("errors", "to_review", "progress", "department", "year", "kind"):
+        # the file and what it is (or why it cannot be read) come first: they fit on 80 columns
+        for key in ("errors", "to_review", "progress", "file", "department_or_note", "year", "kind"):
             table.add_column(self.t(key), key=key)
-        table.add_column("file", key="file")
         self.load()
 
     @work(thread=True, exclusive=True)
@@ -62,7 +68,8 @@ class TriageScreen(Screen):
         table.clear()
         for row in rows:
             progress = f"{row.confirmed}/{row.mappings}" if row.error is None else self.t("unreadable")
-            table.add_row(row.errors, row.to_review, progress, row.department or "", row.year or "", row.report_kind or "", row.path.name, key=str(row.path))
+            about = Text(unreadable_text(row.error, self.t.lang), style="red") if row.error else row.department or ""
+            table.add_row(row.errors, row.to_review, progress, row.path.name, about, row.year or "", row.report_kind or "", key=str(row.path))
         table.focus()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
@@ -74,7 +81,7 @@ class TriageScreen(Screen):
             return
         row = self.rows[table.cursor_row]
         if row.error is not None:
-            self.notify(row.error, severity="error")
+            self.notify(unreadable_text(row.error, self.t.lang), severity="error")
             return
         from app.tui.screens.review import ReviewScreen
 
@@ -82,10 +89,13 @@ class TriageScreen(Screen):
             self.app.push_screen(ReviewScreen(ReviewSession(row.path), self.t))
             self.opened = row.path
         except UnreadableReport as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(unreadable_text(str(exc), self.t.lang), severity="error")
 
     def on_screen_resume(self) -> None:
         """Back from a review: only the report just reviewed changed, so only it is re-read."""
         if self.rows and self.opened is not None:
             self.show_rows(rank([triage_row(r.path) if r.path == self.opened else r for r in self.rows]))
             self.opened = None
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(self.t("help_title"), help_lines(self.app, self), self.t("help_close")))
