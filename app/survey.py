@@ -320,6 +320,9 @@ def run_command(args) -> int:
         print("kemu: --jobs and --budget must be positive", file=sys.stderr)
         return 1
     files = survey_files(args.paths)
+    if not files:
+        print("kemu: no report files found (.pdf, .txt, .md)", file=sys.stderr)
+        return 1
     progress = Progress(len(files), sys.stderr)
     results = []
     try:

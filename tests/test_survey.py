@@ -159,9 +159,11 @@ def test_text_has_one_line_per_file_and_totals(tmp_path: Path, capsys) -> None:
     assert "files 3: 2 accepted (1 narrative only), 1 rejected" in out
 
 
-def test_bad_options_are_a_usage_error(tmp_path: Path, capsys) -> None:
+def test_bad_options_and_an_empty_folder_are_usage_errors(tmp_path: Path, capsys) -> None:
     assert main(["survey", str(tmp_path), "--jobs", "0"]) == 1
     assert "--jobs" in capsys.readouterr().err
+    assert main(["survey", str(tmp_path)]) == 1
+    assert "no report files found" in capsys.readouterr().err
 
 
 def _hang(path, use_cache=False):
