@@ -64,7 +64,8 @@ class FileSurvey:
     units_inferred: int = 0
     units_unknown: int = 0
     unknown_coded_tables: list[dict[str, Any]] = field(default_factory=list)
-    seconds: float = 0.0
+    seconds: float = 0.0  # wall clock in the worker
+    cpu_seconds: float = 0.0  # the worker's CPU time: comparable across runs on a busy machine
 
 
 def is_full_code(code: str | None) -> bool:
@@ -77,11 +78,11 @@ def amounts_parsed(row: Row) -> bool:
     return all(cell.value is not None or states_no_value(cell.raw) for cell in row.cells.values())
 
 
-def survey_report(report: Report, path: str, seconds: float) -> FileSurvey:
-    """The figures of one accepted report."""
+def survey_report(report: Report, path: str) -> FileSurvey:
+    """The figures of one accepted report (its timings are the caller's)."""
     result = FileSurvey(
         file=path, status="accepted", format=report.format, pages=len(report.pages), report_kind=report.report_kind,
-        department=report.department, year=report.year, narrative_only=not report.tables, seconds=round(seconds, 3),
+        department=report.department, year=report.year, narrative_only=not report.tables,
     )
     if result.narrative_only:
         result.reason = NARRATIVE_ONLY
@@ -126,14 +127,16 @@ def _parents(table: Table) -> tuple[int, int]:
 
 def survey_file(path: str, use_cache: bool = False) -> FileSurvey:
     """Read one file (cold unless ``use_cache``) and survey it; never raises."""
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     try:
-        report = load_report(path, use_cache=use_cache)
+        result = survey_report(load_report(path, use_cache=use_cache), path)
     except UnreadableReport as exc:
-        return FileSurvey(path, "rejected", _sentence(exc, path), seconds=round(time.perf_counter() - start, 3))
+        result = FileSurvey(path, "rejected", _sentence(exc, path))
     except Exception as exc:  # a kemu bug must not end the survey of the other files
-        return FileSurvey(path, "error", f"{type(exc).__name__}: {exc}", seconds=round(time.perf_counter() - start, 3))
-    return survey_report(report, path, time.perf_counter() - start)
+        result = FileSurvey(path, "error", f"{type(exc).__name__}: {exc}")
+    result.seconds = round(time.perf_counter() - start, 3)
+    result.cpu_seconds = round(time.process_time() - cpu_start, 3)
+    return result
 
 
 def _sentence(exc: UnreadableReport, path: str) -> str:
@@ -239,6 +242,7 @@ def totals(results: Iterable[FileSurvey | dict[str, Any]]) -> dict[str, Any]:
         "year_found": sum(r["year"] is not None for r in accepted),
         "unknown_coded_tables": sum(len(r["unknown_coded_tables"]) for r in accepted),
         "seconds": round(sum(r["seconds"] for r in rows), 3),
+        "cpu_seconds": round(sum(r["cpu_seconds"] for r in rows), 3),
         "reasons": dict(Counter(r["reason"] for r in rows if r["status"] != "accepted").most_common()),
     }
 
@@ -295,7 +299,8 @@ def render_totals(t: dict[str, Any]) -> list[str]:
         f"({percent(t['parents_summing'], t['parents_checked'])})",
         f"table units: {t['units_printed']} printed, {t['units_inferred']} inferred, {t['units_unknown']} unknown",
         f"department found {t['department_found']} of {t['accepted']}, year found {t['year_found']} of {t['accepted']}",
-        f"pages {t['pages']}, {t['seconds']:.1f} s of reading ({t['pages'] / t['seconds'] if t['seconds'] else 0:.2f} pages/s per worker)",
+        f"pages {t['pages']}: {t['seconds']:.0f} s reading in the workers, {t['cpu_seconds']:.0f} s of CPU "
+        f"({t['pages'] / t['cpu_seconds'] if t['cpu_seconds'] else 0:.2f} pages per CPU second)",
     ]
     reasons = Counter[str]()
     for reason, count in t["reasons"].items():

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -77,6 +78,7 @@ def run(folders: list[Path], jobs: int | None, budget: float, use_cache: bool) -
     print(file=sys.stderr)
     document = survey_json(results, budget)
     document["wall_seconds"] = round(time.monotonic() - start, 1)
+    document["jobs"] = jobs or os.cpu_count()
     return document
 
 
@@ -85,7 +87,7 @@ def health(document: dict[str, Any]) -> str:
     t = document["totals"]
     lines = [f"{t['files']} files, survey v{document['survey_version']}, extractor {document['extractor_version']}", *render_totals(t)]
     if document.get("wall_seconds"):
-        lines.append(f"wall time {document['wall_seconds']:.0f} s: {t['pages'] / document['wall_seconds']:.2f} pages/s")
+        lines.append(f"wall time {document['wall_seconds']:.0f} s with {document['jobs']} workers: {t['pages'] / document['wall_seconds']:.2f} pages/s")
     lines += ["", "rejected, by reason:"]
     by_reason: dict[str, list[dict[str, Any]]] = {}
     for f in document["files"]:
@@ -114,8 +116,8 @@ def compare(before: dict[str, Any], after: dict[str, Any], top: int) -> str:
         ("% parent rows summing", "parents_summing", "parents_checked"),
     ):
         lines.append(f"{label:38} {_share(tb, part, whole):>10} {_share(ta, part, whole):>10}")
-    speed = [t["pages"] / t["seconds"] if t["seconds"] else 0.0 for t in (tb, ta)]
-    lines.append(f"{'pages/s per worker':38} {speed[0]:>10.2f} {speed[1]:>10.2f}")
+    speed = [t["pages"] / t["cpu_seconds"] if t["cpu_seconds"] else 0.0 for t in (tb, ta)]
+    lines.append(f"{'pages per CPU second':38} {speed[0]:>10.2f} {speed[1]:>10.2f}")
     old = {f["file"]: f for f in before["files"]}
     moved = []
     for f in after["files"]:
