@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from parsers.errors import UnreadableReport
+from parsers.ocr import ocr_progress
 
 EXIT_OK = 0
 EXIT_USAGE = 1  # also `kemu check`: at least one error-level finding
@@ -52,7 +53,8 @@ def time_budget(name: str, seconds: float | None = None) -> Iterator[None]:
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        yield
+        with ocr_progress(lambda done, total: signal.setitimer(signal.ITIMER_REAL, seconds)):  # each OCR'd page gets the whole budget
+            yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)

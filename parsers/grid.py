@@ -518,4 +518,5 @@ def _line_of(row: _Row, frag: Fragment | None) -> SourceLine:
 
 def _prov(line: SourceLine, frag: Fragment | None, raw: str) -> Provenance:
     bbox = frag.bbox if frag is not None and frag.bbox is not None else line.bbox
-    return Provenance(line.page, line.number, tuple(round(v, 2) for v in bbox) if bbox else None, raw)
+    confidence = frag.confidence if frag is not None else None
+    return Provenance(line.page, line.number, tuple(round(v, 2) for v in bbox) if bbox else None, raw, confidence)

@@ -20,6 +20,7 @@ class Fragment:
     col: int | None = None
     bbox: BBox | None = None
     span: int | None = None  # columns covered by a merged cell, when the source knows it
+    confidence: float | None = None  # OCR confidence (0–1) of the least sure character; None when printed text
 
 
 @dataclass
@@ -48,3 +49,4 @@ class SourceDocument:
     format: str
     pages: list[list[SourceLine]] = field(default_factory=list)
     page_count: int = 0
+    readers: dict[str, list[int]] = field(default_factory=dict)  # PDF reader → pages it read

@@ -20,6 +20,7 @@ class Provenance:
     line: int | None = None
     bbox: tuple[float, float, float, float] | None = None
     raw: str = ""
+    confidence: float | None = None  # OCR confidence (0–1) when the text was read from a scan
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,11 @@ from collections import Counter
 from pathlib import Path
 
 from parsers.model import Line, Page, Report, Table
-from parsers.errors import UnreadableReport
+from parsers.errors import NoTextLayer, UnreadableReport
 from parsers.grid import build_table
 from parsers.identify import detect_department, detect_report_kind, detect_unit, detect_year, is_report_text
 from parsers.layout import SourceDocument
+from parsers.ocr import read_scanned_pages
 from parsers.pdf import parse_pdf
 from parsers.segment import is_grid_line, segment_tables, strip_running_text
 from parsers.text import parse_text
@@ -43,7 +44,11 @@ def read_source(path: Path) -> SourceDocument:
         raise UnreadableReport(f"{path.name}: the file is empty (0 bytes)")
     head = path.open("rb").read(2048)
     if head.lstrip().startswith(b"%PDF") or b"%PDF-" in head[:1024]:
-        return parse_pdf(path)
+        try:
+            doc = parse_pdf(path)
+        except NoTextLayer:
+            doc = None
+        return read_scanned_pages(path, doc)  # pages that are scans are OCR'd (the ocr extra)
     lowered = head.lower()
     if b"<html" in lowered or b"<!doctype html" in lowered:
         raise UnreadableReport(f"{path.name}: an HTML page saved as {path.suffix or 'a file'}, not a report")
