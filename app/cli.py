@@ -185,6 +185,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("kemu: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `kemu … | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except Exception as exc:  # every front door shares one error path: a sentence and an exit code
         if os.environ.get("KEMU_DEBUG"):
             raise

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import getpass
 import os
+import uuid
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from functools import cached_property
@@ -22,7 +24,7 @@ from app.config import settings
 from app.catalog import current_catalog
 from app.matching import normalize_name, reason
 from parsers.model import Cell, Match, Report, Row, Table
-from app.sidecar import SidecarStore
+from app.sidecar import SidecarState, SidecarStore
 from parsers.amounts import parse_amount
 from parsers.report import EXTRACTOR_VERSION
 
@@ -45,6 +47,7 @@ class Operation:
     original: str | None = None  # raw text of the cell (edit) or the printed "code name" (mapping ops)
     value: str | None = None  # edit: amount text; choose: code; set_kind/set_unit/note: the new text
     scope: str = "row"  # row | same_text: every row with the same printed text in the same kind of table
+    group: str | None = None  # operations made by one bulk action share it: one undo step
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v is not None and not (k == "scope" and v == "row")}
@@ -173,6 +176,16 @@ def _mapping(row: Row, op: Operation, edition) -> Row:
     return row
 
 
+def _move_step(source: list[Operation], target: list[Operation]) -> None:
+    """Undo/redo one step: the last operation, or the whole group of a bulk action."""
+    if not source:
+        return
+    group = source[-1].group
+    target.append(source.pop())
+    while group is not None and source and source[-1].group == group:
+        target.append(source.pop())
+
+
 class ReviewSession:
     """One report under review: its extraction, the reviewer's operations, undo and redo."""
 
@@ -180,24 +193,39 @@ class ReviewSession:
         self.source = Path(source)
         self.base = load_matched(self.source, use_cache=use_cache)
         self.store = SidecarStore(self.source, fmt)
+        self.reload()
+
+    # -- state ----------------------------------------------------------------------------
+    def _replay(self, event: dict[str, Any]) -> None:
+        kind = event.get("event")
+        if kind == "do":
+            done = event["operations"] if "operations" in event else [event["operation"]]
+            self.operations.extend(Operation.from_dict(d) for d in done)
+            self.redo_stack.clear()
+        elif kind == "undo":
+            _move_step(self.operations, self.redo_stack)
+        elif kind == "redo":
+            _move_step(self.redo_stack, self.operations)
+        self.__dict__.pop("applied", None)
+
+    def reload(self) -> None:
+        """Read the sidecar again (another kemu wrote it): this session continues from there."""
         state, events = self.store.load()
         self.operations = [Operation.from_dict(d) for d in state.operations]
         self.redo_stack = [Operation.from_dict(d) for d in state.redo]
         for event in events:
             self._replay(event)
         self.source_info = state.source
-
-    # -- state ----------------------------------------------------------------------------
-    def _replay(self, event: dict[str, Any]) -> None:
-        kind = event.get("event")
-        if kind == "do":
-            self.operations.append(Operation.from_dict(event["operation"]))
-            self.redo_stack.clear()
-        elif kind == "undo" and self.operations:
-            self.redo_stack.append(self.operations.pop())
-        elif kind == "redo" and self.redo_stack:
-            self.operations.append(self.redo_stack.pop())
         self.__dict__.pop("applied", None)
+
+    @contextmanager
+    def transaction(self):
+        """A scripted command: wait for other writers, start from what the sidecar holds now,
+        and leave it compacted, so simultaneous scripts all succeed in turn."""
+        with self.store.locked(check=False):
+            self.reload()
+            yield self
+            self.save()
 
     def _record(self, event: dict[str, Any]) -> None:
         self.store.append(event)
@@ -224,6 +252,7 @@ class ReviewSession:
         self._record({"event": "do", "operation": op.to_dict()})
 
     def undo(self) -> Operation | None:
+        """Take back the last step (a bulk action is one step); the last operation undone."""
         if not self.operations:
             return None
         op = self.operations[-1]
@@ -274,19 +303,28 @@ class ReviewSession:
         return op
 
     def confirm_all_auto(self) -> int:
-        """Confirm every row whose mapping is automatic; one operation per row, all undoable."""
-        count = 0
-        for table in self.reviewed.tables:
-            for row in table.rows:
-                if row.match and row.match.decision == "auto" and row.match.kind == "subject":
-                    self.do(Operation("confirm", reviewer(), now(), table.id, row.id, original=printed(row)))
-                    count += 1
-        return count
+        """Confirm every row whose mapping is automatic: one operation per row, journaled together
+        as one step, so one undo takes them all back."""
+        who, when, group = reviewer(), now(), uuid.uuid4().hex[:12]
+        ops = [
+            Operation("confirm", who, when, table.id, row.id, original=printed(row), group=group)
+            for table in self.reviewed.tables
+            for row in table.rows
+            if row.match and row.match.decision == "auto" and row.match.kind == "subject"
+        ]
+        if ops:
+            self._record({"event": "do", "operations": [o.to_dict() for o in ops]})
+        return len(ops)
+
+    @property
+    def writable(self) -> bool:
+        return self.store.writable
 
     def save(self) -> None:
-        """Compact: the sidecar gets the full state, the journal is emptied."""
-        from app.sidecar import SidecarState
-
+        """Compact journaled work into the sidecar and remove the journal. Nothing to compact,
+        nothing written: a report nobody decided anything on gets no sidecar."""
+        if not self.store.pending:
+            return
         source = {"path": self.source.name, "sha256": self.base.sha256, "size": self.base.size, "extractor_version": EXTRACTOR_VERSION}
         state = SidecarState(source, [o.to_dict() for o in self.operations], [o.to_dict() for o in self.redo_stack])
         self.store.compact(state)

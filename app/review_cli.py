@@ -47,7 +47,20 @@ def resolve_column(table: Table, name: str) -> str:
     raise ReviewError(f"no column {name!r} in {table.id}; columns: {', '.join(f'{c.key} ({c.label})' for c in table.columns)}")
 
 
+READ_ONLY = ("status", "apply")
+
+
 def run(session: ReviewSession, args) -> int:
+    """Read-only commands never write; the others hold the sidecar's lock for the whole command
+    (waiting for another writer), so simultaneous scripts all apply."""
+    if args.command in READ_ONLY:
+        return _status(session, args.format) if args.command == "status" else _apply(session, args.format)
+    with session.transaction():
+        _change(session, args)
+    return 0
+
+
+def _change(session: ReviewSession, args) -> None:
     command = args.command
     if command == "edit":
         table = resolve_table(session.reviewed, args.table)
@@ -65,21 +78,23 @@ def run(session: ReviewSession, args) -> int:
             session.mapping("choose" if args.code else "confirm", table.id, row.id, args.code, args.same_text)
             print(f"confirmed {row.id}", file=sys.stderr)
     elif command in ("undo", "redo"):
+        before = len(session.operations) if command == "undo" else len(session.redo_stack)
         op = session.undo() if command == "undo" else session.redo()
-        print(f"{command}: {op.op} {op.row or op.table}" if op else f"nothing to {command}", file=sys.stderr)
-    elif command == "status":
-        return _status(session, args.format)
-    elif command == "apply":
-        report = session.reviewed
-        if args.format == "json":
-            data = report_json(report)
-            data["review"] = _review_block(session)
-            sys.stdout.write(dumps(data) + "\n")
-        else:
-            from app.cli import render_text
+        steps = before - (len(session.operations) if command == "undo" else len(session.redo_stack))
+        what = f"{steps} operations" if steps > 1 else (f"{op.op} {op.row or op.table}" if op else "")
+        print(f"{command}: {what}" if op else f"nothing to {command}", file=sys.stderr)
 
-            sys.stdout.write(render_text(report) + "\n")
-    session.save()
+
+def _apply(session: ReviewSession, fmt: str) -> int:
+    report = session.reviewed
+    if fmt == "json":
+        data = report_json(report)
+        data["review"] = _review_block(session)
+        sys.stdout.write(dumps(data) + "\n")
+    else:
+        from app.cli import render_text
+
+        sys.stdout.write(render_text(report) + "\n")
     return 0
 
 
@@ -108,5 +123,4 @@ def _status(session: ReviewSession, fmt: str) -> int:
         print(f"  orphaned edits: {progress['orphaned']}" + (" (the source changed since the review began)" if session.source_changed else ""))
         for orphan in session.orphans:
             print(f"    - {orphan.operation.op} {orphan.operation.row or orphan.operation.table}: {orphan.reason}")
-    session.save()
     return 0

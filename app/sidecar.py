@@ -11,16 +11,23 @@ anchored to stable identities with the original raw value. Durability:
 - a corrupt sidecar or one from a newer schema is never overwritten: loading raises
   ``SidecarError`` and leaves the file as it is;
 - two writers are detected, not last-writer-wins: each write checks, under an exclusive
-  lock, that the files still hold what this writer last read.
+  lock, that the files still hold what this writer last read (``SidecarChanged``); a script
+  holds the lock for its whole command instead, waiting a few seconds for another writer;
+- housekeeping: reading never writes (no lock file, no sidecar for a report nobody
+  reviewed); a clean close leaves only the sidecar, created with the user's umask so
+  colleagues can read a review; a folder that cannot be written is a ``SidecarError``
+  sentence, never a PermissionError.
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import json
 import os
 import tempfile
+import time
 import tomllib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,10 +38,15 @@ import tomli_w
 
 SCHEMA_VERSION = 1
 FORMATS = ("toml", "json")
+LOCK_WAIT_SECONDS = 30.0  # how long a write waits for another kemu writing the same sidecar
 
 
 class SidecarError(Exception):
     """The sidecar cannot be used as it is; the message says why and what to do."""
+
+
+class SidecarChanged(SidecarError):
+    """Another kemu wrote the sidecar since this session read it; reload, then do it again."""
 
 
 @dataclass
@@ -97,30 +109,46 @@ class SidecarStore:
         self.journal = self.path.with_name(self.path.name + ".journal")
         self.lock_path = self.path.with_name(self.path.name + ".lock")
         self._seen: str | None = None
+        self._lock_depth = 0
+        self._lock_handle = None
 
     def load(self) -> tuple[SidecarState, list[dict[str, Any]]]:
-        """The compacted state and the journal events written after it."""
-        state = loads(self.path.read_text(encoding="utf-8"), self.fmt, self.path) if self.path.exists() else SidecarState()
-        events = self._journal_events()
+        """The compacted state and the journal events written after it (reads only)."""
+        try:
+            state = loads(self.path.read_text(encoding="utf-8"), self.fmt, self.path) if self.path.exists() else SidecarState()
+            events = self._journal_events()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SidecarError(f"{self.path}: cannot be read ({getattr(exc, 'strerror', None) or exc}); it was left untouched") from exc
         self._seen = self._digest()
         return state, events
 
+    @property
+    def writable(self) -> bool:
+        """Whether decisions can be recorded here (the folder, and the files if they exist)."""
+        return os.access(self.path.parent, os.W_OK) and all(os.access(p, os.W_OK) for p in (self.path, self.journal) if p.exists())
+
+    @property
+    def pending(self) -> bool:
+        """Journal events not yet compacted into the sidecar."""
+        return self.journal.exists() and self.journal.stat().st_size > 0
+
     def append(self, event: dict[str, Any]) -> None:
         """Record one event durably before it counts."""
-        with self._exclusive():
+        with self.locked():
             line = json.dumps(event, ensure_ascii=False, sort_keys=True) + "\n"
-            with self.journal.open("a", encoding="utf-8") as handle:
-                handle.write(line)
-                handle.flush()
-                os.fsync(handle.fileno())
+            with _writing(self.journal):
+                with self.journal.open("a", encoding="utf-8") as handle:
+                    handle.write(line)
+                    handle.flush()
+                    os.fsync(handle.fileno())
             self._seen = self._digest()
 
     def compact(self, state: SidecarState) -> None:
-        """Write the whole state atomically, then empty the journal."""
-        with self._exclusive():
-            _atomic_write(self.path, dumps(state, self.fmt))
-            if self.journal.exists():
-                _atomic_write(self.journal, "")
+        """Write the whole state atomically, then remove the journal."""
+        with self.locked():
+            with _writing(self.path):
+                _atomic_write(self.path, dumps(state, self.fmt))
+                self.journal.unlink(missing_ok=True)
             self._seen = self._digest()
 
     def _journal_events(self) -> list[dict[str, Any]]:
@@ -132,37 +160,94 @@ class SidecarStore:
             if not line.strip():
                 continue
             try:
-                events.append(json.loads(line))
+                event = json.loads(line)
             except json.JSONDecodeError:
+                event = None
+            if not isinstance(event, dict):
                 if number == len(lines):
                     break  # the operation in flight when the process died
-                raise SidecarError(f"{self.journal}: line {number} is corrupt; the journal was left untouched")
+                raise SidecarError(f"{self.journal}: line {number} is corrupt; the journal was left untouched — fix or move it aside")
+            events.append(event)
         return events
 
     def _digest(self) -> str:
         digest = hashlib.sha256()
         for path in (self.path, self.journal):
-            digest.update(path.read_bytes() if path.exists() else b"\0")
+            try:
+                digest.update(path.read_bytes())
+            except FileNotFoundError:
+                digest.update(b"\0")
         return digest.hexdigest()
 
     @contextmanager
-    def _exclusive(self):
-        self.lock_path.parent.mkdir(parents=True, exist_ok=True)
-        with self.lock_path.open("a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+    def locked(self, wait: float = LOCK_WAIT_SECONDS, check: bool = True):
+        """Hold the exclusive lock (re-entrant), waiting up to ``wait`` seconds for another writer.
+
+        With ``check`` the files must still hold what this store last read, else
+        ``SidecarChanged``. The lock file is removed when the outermost hold ends.
+        """
+        if self._lock_depth:
+            self._lock_depth += 1
             try:
-                if self._seen is not None and self._digest() != self._seen:
-                    raise SidecarError(
-                        f"{self.path}: changed by another kemu since this session read it; reopen the report to continue (nothing was overwritten)"
-                    )
                 yield
             finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
+                self._lock_depth -= 1
+            return
+        self._lock_handle = self._acquire(wait)
+        self._lock_depth = 1
+        try:
+            if check and self._seen is not None and self._digest() != self._seen:
+                raise SidecarChanged(
+                    f"{self.path}: changed by another kemu since this session read it; reload the sidecar and try again (nothing was overwritten)"
+                )
+            yield
+        finally:
+            self._lock_depth = 0
+            handle, self._lock_handle = self._lock_handle, None
+            self.lock_path.unlink(missing_ok=True)  # still held: a waiter sees the inode go and retries
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.close()
+
+    def _acquire(self, wait: float):
+        deadline = time.monotonic() + wait
+        while True:
+            with _writing(self.lock_path):
+                handle = self.lock_path.open("a")
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.close()
+                if time.monotonic() > deadline:
+                    raise SidecarError(f"{self.path}: another kemu has been writing it for {wait:g} s; try again (nothing was changed)") from None
+                time.sleep(0.05)
+                continue
+            try:
+                current = os.stat(self.lock_path).st_ino
+            except FileNotFoundError:
+                current = None
+            if current == os.fstat(handle.fileno()).st_ino:
+                return handle
+            fcntl.flock(handle, fcntl.LOCK_UN)  # the holder before us removed this lock file
+            handle.close()
+
+
+@contextmanager
+def _writing(path: Path):
+    """A write beside the report that the folder or the file refuses becomes one sentence."""
+    try:
+        yield
+    except OSError as exc:
+        if isinstance(exc, PermissionError) or exc.errno == errno.EROFS:
+            raise SidecarError(f"{path.parent}: the folder is read-only, so review decisions cannot be recorded there (nothing was changed)") from exc
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise SidecarError(f"{path}: cannot be written ({exc.strerror}); nothing was changed") from exc
+        raise
 
 
 def _atomic_write(path: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask())  # mkstemp makes 0600
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
@@ -176,3 +261,9 @@ def _atomic_write(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from app.checks import run_checks
 from app.cli import main
 from app.review import Operation, ReviewSession
-from app.sidecar import SidecarError, SidecarState, SidecarStore, dumps, loads
+from app.sidecar import SidecarChanged, SidecarError, SidecarState, SidecarStore, dumps, loads
 from tests.conftest import ROOT, seed
 
 ROW_303 = "final_gp_basic#1/303"
@@ -203,3 +203,113 @@ def test_confirm_same_text_applies_to_identical_rows(report_copy):
     row = session.reviewed.table("final_gp_basic#1").row("final_gp_basic#1/30208#2")
     assert row.match.code == "30209" and row.match.decision == "confirmed"
     assert isinstance(session.operations[0], Operation) and session.operations[0].scope == "same_text"
+
+
+def _confirmed(session: ReviewSession) -> int:
+    return session.progress()["confirmed"]
+
+
+def test_a_bulk_confirm_is_one_undo_step(report_copy, capsys):
+    session = ReviewSession(report_copy)
+    session.mapping("confirm", "final_gp_basic#1", ROW_303)
+    count = session.confirm_all_auto()
+    assert count > 100 and _confirmed(session) == count + 1
+    session.undo()
+    assert _confirmed(session) == 1  # the whole bulk step, not its last row
+    session.redo()
+    assert _confirmed(ReviewSession(report_copy)) == count + 1  # redo brings the step back, journaled
+    assert main(["undo", str(report_copy)]) == 0
+    assert f"undo: {count} operations" in capsys.readouterr().err
+    assert _confirmed(ReviewSession(report_copy)) == 1
+    assert main(["undo", str(report_copy)]) == 0 and _confirmed(ReviewSession(report_copy)) == 0
+    assert main(["confirm", str(report_copy), "--all-auto"]) == 0 and main(["undo", str(report_copy)]) == 0
+    assert _confirmed(ReviewSession(report_copy)) == 0
+
+
+def test_reading_writes_nothing_and_a_clean_close_leaves_only_the_sidecar(report_copy, capsys):
+    folder = report_copy.parent
+
+    def beside() -> list[str]:
+        return sorted(p.name for p in folder.iterdir() if p.name.startswith("report"))
+
+    assert main(["status", str(report_copy)]) == 0 and main(["apply", str(report_copy)]) == 0
+    ReviewSession(report_copy).save()  # a workbench closed without a decision
+    assert beside() == ["report.txt"]
+    old = os.umask(0o022)
+    try:
+        assert main(["edit", str(report_copy), "--table", "final_gp_basic", "--row", "303", "--column", "金额", "--value", "1"]) == 0
+        session = ReviewSession(report_copy)
+        session.mapping("confirm", "final_gp_basic#1", ROW_303)
+        assert session.store.journal.exists()  # journaled at once, compacted on close
+        session.save()
+    finally:
+        os.umask(old)
+    assert beside() == ["report.txt", "report.txt.kemu.toml"]
+    assert (folder / "report.txt.kemu.toml").stat().st_mode & 0o777 == 0o644  # colleagues can read a review
+    assert len(ReviewSession(report_copy).operations) == 2
+
+
+def test_a_session_that_lost_a_race_reloads_and_keeps_both_decisions(report_copy):
+    first, second = ReviewSession(report_copy), ReviewSession(report_copy)
+    first.mapping("confirm", "final_gp_basic#1", ROW_303)
+    with pytest.raises(SidecarChanged):
+        second.mapping("reject", "final_gp_basic#1", "final_gp_basic#1/30201")
+    second.reload()
+    second.mapping("reject", "final_gp_basic#1", "final_gp_basic#1/30201")
+    assert [o.op for o in ReviewSession(report_copy).operations] == ["confirm", "reject"]
+
+
+def test_simultaneous_scripted_edits_all_apply(report_copy):
+    """Four `kemu edit` processes at once: each waits for the lock, none fails."""
+    ReviewSession(report_copy)  # warm the cache the processes share
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    rows = ["301", "30201", "30205", "30207"]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "app.cli", "edit", str(report_copy), "--table", "final_gp_basic", "--row", row, "--column", "金额", "--value", f"{n}.5"],
+            cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True,
+        )
+        for n, row in enumerate(rows)
+    ]
+    errors = [p.communicate(timeout=120)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0, 0], errors
+    edited = {o.row.split("/")[-1]: o.value for o in ReviewSession(report_copy).operations}
+    assert edited == {row: f"{n}.5" for n, row in enumerate(rows)}
+    assert sorted(p.name for p in report_copy.parent.iterdir() if p.name.startswith("report")) == ["report.txt", "report.txt.kemu.toml"]
+
+
+READ_ONLY_SCRIPT = """
+set -e
+if [ "$(id -u)" = 0 ]; then mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" || exit 99; else chmod a-w "$1"; fi
+shift
+for command in status apply edit; do
+  if [ $command = edit ]; then extra="--table final_gp_basic --row 303 --column 金额 --value 1"; else extra=""; fi
+  set +e; "$PYTHON" -m app.cli $command "$1" $extra >/dev/null 2>>"$ERRORS"; echo "$command $?"; set -e
+done
+"""
+
+
+def test_read_only_folder_status_and_apply_work_edit_fails_cleanly(tmp_path):
+    """A folder the user cannot write: a real read-only mount (in a private mount namespace when
+    run as root, since root ignores permissions), else plain permissions."""
+    import shutil as sh
+
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    report = folder / "report.txt"
+    shutil.copy(seed("003"), report)
+    errors = tmp_path / "errors.txt"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHON": sys.executable, "ERRORS": str(errors)}
+    command = ["sh", "-c", READ_ONLY_SCRIPT, "sh", str(folder), str(report)]
+    if os.geteuid() == 0:
+        if not sh.which("unshare"):
+            pytest.skip("root without unshare cannot make a read-only folder")
+        command = ["unshare", "-m", *command]
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
+    if done.returncode == 99 or "unshare failed" in done.stderr:
+        pytest.skip("no mount namespace here to make a read-only folder")
+    folder.chmod(0o755)
+    assert done.stdout.split("\n")[:3] == ["status 0", "apply 0", "edit 3"], done.stderr
+    message = errors.read_text(encoding="utf-8")
+    assert message.count("\n") == 1 and "read-only" in message and "Traceback" not in message
+    assert sorted(p.name for p in folder.iterdir()) == ["report.txt"]
