@@ -38,7 +38,7 @@ _LEVEL_MARK = re.compile(r"[(（]\s*(类|款|项)\s*[)）]")
 _ENUM = re.compile(r"^(?:[一二三四五六七八九十百]+[、.．]|[(（][一二三四五六七八九十百\d]+[)）]|\d{1,2}[.、．](?!\d))\s*")
 _PREFIX = re.compile(r"^(?:其中[:：]|其中)")
 _TRAILER = re.compile(r"[:：]$|[(（](?:万元|元)[)）]$")
-_ORG = re.compile(r"(?:局|委员会|办公室|办公厅|中心|院|所|站|队|处|馆|本级|单位|政府|委|办)(?:[(（].*[)）])?$")
+_ORG = re.compile(r"(?:局|委员会|办公室|办公厅|中心|院|所|站|队|处|馆|学校|本级|单位|政府|委|办)(?:[(（].*[)）])?$")
 _TOTALS = {"合计", "总计", "小计", "共计"}
 #: OCR misreads whose wrong character never occurs in a 科目 name, so they can be undone safely.
 _CONFUSABLES = str.maketrans({"〇": "0", "—": "-", "－": "-", "曰": "日", "攴": "支", "岀": "出", "亊": "事", "貝": "贝", "亍": "行"})
@@ -74,6 +74,8 @@ REASONS: dict[str, tuple[str, str]] = {
     "name_resembles": ("name resembles these 科目", "名称近似这些科目"),
     "empty_path": ("empty path", "路径为空"),
     "narrative_path": ("narrative path resolved level by level", "按类/款/项路径逐级确定"),
+    "organisation_neighbours": ("an organisation line, like most lines of this table", "单位行（本表多数行为单位）"),
+    "summary_sub_line": ("sub-line of the summary table; the same name is {code} in {table}", "汇总表的细项：同名行在{table}中为 {code}"),
     "confirmed_by": ("confirmed by {who}", "{who} 已确认"),
     "chosen_by": ("chosen by {who}", "{who} 选定"),
     "not_subject_by": ("not a 科目 line (by {who})", "非科目行（{who} 判定）"),
@@ -172,7 +174,8 @@ class Matcher:
 
     # -- public -------------------------------------------------------------------------
     def match_report(self, report: Report) -> Report:
-        return replace(report, tables=tuple(self.match_table(t) for t in report.tables))
+        tables = [self.match_table(t) for t in report.tables]
+        return replace(report, tables=tuple(_summary_sub_lines(tables)))
 
     def match_table(self, table: Table) -> Table:
         family = self._table_family(table)
@@ -190,7 +193,7 @@ class Matcher:
                 entry = self.edition.by_code.get(match.code)
                 if entry is not None:
                     context[:] = self.edition.path(entry.code)
-        return replace(table, rows=tuple(rows))
+        return replace(table, rows=tuple(_organisation_neighbours(rows)))
 
     # -- per row --------------------------------------------------------------------------
     def _match_row(self, row: Row, table: Table, family: str, context: list[Entry], fuzzy: dict) -> Match:
@@ -317,7 +320,7 @@ class Matcher:
             return Match(best.code, best.name, best.score, "review", reason("ambiguous_name", count=len(exact)), tuple(candidates))
         if best.score >= self.settings.auto_fuzzy and best.score - runner_up >= self.settings.margin:
             return Match(best.code, best.name, best.score, "auto", self._why(best, context, "close_name"), tuple(candidates))
-        if _ORG.search(name) and best.score < self.settings.agree:
+        if _ORG.search(name):  # named like an organisation and no catalog name fits exactly
             return Match(None, None, 0.0, "none", reason("organisation"), tuple(candidates), "unit")
         return Match(best.code, best.name, best.score, "review", reason("name_resembles"), tuple(candidates))
 
@@ -417,6 +420,60 @@ class Matcher:
             for family in {e.family for e in self.by_name.get(normalize_name(row.name), [])}:
                 hits[family] = hits.get(family, 0) + 1
         return max(hits, key=lambda family: (hits[family], family == "functional"))
+
+
+def _organisation_neighbours(rows: list[Row]) -> list[Row]:
+    """A table that lists organisations (收入总表 by unit): when most named rows are organisation
+    lines, a row the catalog only resembles is one too (a name cut by a line break, a 技工学校)."""
+    named = [r for r in rows if r.match is not None and r.match.kind in ("subject", "unit")]
+    units = sum(1 for r in named if r.match.kind == "unit")
+    if units < 2 or units * 2 < len(named):
+        return rows
+    return [
+        replace(r, match=Match(None, None, 0.0, "none", reason("organisation_neighbours"), r.match.candidates, "unit"))
+        if r.match is not None and r.match.kind == "subject" and r.match.decision in ("review", "none") and r.match.score < 100.0
+        else r
+        for r in rows
+    ]
+
+
+def _summary_sub_lines(tables: list[Table]) -> list[Table]:
+    """Sub-lines of a two-sided summary (职业教育 under 教育支出 in a 收支总表) are the 款/项 the
+    report's expense tables print with the same name (by code, or by an exact name): take the mapping found there, the
+    n-th same-named sub-line getting the n-th coded row, instead of asking about their 类."""
+    elsewhere: dict[str, list[tuple[Row, Table]]] = {}
+    for table in tables:
+        if is_two_sided(table):
+            continue
+        for row in table.rows:
+            m = row.match
+            if m is not None and m.kind == "subject" and m.decision == "auto" and m.code and (row.code or m.score >= 100.0):
+                elsewhere.setdefault(normalize_name(row.name), []).append((row, table))
+    out = []
+    for table in tables:
+        if not is_two_sided(table):
+            out.append(table)
+            continue
+        seen: dict[str, int] = {}
+        rows = []
+        for row in table.rows:
+            name = normalize_name(row.name)
+            found = elsewhere.get(name, [])
+            m = row.match
+            if not found or m is None or m.decision == "auto" or m.kind not in ("subject", "label"):
+                rows.append(row)
+                continue
+            nth = seen.get(name, 0)
+            seen[name] = nth + 1
+            codes = {source.match.code for source, _ in found}
+            if len(codes) > 1 and nth >= len(found):
+                rows.append(row)
+                continue
+            source, source_table = found[min(nth, len(found) - 1)]
+            why = reason("summary_sub_line", code=source.match.code, table=source_table.title or source_table.kind)
+            rows.append(replace(row, match=replace(source.match, reason=why)))
+        out.append(replace(table, rows=tuple(rows)))
+    return out
 
 
 def _dedupe(scored) -> list[tuple[Entry, float]]:

@@ -8,8 +8,8 @@ import pytest
 
 from app.catalog import load_catalog
 from app.matching import Matcher, normalize_name
-from parsers.model import Cell, Provenance, Row, Table
-from tests.conftest import ROOT
+from parsers.model import Cell, Column, Provenance, Report, Row, Table
+from tests.conftest import REAL_REPORTS, ROOT
 
 FIXTURE = ROOT / "tests" / "fixtures" / "catalog"
 
@@ -106,3 +106,55 @@ def test_same_text_same_context_same_decision():
     rows = [(None, "医疗保障管理事务"), (None, "行政运行"), (None, "医疗保障管理事务"), (None, "行政运行")]
     matches = _match(rows)
     assert matches[1] == matches[3]
+
+
+def _two_sided(names: list[str]) -> Table:
+    """A 收支总表-style table: 支出-side lines without codes."""
+    prov = Provenance(1, 1)
+    rows = tuple(
+        Row(f"s/{i}", None, name, {"expense.amount": Cell("1.00", Decimal("1.00"), prov)}, prov, group="支出")
+        for i, name in enumerate(names)
+    )
+    return Table("s#1", "final_income_expense_summary", "收支总表", "万元", (1,), (Column("expense.amount", "支出/金额", "支出"),), rows)
+
+
+def test_summary_sub_lines_take_the_mapping_the_expense_table_gives_the_same_name():
+    matcher = Matcher(load_catalog(FIXTURE).edition(2024))
+    summary = _two_sided(["一般公共服务支出", "其他一般公共服务支出", "其他一般公共服务支出", "行政单位离退休"])
+    expense = _table([("201", "一般公共服务支出"), ("20199", "其他一般公共服务支出"), ("2019999", "其他一般公共服务支出")])
+    matched = matcher.match_report(Report("r.pdf", "0" * 64, 1, "pdf", "final", "某局", 2024, (), (summary, expense), "test"))
+    lines = [r.match for r in matched.tables[0].rows]
+    assert (lines[0].code, lines[0].decision) == ("201", "auto")  # the 类 line stays a 类
+    # the n-th same-named sub-line gets the n-th coded row: 款 then 项, both automatic, neither a question
+    assert [(m.code, m.decision) for m in lines[1:3]] == [("20199", "auto"), ("2019999", "auto")]
+    assert "the same name is 20199" in lines[1].reason
+    assert lines[3].decision != "auto"  # printed nowhere else in the report: nothing to borrow
+
+
+def test_organisation_lines_are_recognised_by_their_neighbours():
+    rows = [(None, "某市交通运输局"), (None, "某市道路运输管理服务中心"), (None, "某市公路与港航管理服务中心"),
+            (None, "某市汽车高级技工学校"), (None, "某市综合交通运输研究")]
+    matches = _match(rows, kind="final_income")
+    assert all(m.kind == "unit" and m.decision == "none" for m in matches)
+    assert "like most lines" in matches[-1].reason  # cut before its 中心: known by the lines around it
+
+
+def test_one_organisation_line_does_not_turn_a_table_of_subjects():
+    matches = _match([(None, "行政单位离退休"), (None, "行政单位医疗"), (None, "某市交通运输研究")])
+    assert [m.kind for m in matches[:2]] == ["subject", "subject"]
+    assert matches[2].kind == "subject"
+
+
+def test_real_report_review_queue_holds_no_summary_sub_line_and_no_organisation_line():
+    path = REAL_REPORTS / "hangzhou_jiaotong_2026_budget.pdf"
+    if not path.exists():
+        pytest.skip("../shared/real_reports is not here")
+    from app.cache import load_report
+    from app.matching import is_two_sided, match_report
+
+    report = match_report(load_report(path))
+    queue = [(t, r) for t in report.tables for r in t.rows if r.match is not None and r.match.decision == "review"]
+    assert not [r.name for t, r in queue if is_two_sided(t)]
+    assert not [r.name for t, r in queue if any(o.match is not None and o.match.kind == "unit" for o in t.rows)]
+    income = next(t for t in report.tables if "income" in t.kind and not is_two_sided(t))
+    assert sum(r.match.kind == "unit" for r in income.rows) >= 8  # the units the 收入总表 lists, every one
