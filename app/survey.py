@@ -19,11 +19,13 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from app.batch import Progress, discover
 from app.cache import load_report
+from app.catalog import default_catalog
 from app.checks.hierarchy import coded_rows, parent_checks, subject_table
 from parsers.amounts import states_no_value
 from parsers.errors import UnreadableReport
@@ -36,6 +38,7 @@ NARRATIVE_ONLY = "no tables in this report (narrative only)"
 #: Files that describe a folder rather than being a report in it.
 NOT_REPORTS = ("readme", "license", "changelog", "origins")
 _FULL_CODE = re.compile(r"[1-9]\d{2}(?:\d{2}){0,2}")  # 类 / 款 / 项; 0xx are unit codes
+_LEADING_CODE = re.compile(r"(\d{3}(?:\d{2}){0,2})(?!\d)[\s\-—、.]*[\u4e00-\u9fff]")  # "2010101-行政运行"
 _KILL_GRACE_SECONDS = 1.0  # time the pool gets to deliver a result that is already on its way
 
 
@@ -58,6 +61,7 @@ class FileSurvey:
     code_rows_identified: int = 0
     code_rows_unknown: int = 0
     code_rows_parsed: int = 0
+    code_in_name_rows: int = 0
     parents_checked: int = 0
     parents_summing: int = 0
     units_printed: int = 0
@@ -71,6 +75,19 @@ class FileSurvey:
 def is_full_code(code: str | None) -> bool:
     """A printed 3/5/7-digit 科目 code (a lone 款 "08" or 项 "01" is not one)."""
     return bool(code and _FULL_CODE.fullmatch(code))
+
+
+@lru_cache(maxsize=1)
+def catalog_codes() -> frozenset[str]:
+    """Every 科目 code of the built-in catalog, any edition (the user's file is left out: the
+    figures must not depend on who runs the survey)."""
+    return frozenset(entry.code for entry in default_catalog().entries)
+
+
+def code_in_name(row: Row) -> bool:
+    """A row without a code whose name starts with a 科目 code: code and name read as one cell."""
+    match = _LEADING_CODE.match(row.name) if not is_full_code(row.code) else None
+    return bool(match and match.group(1) in catalog_codes())
 
 
 def amounts_parsed(row: Row) -> bool:
@@ -104,6 +121,7 @@ def _count_table(result: FileSurvey, table: Table) -> None:
         result.tables_identified += 1
         result.code_rows_identified += len(coded)
     result.code_rows_parsed += sum(amounts_parsed(row) for row in coded)
+    result.code_in_name_rows += sum(code_in_name(row) for row in table.rows)
     if "unit_inferred" in table.flags:
         result.units_inferred += 1
     elif "unit_unknown" in table.flags:
@@ -164,7 +182,7 @@ def survey(
     pending = list(files)[::-1]
     jobs = max(1, jobs or os.cpu_count() or 1)
     while pending:
-        pool = ProcessPoolExecutor(max_workers=jobs)
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=catalog_codes)  # no file pays for loading it
         try:
             yield from _drain(pool, pending, jobs, budget, use_cache)
         finally:
@@ -248,7 +266,7 @@ def totals(results: Iterable[FileSurvey | dict[str, Any]]) -> dict[str, Any]:
 
 
 _COUNTED = (
-    "pages", "tables_identified", "tables_unknown", "code_rows_identified", "code_rows_unknown", "code_rows_parsed",
+    "pages", "tables_identified", "tables_unknown", "code_rows_identified", "code_rows_unknown", "code_rows_parsed", "code_in_name_rows",
     "parents_checked", "parents_summing", "units_printed", "units_inferred", "units_unknown",
 )
 
@@ -294,7 +312,8 @@ def render_totals(t: dict[str, Any]) -> list[str]:
         f"tables: {t['tables_identified']} identified, {t['tables_unknown']} unknown "
         f"({t['unknown_coded_tables']} unknown tables carry 科目 codes)",
         f"code rows: {coded}; in identified tables {t['code_rows_identified']} ({percent(t['code_rows_identified'], coded)}); "
-        f"every amount parsed {t['code_rows_parsed']} ({percent(t['code_rows_parsed'], coded)})",
+        f"every amount parsed {t['code_rows_parsed']} ({percent(t['code_rows_parsed'], coded)}); "
+        f"{t['code_in_name_rows']} more rows print a code kemu left in the name",
         f"parent rows summing to their children: {t['parents_summing']} of {t['parents_checked']} "
         f"({percent(t['parents_summing'], t['parents_checked'])})",
         f"table units: {t['units_printed']} printed, {t['units_inferred']} inferred, {t['units_unknown']} unknown",

@@ -48,6 +48,7 @@ COMPARED = (
     ("code_rows_identified", "code rows in identified tables"),
     ("code_rows_unknown", "code rows in unknown tables"),
     ("code_rows_parsed", "code rows with every amount parsed"),
+    ("code_in_name_rows", "rows with the code left in the name"),
     ("parents_checked", "parent rows checked"),
     ("parents_summing", "parent rows summing"),
     ("units_printed", "table units printed"),
@@ -57,7 +58,10 @@ COMPARED = (
     ("year_found", "year found"),
     ("pages", "pages read"),
 )
-FILE_FIGURES = ("tables_identified", "tables_unknown", "code_rows_identified", "code_rows_unknown", "code_rows_parsed", "parents_checked", "parents_summing")
+FILE_FIGURES = (
+    "tables_identified", "tables_unknown", "code_rows_identified", "code_rows_unknown", "code_rows_parsed", "code_in_name_rows",
+    "parents_checked", "parents_summing",
+)
 
 
 def run(folders: list[Path], jobs: int | None, budget: float, use_cache: bool) -> dict[str, Any]:

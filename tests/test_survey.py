@@ -15,7 +15,7 @@ import pytest
 
 import app.survey as survey_module
 from app.cli import main
-from app.survey import NARRATIVE_ONLY, FileSurvey, amounts_parsed, survey, survey_file, survey_files
+from app.survey import NARRATIVE_ONLY, FileSurvey, amounts_parsed, code_in_name, survey, survey_file, survey_files
 from parsers.model import Cell, Provenance, Row
 from tests.conftest import GENERATED
 
@@ -76,6 +76,21 @@ def test_a_cell_printing_text_is_not_parsed() -> None:
     assert amounts_parsed(row("1,234.50", "-", "", "无"))
     assert not amounts_parsed(row("1,234.50", "优"))
     assert not amounts_parsed(row("12.3.4"))
+
+
+@pytest.mark.parametrize(
+    ("code", "name", "fused"),
+    [
+        (None, "2010101-行政运行", True),
+        (None, "30101 基本工资", True),
+        ("2010101", "行政运行", False),
+        (None, "100万元以上", False),  # 100 is no 科目
+        (None, "2026年部门预算", False),
+        (None, "866,561.92 合计", False),
+    ],
+)
+def test_a_code_left_in_the_name_is_counted(code: str | None, name: str, fused: bool) -> None:
+    assert code_in_name(Row("t#1/x", code, name, {}, Provenance(page=1))) is fused
 
 
 def _number(raw: str) -> Decimal | None:
