@@ -1,10 +1,13 @@
-"""PDF → SourceDocument with pdfplumber.
+"""PDF → SourceDocument: characters and rules from PDFium, table cells from pdfplumber's geometry.
 
-Ruled tables come from pdfplumber's table finder (cells, merged-cell spans, wrapped text
-inside a cell joined by the finder). Everything else on the page becomes free text lines
-of positioned word runs; the grid infers columns for unruled tables from those positions.
-Words are grouped into lines by vertical overlap, not by exact baseline, because reports
-often set a number on its own baseline inside a sentence ("本年收入合计 万元" / "2946.25").
+PDFium (``parsers.pdfium_page``) gives each page's characters and the horizontal and
+vertical segments of its paths. pdfplumber's table geometry (edges → intersections →
+cells → tables, in ``pdfplumber.table``) turns those edges into ruled tables with exact
+merged-cell spans. Characters inside a ruled cell become that cell's text; every other
+character joins a free text line, grouped by vertical overlap of baseline-anchored boxes
+rather than by exact baseline, because reports often set a number on its own baseline
+inside a sentence ("本年收入合计 万元" / "2946.25"). The grid infers columns of unruled
+tables from the positions of those word runs.
 """
 
 from __future__ import annotations
@@ -12,11 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pdfplumber
-from pdfminer.pdfdocument import PDFPasswordIncorrect
+import pypdfium2 as pdfium
+from pdfplumber.table import TableFinder
 
 from parsers.errors import NoTextLayer, UnreadableReport
 from parsers.layout import Fragment, SourceDocument, SourceLine
+from parsers.pdf_pdfminer import PdfminerPages
+from parsers.pdfium_page import Glyph, PageContent, read_page
 
 
 @dataclass(frozen=True)
@@ -34,21 +39,32 @@ class PdfSettings:
 
 def parse_pdf(path: Path, settings: PdfSettings = PdfSettings()) -> SourceDocument:
     try:
-        pdf = pdfplumber.open(path)
-    except Exception as exc:  # pdfminer raises many types for broken files
-        if _is_encryption_error(exc):
+        document = pdfium.PdfDocument(path)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
             raise UnreadableReport(f"{path.name}: the PDF is encrypted (password protected)") from exc
-        detail = str(exc) or exc.__class__.__name__
-        raise UnreadableReport(f"{path.name}: not a readable PDF, the file is damaged ({detail})") from exc
-    with pdf:
-        doc = SourceDocument(format="pdf", page_count=len(pdf.pages))
-        try:
-            for number, page in enumerate(pdf.pages, start=1):
-                doc.pages.append(_page_lines(page, number, settings))
-        except UnreadableReport:
-            raise
-        except Exception as exc:
-            raise UnreadableReport(f"{path.name}: the PDF is damaged ({exc.__class__.__name__}: {exc})") from exc
+        raise UnreadableReport(f"{path.name}: not a readable PDF, the file is damaged ({exc})") from exc
+    fallback = PdfminerPages(path)
+    try:
+        doc = SourceDocument(format="pdf", page_count=len(document))
+        for index in range(len(document)):
+            content = read_page(document, index)
+            if content.unmeasured_fonts:
+                lines = fallback.lines(content.number, settings)
+                doc.readers.setdefault("pdfminer", []).append(content.number)
+            else:
+                lines = page_lines(content, settings)
+                doc.readers.setdefault("pdfium", []).append(content.number)
+            doc.pages.append(_reading_order(lines))
+    except UnreadableReport:
+        raise
+    except pdfium.PdfiumError as exc:
+        raise UnreadableReport(f"{path.name}: the PDF is damaged ({exc})") from exc
+    except Exception as exc:  # pdfminer raises many types on pages it cannot parse
+        raise UnreadableReport(f"{path.name}: the PDF is damaged ({exc.__class__.__name__}: {exc})") from exc
+    finally:
+        document.close()
+        fallback.close()
     if doc.page_count == 0:
         raise UnreadableReport(f"{path.name}: the PDF has no pages")
     if not any(doc.pages):
@@ -56,68 +72,127 @@ def parse_pdf(path: Path, settings: PdfSettings = PdfSettings()) -> SourceDocume
     return doc
 
 
-def _is_encryption_error(exc: Exception) -> bool:
-    causes = [exc, *exc.args, exc.__context__]
-    return any(isinstance(c, PDFPasswordIncorrect) for c in causes) or "encrypt" in str(exc).lower()
+class _PageGeometry:
+    """The attributes of a pdfplumber page that its table finder reads."""
+
+    def __init__(self, content: PageContent) -> None:
+        self.edges = content.edges
+        self.bbox = content.bbox
 
 
-def _page_lines(page, number: int, settings: PdfSettings) -> list[SourceLine]:
-    tables = [
-        t
-        for t in page.find_tables(settings.table_settings)
-        if len(t.rows) >= settings.min_table_rows and len(t.columns) >= settings.min_table_cols
-    ]
+def page_lines(content: PageContent, settings: PdfSettings) -> list[SourceLine]:
+    """Ruled rows first-class (cells know their column); all other characters as text lines."""
+    tables = []
+    if content.edges:
+        tables = [
+            t
+            for t in TableFinder(_PageGeometry(content), settings.table_settings).tables
+            if len(t.rows) >= settings.min_table_rows and len(t.columns) >= settings.min_table_cols
+        ]
+    free = content.glyphs
     lines: list[SourceLine] = []
-    free = page
     for region, table in enumerate(tables):
-        lines.extend(_table_lines(table, number, region))
-        free = free.outside_bbox(table.bbox)
-    words = free.extract_words(keep_blank_chars=True, x_tolerance=settings.word_x_tolerance, use_text_flow=False)
-    lines.extend(_free_lines(words, number, settings.line_overlap))
+        inside, free = _split(free, table.bbox)
+        lines.extend(_table_lines(table, inside, content.number, region, settings))
+    lines.extend(_free_lines(free, content.number, settings))
+    return lines
+
+
+def _reading_order(lines: list[SourceLine]) -> list[SourceLine]:
+    """Top to bottom, left to right; ``number`` is the 1-based line number on the page."""
     lines.sort(key=lambda line: (line.bbox[1] if line.bbox else 0, line.bbox[0] if line.bbox else 0))
     for index, line in enumerate(lines, start=1):
         line.number = index
     return lines
 
 
-def _table_lines(table, page: int, region: int) -> list[SourceLine]:
+def _inside(glyph: Glyph, bbox) -> bool:
+    x0, top, x1, bottom = bbox
+    return x0 <= glyph.x_mid < x1 and top <= glyph.y_mid < bottom
+
+
+def _split(glyphs: list[Glyph], bbox) -> tuple[list[Glyph], list[Glyph]]:
+    inside, outside = [], []
+    for glyph in glyphs:
+        (inside if _inside(glyph, bbox) else outside).append(glyph)
+    return inside, outside
+
+
+def _table_lines(table, glyphs: list[Glyph], page: int, region: int, settings: PdfSettings) -> list[SourceLine]:
     """One line per ruled row; a merged cell's span is the number of column starts it covers."""
     starts = sorted({round(cell[0], 1) for row in table.rows for cell in row.cells if cell})
     out = []
-    for row, texts in zip(table.rows, table.extract()):
+    for row in table.rows:
         fragments = []
-        for col, (bbox, text) in enumerate(zip(row.cells, texts)):
-            if text is None or bbox is None:
+        for col, bbox in enumerate(row.cells):
+            if bbox is None:
                 continue
+            in_cell, glyphs = _split(glyphs, bbox)
             span = max(1, sum(1 for x in starts if bbox[0] - 1 <= x < bbox[2] - 1))
-            fragments.append(Fragment(text.strip(), col, tuple(bbox), span))
+            fragments.append(Fragment(_cell_text(in_cell, settings), col, tuple(bbox), span))
         if any(f.text for f in fragments):
             out.append(SourceLine(page, 0, fragments, region, tuple(row.bbox)))
     return out
 
 
-def _free_lines(words: list[dict], page: int, min_overlap: float) -> list[SourceLine]:
-    bands: list[list[dict]] = []
-    for word in sorted(words, key=lambda w: (w["top"], w["x0"])):
-        if not word["text"].strip():
-            continue
-        band = bands[-1] if bands else None
-        if band is not None and _overlaps(band, word, min_overlap):
-            band.append(word)
-        else:
-            bands.append([word])
+def _cell_text(glyphs: list[Glyph], settings: PdfSettings) -> str:
+    """A cell's text: its printed lines top to bottom joined by newlines (wraps inside the cell)."""
+    return "\n".join(
+        " ".join(_run_text(run) for run in _runs(band, settings.word_x_tolerance))
+        for band in _bands(glyphs, settings.line_overlap)
+    ).strip()
+
+
+def _free_lines(glyphs: list[Glyph], page: int, settings: PdfSettings) -> list[SourceLine]:
     lines = []
-    for band in bands:
-        band.sort(key=lambda w: w["x0"])
-        fragments = [Fragment(w["text"].strip(), None, (w["x0"], w["top"], w["x1"], w["bottom"])) for w in band]
-        bbox = (min(w["x0"] for w in band), min(w["top"] for w in band), max(w["x1"] for w in band), max(w["bottom"] for w in band))
-        lines.append(SourceLine(page, 0, fragments, None, bbox))
+    for band in _bands(glyphs, settings.line_overlap):
+        fragments = []
+        for run in _runs(band, settings.word_x_tolerance):
+            text = _run_text(run).strip()
+            if text:
+                bbox = (run[0].x0, min(g.top for g in run), run[-1].x1, max(g.bottom for g in run))
+                fragments.append(Fragment(text, None, bbox))
+        if fragments:
+            bbox = (
+                min(f.bbox[0] for f in fragments), min(f.bbox[1] for f in fragments),
+                max(f.bbox[2] for f in fragments), max(f.bbox[3] for f in fragments),
+            )
+            lines.append(SourceLine(page, 0, fragments, None, bbox))
     return lines
 
 
-def _overlaps(band: list[dict], word: dict, min_overlap: float) -> bool:
-    top = min(w["top"] for w in band)
-    bottom = max(w["bottom"] for w in band)
-    inter = min(bottom, word["bottom"]) - max(top, word["top"])
-    height = min(bottom - top, word["bottom"] - word["top"])
-    return height > 0 and inter / height >= min_overlap
+def _bands(glyphs: list[Glyph], min_overlap: float) -> list[list[Glyph]]:
+    """Printed lines: characters whose boxes overlap vertically by ``min_overlap`` of the smaller height."""
+    bands: list[list[Glyph]] = []
+    extent: list[list[float]] = []  # [top, bottom] of each band
+    for glyph in sorted(glyphs, key=lambda g: (g.top, g.x0)):
+        if glyph.text.isspace() and not bands:
+            continue
+        if bands:
+            top, bottom = extent[-1]
+            inter = min(bottom, glyph.bottom) - max(top, glyph.top)
+            height = min(bottom - top, glyph.bottom - glyph.top)
+            if height > 0 and inter / height >= min_overlap:
+                bands[-1].append(glyph)
+                extent[-1] = [min(top, glyph.top), max(bottom, glyph.bottom)]
+                continue
+        bands.append([glyph])
+        extent.append([glyph.top, glyph.bottom])
+    for band in bands:
+        band.sort(key=lambda g: g.x0)
+    return bands
+
+
+def _runs(band: list[Glyph], x_tolerance: float) -> list[list[Glyph]]:
+    """Word runs: characters closer than ``x_tolerance``; spaces stay inside a run."""
+    runs: list[list[Glyph]] = []
+    for glyph in band:
+        if runs and glyph.x0 - runs[-1][-1].x1 <= x_tolerance:
+            runs[-1].append(glyph)
+        else:
+            runs.append([glyph])
+    return [run for run in runs if not all(g.text.isspace() for g in run)]
+
+
+def _run_text(run: list[Glyph]) -> str:
+    return "".join(g.text for g in run)

@@ -387,6 +387,8 @@ class Doc:
     def text(self, x: float, y: float, s: str, size: float = 10.5, align: str = "l") -> None:
         if not s:
             return
+        if len(s) == 1 and not s.isascii():  # PDFium drops a lone CJK character of this non-embedded
+            s = {"l": f"{s} ", "c": f" {s} ", "r": f" {s}"}[align]  # CID font; real reports embed theirs
         self.c.setFont(FONT, size)
         {"l": self.c.drawString, "c": self.c.drawCentredString,
          "r": self.c.drawRightString}[align](x, y, s)

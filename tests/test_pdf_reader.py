@@ -1,0 +1,113 @@
+"""The PDFium reader: geometry in display coordinates, ruled cells, the pdfminer fallback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
+
+from parsers.pdf import parse_pdf
+
+FONT = "STSong-Light"
+pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+
+
+def _grid(c: canvas.Canvas, x0: float, top: float, widths: list[float], rows: list[list[str]], h: float = 20) -> None:
+    xs = [x0 + sum(widths[:i]) for i in range(len(widths) + 1)]
+    for r in range(len(rows) + 1):
+        c.line(xs[0], top - r * h, xs[-1], top - r * h)
+    for x in xs:
+        c.line(x, top, x, top - len(rows) * h)
+    for r, row in enumerate(rows):
+        for i, text in enumerate(row):
+            c.drawString(xs[i] + 3, top - r * h - 14, text)
+
+
+def _texts(doc, page: int = 0) -> list[list[str]]:
+    return [line.cells for line in doc.pages[page]]
+
+
+def test_ruled_cells_keep_their_columns(tmp_path: Path):
+    path = tmp_path / "ruled.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    c.setFont(FONT, 9)
+    _grid(c, 60, 700, [60, 200, 80], [["科目编码", "科目名称", "合计"], ["20101", "人大事务 ", "12.50"]])
+    c.save()
+    doc = parse_pdf(path)
+    assert doc.readers == {"pdfium": [1]}
+    body = [line for line in doc.pages[0] if line.region == 0]
+    assert [[(f.col, f.text) for f in line.fragments] for line in body] == [
+        [(0, "科目编码"), (1, "科目名称"), (2, "合计")],
+        [(0, "20101"), (1, "人大事务"), (2, "12.50")],
+    ]
+
+
+def test_a_table_box_running_off_the_page_is_read(tmp_path: Path):
+    path = tmp_path / "offpage.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    c.setFont(FONT, 9)
+    width = A4[0]
+    _grid(c, -0.4, 700, [80, width - 160, 80.8], [["科目编码", "科目名称", "合计"], ["20101", "人大事务 ", "12.50"]])
+    c.save()
+    cells = [cells for cells in _texts(parse_pdf(path)) if cells]
+    assert ["20101", "人大事务", "12.50"] in cells
+
+
+def test_a_landscape_page_rotated_by_its_rotate_key_reads_left_to_right(tmp_path: Path):
+    path = tmp_path / "rotated.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    c.translate(A4[0], 0)
+    c.rotate(90)  # content drawn sideways on a portrait page, shown upright by /Rotate 90
+    c.setFont(FONT, 12)
+    c.drawString(100, 500, "一般公共预算支出表 ")
+    c.drawString(100, 450, "合计 ")
+    c.drawString(400, 450, "99.00")
+    c.save()
+    _set_rotate(path, 90)
+    doc = parse_pdf(path)
+    lines = _texts(doc)
+    assert lines[0] == ["一般公共预算支出表"]
+    assert lines[1] == ["合计", "99.00"]
+
+
+def _set_rotate(path: Path, degrees: int) -> None:
+    """Store the landscape page as a portrait page turned by /Rotate, as scanners and some exporters do."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(path)
+    page = document[0]
+    page.set_rotation(degrees)
+    page.close()
+    document.save(path.with_suffix(".tmp"))
+    document.close()
+    path.with_suffix(".tmp").replace(path)
+
+
+def test_text_pdfium_cannot_decode_is_read_by_pdfminer(tmp_path: Path):
+    """A lone CJK character in a non-embedded CID font is lost by PDFium: that page falls back."""
+    path = tmp_path / "fallback.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    c.setFont(FONT, 10)
+    c.drawString(100, 700, "第一页 ")
+    c.showPage()
+    c.setFont(FONT, 10)
+    c.drawString(100, 700, "类")
+    c.drawString(140, 700, "款")
+    c.save()
+    doc = parse_pdf(path)
+    assert doc.readers == {"pdfium": [1], "pdfminer": [2]}
+    assert _texts(doc, 1) == [["类", "款"]]
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage"])
+def test_damaged_pdf_is_one_sentence(tmp_path: Path, damage: str):
+    from parsers.errors import UnreadableReport
+
+    path = tmp_path / "bad.pdf"
+    path.write_bytes(b"%PDF-1.4\n" + (b"\x00" * 10 if damage == "truncate" else b"garbage" * 100))
+    with pytest.raises(UnreadableReport, match="bad.pdf"):
+        parse_pdf(path)
