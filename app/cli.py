@@ -14,14 +14,13 @@ from pathlib import Path
 
 from app.cache import load_report
 from app.contract import dumps, findings_json, report_json
-from parsers.model import Report
 from app.export_cli import COMMANDS as EXPORT_COMMANDS
 from app.export_cli import add_commands as add_export_commands
 from app.export_cli import run as run_export_command
 from app.errors import EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE, explain  # noqa: F401 (EXIT_UNREADABLE: part of the CLI API)
-from app.survey import NARRATIVE_ONLY
 from app.survey import add_command as add_survey_command
 from app.survey import run_command as run_survey_command
+from app.text_views import render_findings, render_matches, render_text
 
 EXIT_FINDINGS = 1  # `kemu check`: at least one error-level finding
 
@@ -34,9 +33,62 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"kemu: {message}\n")
 
 
+EXIT_CODES_HELP = """exit codes:
+  0    success
+  1    usage error; kemu check: the report has an error-level finding
+  2    the input cannot be read as a report (damaged, encrypted, empty, scanned, not a report, too slow)
+  3    a review command could not be carried out (bad arguments, a sidecar or folder problem)
+  4    export / triage: some files failed, the others were done
+  130  interrupted (ctrl+c)
+details: docs/cli.md"""
+FILE_HELP = "a report: PDF, or a text dump (.txt, .md)"
+PATHS_HELP = "report files, or folders searched recursively for them"
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """Shows an option's default when it has one worth saying, and keeps the exit-code table's lines."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        help_text = action.help or ""
+        if action.default not in (None, False, argparse.SUPPRESS) and "default" not in help_text and action.option_strings:
+            help_text += " (default: %(default)s)"
+        return help_text
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    from app.contract import SCHEMA_VERSION
+    from parsers.report import EXTRACTOR_VERSION
+
+    try:
+        package = version("kemu")
+    except PackageNotFoundError:
+        package = "source tree"
+    return f"kemu {package} (extractor {EXTRACTOR_VERSION}, extract JSON schema {SCHEMA_VERSION})"
+
+
+def _describe(sub) -> None:
+    """Every subcommand's --help: its one line as a description, what FILE is, defaults, exit codes."""
+    for choice in sub._choices_actions:
+        command = sub.choices[choice.dest]
+        command.formatter_class = _Formatter
+        command.description = command.description or f"{choice.help[0].upper()}{choice.help[1:]}."
+        command.epilog = EXIT_CODES_HELP
+        for action in command._actions:
+            if not action.option_strings and not action.help:  # the positional: what it takes
+                action.help = PATHS_HELP if action.nargs in ("+", "*") else FILE_HELP
+            if action.dest == "format" and not action.help:
+                action.help = "output format"
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="kemu", description="Turn department budget / final-account reports into verified data.")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = _Parser(
+        prog="kemu", description="Turn department budget / final-account reports into verified data.",
+        epilog=EXIT_CODES_HELP, formatter_class=_Formatter,
+    )
+    parser.add_argument("--version", action="version", version=_version())
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     extract = sub.add_parser("extract", help="extract the tables of one report")
     extract.add_argument("file", type=Path)
     extract.add_argument("--format", choices=("json", "text"), default="json")
@@ -54,9 +106,26 @@ def _parser() -> argparse.ArgumentParser:
     add_export_commands(sub)
     add_survey_command(sub)
     review = sub.add_parser("review", help="open the review workbench on a report, or a folder of reports")
-    review.add_argument("file", type=Path)
+    review.add_argument("file", type=Path, metavar="PATH", help="a report, or a folder of reports (opens the triage list, worst first)")
     review.add_argument("--lang", choices=("zh", "en"), default=None, help="interface language (default: config, else zh)")
+    review.add_argument("--fresh", action="store_true", help="review a scratch copy in a new temporary folder: the sidecar beside PATH is neither read nor written")
+    _describe(sub)
     return parser
+
+
+def _fresh_copy(path: Path) -> Path:
+    """A copy of the report (or of the folder, without its sidecars) in a new temporary folder."""
+    import shutil
+    import tempfile
+
+    scratch = Path(tempfile.mkdtemp(prefix="kemu-fresh-"))
+    if path.is_dir():
+        copy = scratch / path.name
+        shutil.copytree(path, copy, ignore=shutil.ignore_patterns("*.kemu.*"))
+    else:
+        copy = Path(shutil.copy2(path, scratch / path.name))
+    print(f"kemu: reviewing a fresh copy in {scratch}; {path} and its sidecar are untouched", file=sys.stderr)
+    return copy
 
 
 def _review_commands(sub) -> None:
@@ -95,57 +164,11 @@ def _run_review_command(args) -> int:
     return run(session, args)
 
 
-def render_text(report: Report) -> str:
-    """A plain-text view for people: metadata, then each table's rows."""
-    out = [
-        f"{report.source}",
-        f"  {report.department or '?'} · {report.year or '?'} · {report.report_kind or '?'} · {len(report.pages)} pages · {report.format}",
-    ]
-    if not report.tables:
-        out.append(f"\n  {NARRATIVE_ONLY}")
-    for table in report.tables:
-        flags = f"  [{', '.join(table.flags)}]" if table.flags else ""
-        out.append(f"\n== {table.id}  {table.title}  ({table.unit or '单位?'}, p.{','.join(map(str, table.pages))}){flags}")
-        if table.empty:
-            out.append("   (本表无数据)")
-            continue
-        out.append("   " + " | ".join(["code", "name"] + [c.label for c in table.columns]))
-        for row in table.rows:
-            values = ["" if c.value is None else str(c.value) for c in row.cells.values()]
-            out.append("   " + " | ".join([row.code or "", row.name] + values))
-    return "\n".join(out)
-
-
 def _configured_lang() -> str:
     """``lang`` from ~/.config/kemu/config.toml, else Chinese."""
     from app.config import settings
 
     return str(settings().get("lang", "zh"))
-
-
-def render_matches(report: Report) -> str:
-    """One line per row: printed code and name → chosen 科目, decision and reason."""
-    out = [f"{report.source}  ({report.year or '?'})"]
-    for table in report.tables:
-        out.append(f"\n== {table.id}  {table.title}")
-        for row in table.rows:
-            m = row.match
-            if m is None:
-                continue
-            chosen = f"{m.code or ''} {m.name or ''}".strip()
-            out.append(f"   {row.code or '':8s} {row.name[:24]:24s} → {chosen:32s} {m.decision:6s} {m.score:5.1f}  {m.reason}")
-    return "\n".join(out)
-
-
-def render_findings(report: Report, findings: list) -> str:
-    """Errors first; each finding with its pages."""
-    counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
-    out = [f"{report.source}: {counts['error']} 错误, {counts['warning']} 警告, {counts['info']} 提示"]
-    labels = {"error": "错误", "warning": "警告", "info": "提示"}
-    for f in findings:
-        pages = ",".join(str(p) for p in sorted({l.page for l in f.locations}))
-        out.append(f"  [{labels[f.severity]}] p.{pages} {f.rule}: {f.message}")
-    return "\n".join(out)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -181,7 +204,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "review":
             from app.tui.app import run_review  # Textual loads only for the TUI
 
-            return run_review(args.file, args.lang or _configured_lang())
+            path = _fresh_copy(args.file) if args.fresh and args.file.exists() else args.file
+            return run_review(path, args.lang or _configured_lang())
     except KeyboardInterrupt:
         print("kemu: interrupted", file=sys.stderr)
         return 130

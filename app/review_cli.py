@@ -12,6 +12,7 @@ import sys
 from app.checks import run_checks
 from app.contract import dumps, report_json
 from app.matching import normalize_name
+from app.text_views import printed_amount
 from parsers.model import Report, Row, Table
 from app.review import ReviewError, ReviewSession, is_complete
 
@@ -66,7 +67,7 @@ def _change(session: ReviewSession, args) -> None:
         table = resolve_table(session.reviewed, args.table)
         row = resolve_row(table, args.row)
         op = session.edit(table.id, row.id, resolve_column(table, args.column), args.value)
-        print(f"edited {op.row} {op.column}: {op.original} → {op.value}", file=sys.stderr)
+        print(f"edited {op.row} {op.column}: {printed_amount(op.original)} → {printed_amount(op.value)}", file=sys.stderr)
     elif command == "confirm":
         if args.all_auto:
             print(f"confirmed {session.confirm_all_auto()} automatic mappings", file=sys.stderr)
@@ -92,7 +93,7 @@ def _apply(session: ReviewSession, fmt: str) -> int:
         data["review"] = _review_block(session)
         sys.stdout.write(dumps(data) + "\n")
     else:
-        from app.cli import render_text
+        from app.text_views import render_text
 
         sys.stdout.write(render_text(report) + "\n")
     return 0

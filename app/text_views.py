@@ -1,0 +1,96 @@
+"""``--format text``: reports, matches and findings laid out for people reading a terminal.
+
+Columns are padded by display width (a CJK character takes two cells), every cell sits under
+its own header even when a row prints nothing there, and every amount has one format:
+thousands separators and the decimals the report printed.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from decimal import Decimal
+
+from app.survey import NARRATIVE_ONLY
+from parsers.amounts import parse_amount
+from parsers.model import Report
+
+SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+def width(text: str) -> int:
+    """Terminal cells the text takes: wide and full-width characters count two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def amount(value: Decimal | None) -> str:
+    """The one number format of text output: 82,479.29 (blank when nothing is printed)."""
+    return "" if value is None else f"{value:,}"
+
+
+def printed_amount(text: str | None) -> str:
+    """Typed or printed amount text in the one format ("82529.88" → "82,529.88"); a blank is "—"."""
+    value = parse_amount(text or "")
+    return amount(value) if value is not None else (text or "—")
+
+
+def aligned(rows: list[list[str]], right: set[int] = frozenset(), indent: str = "   ") -> list[str]:
+    """Rows as lines with every column padded to its widest cell; ``right``: columns aligned right."""
+    widths = [max(width(row[i]) if i < len(row) else 0 for row in rows) for i in range(max(map(len, rows), default=0))]
+    lines = []
+    for row in rows:
+        cells = []
+        for i, text in enumerate(row):
+            pad = " " * (widths[i] - width(text))
+            cells.append(pad + text if i in right else text + pad)
+        lines.append((indent + "  ".join(cells)).rstrip())
+    return lines
+
+
+def render_text(report: Report) -> str:
+    """Metadata, then each table: a header line and one aligned line per row."""
+    out = [
+        f"{report.source}",
+        f"  {report.department or '?'} · {report.year or '?'} · {report.report_kind or '?'} · {len(report.pages)} pages · {report.format}",
+    ]
+    if not report.tables:
+        out.append(f"\n  {NARRATIVE_ONLY}")
+    for table in report.tables:
+        flags = f"  [{', '.join(table.flags)}]" if table.flags else ""
+        out.append(f"\n== {table.id}  {table.title}  ({table.unit or '单位?'}, p.{','.join(map(str, table.pages))}){flags}")
+        if table.empty:
+            out.append("   (本表无数据)")
+            continue
+        rows = [["code", "name", *(c.label for c in table.columns)]]
+        for row in table.rows:
+            cells = [row.cells.get(c.key) for c in table.columns]
+            rows.append([row.code or "", row.name, *(amount(c.value if c else None) for c in cells)])
+        out.extend(aligned(rows, right=set(range(2, len(rows[0])))))
+    return "\n".join(out)
+
+
+def render_matches(report: Report) -> str:
+    """One aligned line per row: printed code and name → chosen 科目, decision, score, reason."""
+    out = [f"{report.source}  ({report.year or '?'})"]
+    for table in report.tables:
+        rows = [["code", "name", "", "科目", "decision", "score", "reason"]]
+        for row in table.rows:
+            m = row.match
+            if m is not None:
+                chosen = m.name or "" if m.kind == "summary" else f"{m.code or ''} {m.name or ''}".strip()  # a label id is internal
+                rows.append([row.code or "", row.name, "→", chosen, m.decision, f"{m.score:.1f}", m.reason])
+        out.append(f"\n== {table.id}  {table.title}")
+        if len(rows) > 1:
+            out.extend(aligned(rows, right={5}))
+    return "\n".join(out)
+
+
+def render_findings(report: Report, findings: list) -> str:
+    """Counts, then each finding with its severity, pages and rule, the columns aligned."""
+    counts = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITY}
+    out = [f"{report.source}: {counts['error']} 错误, {counts['warning']} 警告, {counts['info']} 提示"]
+    rows = [
+        [f"[{SEVERITY[f.severity]}]", "p." + ",".join(str(p) for p in sorted({l.page for l in f.locations})), f"{f.rule}:", f.message]
+        for f in findings
+    ]
+    out.extend(aligned(rows, indent="  ") if rows else [])
+    return "\n".join(out)
