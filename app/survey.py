@@ -18,6 +18,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -177,45 +178,73 @@ def survey_files(paths: Iterable[str | Path]) -> list[str]:
 def survey(
     files: Iterable[str], jobs: int | None = None, budget: float = DEFAULT_BUDGET_SECONDS, use_cache: bool = False
 ) -> Iterator[FileSurvey]:
-    """Survey ``files`` (see ``survey_files``) in worker processes, in completion order. A file
-    that runs over ``budget`` seconds is reported as a timeout and its worker killed; the others go on."""
+    """Survey ``files`` (see ``survey_files``) in worker processes, in completion order.
+
+    A file that runs over ``budget`` seconds is reported as a timeout and its worker killed.
+    A worker that dies (a crash in native code) breaks the pool: the files it may have been
+    reading are run again one at a time, and the one that kills its worker again is an error.
+    Either way the other files go on.
+    """
     pending = list(files)[::-1]
+    crashes: Counter[str] = Counter()
     jobs = max(1, jobs or os.cpu_count() or 1)
     while pending:
         pool = ProcessPoolExecutor(max_workers=jobs, initializer=catalog_codes)  # no file pays for loading it
         try:
-            yield from _drain(pool, pending, jobs, budget, use_cache)
+            yield from _drain(pool, pending, jobs, budget, use_cache, crashes)
         finally:
             _stop(pool)
 
 
-def _drain(pool: ProcessPoolExecutor, pending: list[str], jobs: int, budget: float, use_cache: bool) -> Iterator[FileSurvey]:
+def _drain(
+    pool: ProcessPoolExecutor, pending: list[str], jobs: int, budget: float, use_cache: bool, crashes: Counter[str]
+) -> Iterator[FileSurvey]:
     """Run files with at most ``jobs`` in flight (so each starts at once and its clock is
-    fair); return early, leaving unfinished files in ``pending``, when one overruns."""
+    fair). Return early, leaving the unfinished files in ``pending``, when the pool must go."""
     running: dict[Future, tuple[str, float]] = {}
-    while pending or running:
-        while pending and len(running) < jobs:
-            path = pending.pop()
-            running[pool.submit(survey_file, path, use_cache)] = (path, time.monotonic())
-        deadline = min(started for _, started in running.values()) + budget
-        done, _ = wait(running, timeout=max(0.0, deadline - time.monotonic()), return_when=FIRST_COMPLETED)
-        for future in done:
-            path, _started = running.pop(future)
-            yield _result(future, path)
-        overdue = [f for f, (_, started) in running.items() if time.monotonic() - started > budget + _KILL_GRACE_SECONDS]
-        if overdue:
+    try:
+        while pending or running:
+            while _may_start(pending, [path for path, _ in running.values()], jobs, crashes):
+                path = pending.pop()
+                running[pool.submit(survey_file, path, use_cache)] = (path, time.monotonic())
+            deadline = min(started for _, started in running.values()) + budget + _KILL_GRACE_SECONDS
+            done, _ = wait(running, timeout=max(0.0, deadline - time.monotonic()), return_when=FIRST_COMPLETED)
+            broken = False
+            for future in done:
+                path, _started = running.pop(future)
+                if isinstance(future.exception(), BrokenProcessPool):
+                    broken = True
+                    crashes[path] += 1
+                    if crashes[path] > 1:
+                        yield FileSurvey(path, "error", "the worker process died reading this file")
+                    else:
+                        pending.append(path)
+                else:
+                    yield _result(future, path)
+            overdue = [f for f, (_, started) in running.items() if time.monotonic() - started >= budget + _KILL_GRACE_SECONDS]
             for future in overdue:
                 path, _started = running.pop(future)
                 yield FileSurvey(path, "timeout", f"took longer than {budget:g} s", seconds=round(budget, 3))
-            pending.extend(path for path, _ in running.values())  # killed with the pool: run again
-            return
+            if broken or overdue:
+                return
+    except BrokenProcessPool:  # a worker died between two looks at the pool
+        pass
+    finally:
+        pending.extend(path for path, _ in running.values())  # stopped with the pool: run again
+
+
+def _may_start(pending: list[str], running: list[str], jobs: int, crashes: Counter[str]) -> bool:
+    """A free worker and a next file; a file suspected of killing its worker runs alone."""
+    if not pending or len(running) >= jobs:
+        return False
+    return not running or not (crashes[pending[-1]] or any(crashes[path] for path in running))
 
 
 def _result(future: Future, path: str) -> FileSurvey:
     try:
         return future.result()
-    except Exception as exc:  # the worker died (killed, out of memory)
-        return FileSurvey(path, "error", f"worker lost: {type(exc).__name__}: {exc}")
+    except Exception as exc:  # cannot happen short of a bug in survey_file: report it, go on
+        return FileSurvey(path, "error", f"{type(exc).__name__}: {exc}")
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:

@@ -4,6 +4,7 @@ rejections with their reason, folders, the time budget and the versioned JSON sh
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import time
@@ -203,3 +204,20 @@ def test_a_file_over_the_budget_does_not_stall_the_others(tmp_path: Path, monkey
     assert results["hangs.txt"].reason == "took longer than 3 s"
     assert results["fine.txt"].status == "accepted"
     assert results["missing.pdf"].status == "rejected"
+
+
+def _crash(path, use_cache=False):
+    if "crashes" in str(path):
+        os._exit(1)  # as a segfault in native code would end the worker
+    return _real_load_report(path, use_cache=use_cache)
+
+
+def test_a_file_that_kills_its_worker_is_an_error_and_the_others_go_on(tmp_path: Path, monkeypatch) -> None:
+    files = []
+    for name in ("a.txt", "crashes.txt", "b.txt", "c.txt"):
+        (tmp_path / name).write_text(NARRATIVE, encoding="utf-8")
+        files.append(str(tmp_path / name))
+    monkeypatch.setattr(survey_module, "load_report", _crash)
+    results = {Path(r.file).name: r for r in survey(files, jobs=2)}
+    assert {name: r.status for name, r in results.items()} == {"a.txt": "accepted", "crashes.txt": "error", "b.txt": "accepted", "c.txt": "accepted"}
+    assert results["crashes.txt"].reason == "the worker process died reading this file"
