@@ -7,8 +7,7 @@ from pathlib import Path
 
 from app.checks import run_checks
 from app.review import ReviewSession
-from app.sidecar import SidecarError
-from parsers.errors import UnreadableReport
+from app.errors import explain
 
 
 @dataclass(frozen=True)
@@ -28,8 +27,8 @@ class TriageRow:
 def triage_row(path: Path) -> TriageRow:
     try:
         session = ReviewSession(path)
-    except (UnreadableReport, SidecarError) as exc:
-        return TriageRow(path, error=str(exc))
+    except Exception as exc:  # one error path: the sentence the CLI would print
+        return TriageRow(path, error=explain(exc)[0])
     report = session.reviewed
     findings = run_checks(report)
     progress = session.progress()

@@ -17,6 +17,7 @@ from app.checks import run_checks
 from app.matching import reason_text, search_catalog
 from parsers.model import Provenance
 from app.review import Problem, ReviewError, ReviewSession, problems
+from app.sidecar import SidecarChanged, SidecarError
 from app.tui.i18n import Texts, help_lines, translate_bindings
 from parsers.identify import table_kind
 from app.tui.screens.modals import EditScreen, HelpScreen, SearchScreen
@@ -105,6 +106,9 @@ class ReviewScreen(Screen):
         self.query_one("#source").border_title = self.t("source")
         self.query_one("#tables").border_title = self.t("tables")
         self._fit_grid()
+        if not self.session.writable:
+            self.sub_title += f" · {self.t('read_only')}"
+            self.notify(self.t("read_only_banner"), severity="warning", timeout=20)
         self.refresh_checks()
         if report.tables:
             self.show_table(report.tables[0].id)
@@ -154,7 +158,7 @@ class ReviewScreen(Screen):
         p = self.session.progress()
         errors = sum(1 for f in self.findings if f.severity == "error")
         warnings = sum(1 for f in self.findings if f.severity == "warning")
-        saved = self.t("saved") if self.saved else self.t("journaled")
+        saved = self.t("read_only") if not self.session.writable else self.t("saved") if self.saved else self.t("journaled")
         total = len(self.problem_list)
         at = self.t("problem_at", index=self._problem_index + 1, total=total) if self._problem_index is not None else self.t("problem_count", total=total)
         self.query_one(StatusBar).show(
@@ -291,15 +295,33 @@ class ReviewScreen(Screen):
         self.remove_class("-show-tables")
 
     # -- operations -----------------------------------------------------------------------
+    def _decide(self, fn, again: bool = True) -> bool:
+        """Run one session call. A sidecar another kemu wrote meanwhile is re-read and the call
+        made ``again``, so the pending action is kept (undo/redo are not repeated: the last step
+        may now be someone else's); any other problem (a read-only folder, a bad value) is a
+        message in the app, never a crash."""
+        try:
+            try:
+                fn()
+            except SidecarChanged:
+                self.session.reload()
+                if not again:
+                    self.notify(self.t("sidecar_reread"), severity="warning")
+                    self.after_operation()
+                    return False
+                fn()
+                self.notify(self.t("sidecar_reloaded"), severity="warning")
+        except (ReviewError, SidecarError) as exc:
+            self.notify(str(exc), severity="error", timeout=10)
+            return False
+        return True
+
     def _operate(self, fn) -> None:
         if self.current is None:
             return
-        try:
-            fn(self.current[0], self.current[1])
-        except ReviewError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self.after_operation()
+        table_id, row_id = self.current[0], self.current[1]
+        if self._decide(lambda: fn(table_id, row_id)):
+            self.after_operation()
 
     def action_edit_cell(self) -> None:
         if self.current is None or self.current[2] is None:
@@ -331,23 +353,24 @@ class ReviewScreen(Screen):
         self._operate(lambda t, r: self.session.mapping("not_subject", t, r))
 
     def action_accept_all(self) -> None:
-        self.session.confirm_all_auto()
+        if not self._decide(self.session.confirm_all_auto):
+            return
         self.after_operation()
         grid = self.query_one(ReportTable)
         if grid.table is not None:
             self.show_table(grid.table.id)
 
     def action_undo(self) -> None:
-        if self.session.undo() is not None:
+        if self.session.operations and self._decide(self.session.undo, again=False):
             self.after_operation()
 
     def action_redo(self) -> None:
-        if self.session.redo() is not None:
+        if self.session.redo_stack and self._decide(self.session.redo, again=False):
             self.after_operation()
 
     def action_save(self) -> None:
-        self.session.save()
-        self.saved = True
+        if self._decide(self.session.save):
+            self.saved = True
         self.update_status()
 
     def action_search(self) -> None:
@@ -364,8 +387,9 @@ class ReviewScreen(Screen):
         self.app.push_screen(HelpScreen(self.t("help_title"), help_lines(self.app, self), self.t("help_close")))
 
     def action_leave(self) -> None:
-        """Nothing is ever unsaved (every operation is journaled); leaving compacts the sidecar."""
-        self.session.save()
+        """Nothing is ever unsaved (every operation is journaled); leaving compacts the sidecar
+        (a compaction that cannot be made leaves the journal, which the next open replays)."""
+        self._decide(self.session.save)
         if len(self.app.screen_stack) > 2:  # opened from the triage list: go back to it
             self.app.pop_screen()
         else:

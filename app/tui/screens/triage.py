@@ -19,7 +19,8 @@ from app.review import ReviewSession
 from app.triage import TriageRow, rank, triage_row
 from app.tui.i18n import Texts, help_lines, translate_bindings, unreadable_text
 from app.tui.screens.modals import HelpScreen
-from parsers.errors import UnreadableReport
+from app.batch import discover
+from app.errors import explain
 
 
 class TriageScreen(Screen):
@@ -53,7 +54,7 @@ class TriageScreen(Screen):
 
     @work(thread=True, exclusive=True)
     def load(self) -> None:
-        files = sorted(p for p in self.folder.rglob("*") if p.suffix.lower() in (".pdf", ".txt", ".md") and ".kemu." not in p.name)
+        files, _ = discover([self.folder])
         bar = self.query_one(ProgressBar)
         self.app.call_from_thread(bar.update, total=len(files), progress=0)
         rows = []
@@ -88,8 +89,8 @@ class TriageScreen(Screen):
         try:
             self.app.push_screen(ReviewScreen(ReviewSession(row.path), self.t))
             self.opened = row.path
-        except UnreadableReport as exc:
-            self.notify(unreadable_text(str(exc), self.t.lang), severity="error")
+        except Exception as exc:  # the one error path: a sentence in the app, never a crash
+            self.notify(unreadable_text(explain(exc)[0], self.t.lang), severity="error")
 
     def on_screen_resume(self) -> None:
         """Back from a review: only the report just reviewed changed, so only it is re-read."""

@@ -1,0 +1,82 @@
+"""The workbench's error paths, driven through Pilot: a sidecar changed underneath, a read-only
+folder, a bulk accept undone. Problems are messages in the app; the app keeps running."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from app.cli import main
+from app.review import ReviewSession
+from app.tui.app import KemuApp
+from app.tui.screens.review import ReviewScreen
+from tests.conftest import seed
+
+SIZE = (180, 50)
+
+
+@pytest.fixture
+def report(tmp_path):
+    path = tmp_path / "report.txt"
+    shutil.copy(seed("003"), path)
+    return path
+
+
+async def _on_row(pilot, screen: ReviewScreen, table_id: str, row_id: str) -> None:
+    screen.jump(table_id, row_id, None)
+    await pilot.pause()
+    assert screen.current[:2] == (table_id, row_id)
+
+
+async def test_a_sidecar_changed_underneath_keeps_the_pending_action(report):
+    app = KemuApp(report)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await _on_row(pilot, screen, "final_gp_basic#1", "final_gp_basic#1/30201")
+        assert main(["edit", str(report), "--table", "final_gp_basic", "--row", "303", "--column", "金额", "--value", "3001.60"]) == 0
+        await pilot.press("a")  # another kemu wrote the sidecar meanwhile
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, ReviewScreen)
+        ops = [(o.op, o.row) for o in screen.session.operations]
+        assert ops == [("edit", "final_gp_basic#1/303"), ("confirm", "final_gp_basic#1/30201")]
+        await pilot.press("q")
+    assert [(o.op, o.row) for o in ReviewSession(report).operations] == ops  # both decisions on disk
+
+
+async def test_accept_all_then_one_undo_takes_the_whole_step_back(report):
+    app = KemuApp(report)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("A")
+        await pilot.pause()
+        assert screen.session.progress()["confirmed"] > 100
+        await pilot.press("u")
+        await pilot.pause()
+        assert screen.session.progress()["confirmed"] == 0
+        await pilot.press("q")
+    assert ReviewSession(report).progress()["confirmed"] == 0
+
+
+async def test_a_read_only_folder_says_so_and_refuses_decisions_without_crashing(report, monkeypatch):
+    from app.sidecar import _writing
+
+    def refuse(self, *args, **kwargs):  # what opening the lock file in such a folder gives
+        with _writing(self.lock_path):
+            raise PermissionError(13, "Permission denied", str(self.lock_path))
+
+    monkeypatch.setattr("app.sidecar.SidecarStore._acquire", refuse)  # as a folder the user cannot write answers
+    monkeypatch.setattr("app.sidecar.SidecarStore.writable", property(lambda self: False))
+    app = KemuApp(report)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert "只读" in screen.sub_title
+        await _on_row(pilot, screen, "final_gp_basic#1", "final_gp_basic#1/30201")
+        await pilot.press("a", "A", "u", "ctrl+s")
+        await pilot.pause()
+        assert app.is_running and screen.session.operations == []
+        await pilot.press("q")
+    assert sorted(p.name for p in report.parent.iterdir() if p.name.startswith("report")) == ["report.txt"]
