@@ -46,7 +46,7 @@ _KILL_GRACE_SECONDS = 1.0  # time the pool gets to deliver a result that is alre
 @dataclass
 class FileSurvey:
     """One file's figures. ``status``: accepted | rejected (``reason`` says why) | timeout | error
-    (kemu itself failed: a bug, ``reason`` names the exception)."""
+    (kemu itself failed, or the file killed its worker; ``reason`` says which)."""
 
     file: str
     status: str
@@ -110,19 +110,19 @@ def survey_report(report: Report, path: str) -> FileSurvey:
 
 
 def _count_table(result: FileSurvey, table: Table) -> None:
-    unknown = table.kind == "unknown"
     coded = [row for row in table.rows if is_full_code(row.code)]
-    if unknown:
+    fused = sum(code_in_name(row) for row in table.rows)
+    if table.kind == "unknown":
         result.tables_unknown += 1
         result.code_rows_unknown += len(coded)
-        if coded:
+        if coded or fused:
             page = table.provenance.page if table.provenance else table.pages[0]
-            result.unknown_coded_tables.append({"page": page, "title": table.title, "code_rows": len(coded)})
+            result.unknown_coded_tables.append({"page": page, "title": table.title, "code_rows": len(coded), "code_in_name_rows": fused})
     else:
         result.tables_identified += 1
         result.code_rows_identified += len(coded)
     result.code_rows_parsed += sum(amounts_parsed(row) for row in coded)
-    result.code_in_name_rows += sum(code_in_name(row) for row in table.rows)
+    result.code_in_name_rows += fused
     if "unit_inferred" in table.flags:
         result.units_inferred += 1
     elif "unit_unknown" in table.flags:

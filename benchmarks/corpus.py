@@ -102,10 +102,11 @@ def health(document: dict[str, Any]) -> str:
             lines.append(f"  {len(files):>4} files  {reason}")
         else:
             lines += [f"  {f['file']:<28} {f['status']}: {f['reason']}" for f in files]
-    lines += ["", "unknown tables that carry 科目 codes (file, page, code rows, title):"]
+    lines += ["", "unknown tables that carry 科目 codes (file, page, code rows + codes left in names, title):"]
     for f in document["files"]:
         for table in f["unknown_coded_tables"]:
-            lines.append(f"  {f['file']:<28} p.{table['page']:<4} {table['code_rows']:>4}  {table['title'][:60]}")
+            codes = f"{table['code_rows']}+{table.get('code_in_name_rows', 0)}"
+            lines.append(f"  {f['file']:<28} p.{table['page']:<4} {codes:>9}  {table['title'][:60]}")
     return "\n".join(lines)
 
 
