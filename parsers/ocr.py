@@ -18,14 +18,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from parsers import ocr_cache
 from parsers.errors import NoTextLayer, UnreadableReport
+from parsers.identify import is_report_text
 from parsers.layout import Fragment, SourceDocument, SourceLine
 from parsers.ocr_digits import normalize_amount_text
 from parsers.ocr_engine import OcrWord, engine_installed
+from parsers.ocr_rulings import Cell, cell_text, enclosures, find_rulings, group_cells
 
 INSTALL_HINT = 'pip install -e ".[ocr]"'
 #: Format of a PDF some of whose pages were read by OCR (extract JSON ``format``).
@@ -39,11 +41,15 @@ _listeners: ContextVar[tuple[Progress, ...]] = ContextVar("ocr_progress", defaul
 class OcrSettings:
     """``dpi``: render resolution; ``image_share``: how much of an empty page a picture must
     cover for the page to count as a scan (blank separator pages are not OCR'd);
-    ``line_overlap``: vertical overlap share that puts two words on one printed line."""
+    ``line_overlap``: vertical overlap share that puts two words on one printed line;
+    ``probe_pages``: a document that is all scan and whose first pages read like no report
+    (no report title, table title or 公开NN表 mark) is not read further: it will be rejected
+    as not a report by what those pages say, without OCR'ing a long letter page by page."""
 
     dpi: int = 200
     image_share: float = 0.3
     line_overlap: float = 0.5
+    probe_pages: int = 3
 
 
 @contextmanager
@@ -92,6 +98,8 @@ def read_scanned_pages(path: Path, doc: SourceDocument | None, settings: OcrSett
         for done, number in enumerate(scans, start=1):
             pages[number - 1] = page_lines(read_page(pdf, number, sha256, settings), number, settings)
             _notify(done, len(scans))
+            if doc is None and done == settings.probe_pages and not is_report_text(_text(pages)):
+                break
     finally:
         pdf.close()
     return SourceDocument(format=OCR_FORMAT, pages=pages, page_count=len(pages))
@@ -109,7 +117,9 @@ def read_page(pdf, number: int, sha256: str, settings: OcrSettings) -> ocr_cache
     turns = upright_turns(image)
     if turns:
         image = _turn(image, turns)
-    reading = ocr_cache.PageReading(turns, image.shape[1], image.shape[0], tuple(read_words(image)))
+    words = read_words(image)
+    boxes = enclosures(words, find_rulings(image))
+    reading = ocr_cache.PageReading(turns, image.shape[1], image.shape[0], tuple(words), tuple(boxes))
     ocr_cache.store(sha256, number, settings.dpi, engine, reading)
     return reading
 
@@ -128,11 +138,38 @@ def _turn(image, turns: int):
 
 
 def page_lines(reading: ocr_cache.PageReading, page: int, settings: OcrSettings) -> list[SourceLine]:
-    """Words → one SourceLine per printed line, in PDF points of the upright page."""
+    """Words → one SourceLine per ruled table row and per printed line of free text, in PDF
+    points of the upright page; amounts with OCR digit confusions are normalised here."""
     scale = settings.dpi / 72
+    words = [replace(w, text=normalize_amount_text(w.text)) for w in reading.words]
+    cells, free = group_cells(words, list(reading.enclosures))
+    lines = _ruled_lines(cells, page, scale) + _free_lines(free, page, scale, settings.line_overlap)
+    lines.sort(key=lambda line: (line.bbox[1], line.bbox[0]))
+    for index, line in enumerate(lines, start=1):
+        line.number = index
+    return lines
+
+
+def _ruled_lines(cells: list[Cell], page: int, scale: float) -> list[SourceLine]:
+    """One line per ruled row; fragments know their column and span, as in a PDF's ruled table."""
+    rows: dict[tuple[int, int], list[Cell]] = {}
+    for cell in cells:
+        rows.setdefault((cell.region, cell.row), []).append(cell)
+    lines = []
+    for (region, _), row in rows.items():
+        row.sort(key=lambda c: c.col)
+        fragments = [
+            Fragment(cell_text(c), c.col, _points(c.box, scale), c.span, round(min(w.confidence for w in c.words), 4)) for c in row
+        ]
+        lines.append(SourceLine(page, 0, fragments, region, _union([f.bbox for f in fragments])))
+    return lines
+
+
+def _free_lines(words: list[OcrWord], page: int, scale: float, min_overlap: float) -> list[SourceLine]:
+    """Words outside ruled cells, grouped into printed lines by vertical overlap."""
     bands: list[list[OcrWord]] = []
-    for word in sorted(reading.words, key=lambda w: (w.box[1] + w.box[3]) / 2):
-        band = next((b for b in reversed(bands[-3:]) if _same_line(b, word, settings.line_overlap)), None)
+    for word in sorted(words, key=lambda w: (w.box[1] + w.box[3]) / 2):
+        band = next((b for b in reversed(bands[-3:]) if _same_line(b, word, min_overlap)), None)
         if band is None:
             bands.append([word])
         else:
@@ -140,20 +177,21 @@ def page_lines(reading: ocr_cache.PageReading, page: int, settings: OcrSettings)
     lines = []
     for band in bands:
         band.sort(key=lambda w: w.box[0])
-        fragments = [_fragment(w, scale) for w in band]
-        boxes = [f.bbox for f in fragments]
-        bbox = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
-        lines.append(SourceLine(page, 0, fragments, None, bbox))
-    lines.sort(key=lambda line: (line.bbox[1], line.bbox[0]))
-    for index, line in enumerate(lines, start=1):
-        line.number = index
+        fragments = [Fragment(w.text, None, _points(w.box, scale), confidence=round(w.confidence, 4)) for w in band]
+        lines.append(SourceLine(page, 0, fragments, None, _union([f.bbox for f in fragments])))
     return lines
 
 
-def _fragment(word: OcrWord, scale: float) -> Fragment:
-    text = normalize_amount_text(word.text)
-    bbox = tuple(round(v / scale, 2) for v in word.box)
-    return Fragment(text, None, bbox, confidence=round(word.confidence, 4))
+def _points(box, scale: float) -> tuple[float, float, float, float]:
+    return tuple(round(v / scale, 2) for v in box)
+
+
+def _union(boxes: list) -> tuple[float, float, float, float]:
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def _text(pages: list[list[SourceLine]]) -> str:
+    return "\n".join(line.text for lines in pages for line in lines)
 
 
 def _same_line(band: list[OcrWord], word: OcrWord, min_overlap: float) -> bool:

@@ -16,19 +16,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from parsers.ocr_engine import OcrWord
+from parsers.ocr_rulings import Enclosure
 
 #: Bump when the stored reading changes meaning (word splitting, orientation).
-READING_VERSION = 1
+READING_VERSION = 2
 
 
 @dataclass(frozen=True)
 class PageReading:
-    """What OCR read on one page: quarter turns applied to make it upright, image size, words."""
+    """What OCR read on one page: quarter turns applied to make it upright, image size, words,
+    and for each word the rulings that close it in (None outside ruled tables)."""
 
     turns: int
     width: int  # pixels of the upright image
     height: int
     words: tuple[OcrWord, ...]
+    enclosures: tuple[Enclosure | None, ...]
 
 
 def cache_folder() -> Path:

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Turn a PDF with a text layer into an image-only PDF: a simulated scan, for OCR tests.
 
-Usage: python sample_reports/scan.py IN.pdf OUT.pdf [--dpi 200] [--pages 1,3-5] [--rotate 90]
+Usage: python sample_reports/scan.py IN.pdf OUT.pdf [--dpi 200] [--pages 1,3-5] [--rotate 90] [--renderer pdfium]
 
 Each page is painted from what the PDF states (its ruling lines and rectangles, then every
 character at its box in a CJK font) rather than rendered by PDFium, because the generated
@@ -9,6 +9,7 @@ samples use a CJK font that is not embedded and renders blank on a machine witho
 fonts. The font comes from the first CJK font found (a `paperang-p2-fonts-cjk` install, the
 usual Debian font folders); without one, ``NoCjkFont`` says so. The output has no text
 layer, so kemu must OCR it; ``--rotate`` turns pages (clockwise) as a sideways scan would be.
+PDFs that embed their fonts (published reports) can be rendered by PDFium instead (``--renderer``).
 """
 
 from __future__ import annotations
@@ -67,13 +68,44 @@ def paint_page(page, dpi: int) -> Image.Image:
     return image.filter(ImageFilter.GaussianBlur(0.6))
 
 
-def scan_pdf(source: Path, target: Path, dpi: int = 200, pages: list[int] | None = None, rotate: int = 0) -> int:
-    """Write an image-only copy of ``source`` (1-based ``pages``, all by default); returns the page count."""
+def render_page(source: Path, number: int, dpi: int) -> Image.Image:
+    """A page rendered by PDFium: right for PDFs that embed their fonts (published reports do)."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(source))
+    try:
+        return pdf[number - 1].render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+    finally:
+        pdf.close()
+
+
+def scan_pdf(
+    source: Path, target: Path, dpi: int = 200, pages: list[int] | None = None, rotate: int = 0, renderer: str = "paint"
+) -> int:
+    """Write an image-only copy of ``source`` (1-based ``pages``, all by default); returns the page count.
+
+    ``renderer``: "paint" draws from the text layer (any PDF, a CJK font needed), "pdfium" renders.
+    """
     with pdfplumber.open(source) as pdf:
         chosen = pages or list(range(1, len(pdf.pages) + 1))
-        images = [paint_page(pdf.pages[n - 1], dpi).rotate(-rotate, expand=True) for n in chosen]
+        if renderer == "pdfium":
+            images = [render_page(source, n, dpi) for n in chosen]
+        else:
+            images = [paint_page(pdf.pages[n - 1], dpi) for n in chosen]
+    images = [image.rotate(-rotate, expand=True) for image in images]
     images[0].save(target, "PDF", resolution=dpi, save_all=True, append_images=images[1:])
     return len(images)
+
+
+def truth_for_pages(truth: dict, pages: list[int]) -> dict:
+    """The ground truth of the tables printed wholly on ``pages``, renumbered as in a scan of them."""
+    position = {page: index for index, page in enumerate(pages, start=1)}
+    tables = [
+        {**table, "pages": [position[p] for p in table["pages"]]}
+        for table in truth["tables"]
+        if all(p in position for p in table["pages"])
+    ]
+    return {**truth, "tables": tables}
 
 
 def _page_list(text: str) -> list[int]:
@@ -91,8 +123,9 @@ def main() -> None:
     parser.add_argument("--dpi", type=int, default=200)
     parser.add_argument("--pages", type=_page_list, default=None, help="1-based pages, e.g. 1,3-5")
     parser.add_argument("--rotate", type=int, choices=(0, 90, 180, 270), default=0)
+    parser.add_argument("--renderer", choices=("paint", "pdfium"), default="paint")
     args = parser.parse_args()
-    count = scan_pdf(args.source, args.target, args.dpi, args.pages, args.rotate)
+    count = scan_pdf(args.source, args.target, args.dpi, args.pages, args.rotate, args.renderer)
     print(f"{args.target}: {count} image-only pages at {args.dpi} dpi")
 
 

@@ -71,4 +71,4 @@ def run_checks(report: Report, only: Iterable[str] | None = None) -> list[Findin
 
 
 def _load_rule_modules() -> None:
-    from app.checks import columns, completeness, cross_table, hierarchy, metadata, narrative, totals  # noqa: F401
+    from app.checks import columns, completeness, cross_table, hierarchy, metadata, narrative, ocr, totals  # noqa: F401

@@ -1,0 +1,42 @@
+"""Scans: what OCR read unsurely becomes a review item, so a person checks it against the page.
+
+- a cell or a row's code/name read with a confidence below ``LOW_CONFIDENCE`` (the engine's
+  least sure character) is a warning that points at the cell;
+- an amount cell with text that does not read as an amount (digits mixed with letters or
+  marks the OCR digit rules would not undo) is a warning too: the number was not guessed.
+
+Text from a PDF text layer or a text dump has no confidence and never triggers these. A cell
+the reviewer has edited (typing the same number confirms it) is no longer flagged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from app.checks import Finding, Location, rule
+from parsers.amounts import is_amount
+from parsers.model import Provenance, Report
+
+#: Below this OCR confidence a reading goes to review (see docs/ocr.md for how it was chosen).
+LOW_CONFIDENCE = 0.9
+
+
+def is_unsure(provenance: Provenance | None) -> bool:
+    return provenance is not None and provenance.confidence is not None and provenance.confidence < LOW_CONFIDENCE
+
+
+@rule("ocr")
+def ocr(report: Report) -> Iterable[Finding]:
+    for table in report.tables:
+        for row in table.rows:
+            if is_unsure(row.provenance):
+                label = f"{row.code or ''} {row.name}".strip()
+                yield Finding("ocr.low_confidence", "warning", f"OCR 读“{label}”把握不大（置信度 {row.provenance.confidence:.0%}），请对照原图核对", (Location(row.provenance.page, table.id, row.id),))
+            for key, cell in row.cells.items():
+                if cell.status == "edited":
+                    continue  # the reviewer has typed (or re-typed) the number: it is checked
+                where = (Location(cell.provenance.page, table.id, row.id, key),)
+                if is_unsure(cell.provenance):
+                    yield Finding("ocr.low_confidence", "warning", f"OCR 读数“{cell.raw}”把握不大（置信度 {cell.provenance.confidence:.0%}），请对照原图核对", where)
+                elif cell.provenance.confidence is not None and cell.value is None and cell.raw.strip() and any(ch.isdigit() for ch in cell.raw) and not is_amount(cell.raw):
+                    yield Finding("ocr.unreadable", "warning", f"OCR 读出“{cell.raw}”，不是金额：请对照原图填写", where)

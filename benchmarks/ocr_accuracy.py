@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""How well kemu reads scans: three measurements, figures for docs/ocr.md.
+
+  python benchmarks/ocr_accuracy.py generated [-v]   generated reports painted to image-only PDFs
+                                                     at 200 dpi, cells scored against *.truth.json
+  python benchmarks/ocr_accuracy.py real [FILE]      a real report (../shared/real_reports) rendered
+                                                     image-only at 200 dpi: code rows (code and every
+                                                     amount) equal to its text-layer extraction
+  python benchmarks/ocr_accuracy.py corpus           the image-only PDFs of ../shared/corpus: tables
+                                                     found, or the rejection sentence, and seconds
+
+OCR readings are cached per page (KEMU_CACHE_DIR), so a second run takes seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from app.evaluate import load_truth, score_report  # noqa: E402
+from parsers.errors import UnreadableReport  # noqa: E402
+from parsers.report import read_report  # noqa: E402
+from sample_reports.scan import scan_pdf, truth_for_pages  # noqa: E402
+
+GENERATED = ROOT / "sample_reports" / "generated"
+SHARED = ROOT.parent / "shared"
+HELD_OUT = "nanning_zhujian_2026_budget_tables.pdf"  # tables only, never looked at while building OCR
+
+
+def generated(verbose: bool, dpi: int) -> None:
+    total_right = total_expected = total_extracted = 0
+    with tempfile.TemporaryDirectory() as folder:
+        for pdf in sorted(GENERATED.glob("gen_*.pdf")):
+            truth = load_truth(pdf.with_suffix(".truth.json"))
+            scan = Path(folder) / pdf.name
+            started = time.perf_counter()
+            pages = scan_pdf(pdf, scan, dpi)
+            report = read_report(scan)
+            seconds = time.perf_counter() - started
+            score = score_report(report, truth_for_pages(truth, list(range(1, pages + 1))), pdf.name)
+            total_right += score.true_positive
+            total_expected += score.expected
+            total_extracted += score.extracted
+            print(f"{pdf.name:28s} {pages:2d} pages {seconds:6.1f} s  recall {score.recall:6.1%}  precision {score.precision:6.1%}  ({score.true_positive}/{score.expected})")
+            if verbose:
+                for miss in score.misses:
+                    print("   miss ", miss)
+                for extra in score.extras:
+                    print("   extra", extra)
+    print(f"all generated: {total_right}/{total_expected} cells right = {total_right / total_expected:.1%} (precision {total_right / max(1, total_extracted):.1%})")
+
+
+def code_rows(report) -> dict[tuple[str, str, int], tuple]:
+    """(table kind, code, occurrence) → the row's amounts, for every row with a code."""
+    out: dict[tuple[str, str, int], tuple] = {}
+    for table in report.tables:
+        seen: dict[str, int] = {}
+        for row in table.rows:
+            if row.code:
+                seen[row.code] = seen.get(row.code, 0) + 1
+                out[(table.kind, row.code, seen[row.code])] = tuple(cell.value for cell in row.cells.values())
+    return out
+
+
+def real(name: str, dpi: int, verbose: bool) -> None:
+    source = SHARED / "real_reports" / name
+    if not source.exists():
+        print(f"{source} is absent; nothing measured")
+        return
+    expected = code_rows(read_report(source))
+    with tempfile.TemporaryDirectory() as folder:
+        scan = Path(folder) / name
+        started = time.perf_counter()
+        pages = scan_pdf(source, scan, dpi, renderer="pdfium")
+        got = code_rows(read_report(scan))
+        seconds = time.perf_counter() - started
+    right = sum(1 for key, values in expected.items() if got.get(key) == values)
+    print(f"{name}: {pages} pages in {seconds:.0f} s ({seconds / pages:.1f} s/page); code rows right {right}/{len(expected)} = {right / max(1, len(expected)):.1%}; rows OCR added {len(set(got) - set(expected))}")
+    if verbose:
+        for key, values in expected.items():
+            if got.get(key) != values:
+                print("   wrong", key, values, "→", got.get(key))
+
+
+def scanned_corpus_files() -> list[Path]:
+    """PDFs of the corpus with no text on any page (found, not listed: the corpus may change)."""
+    import pypdfium2 as pdfium
+
+    found = []
+    for path in sorted((SHARED / "corpus").glob("*.pdf")):
+        try:
+            pdf = pdfium.PdfDocument(str(path))
+        except pdfium.PdfiumError:
+            continue
+        with_text = any(pdf[i].get_textpage().count_chars() for i in range(len(pdf)))
+        pdf.close()
+        if not with_text:
+            found.append(path)
+    return found
+
+
+def corpus() -> None:
+    files = scanned_corpus_files()
+    print(f"{len(files)} image-only PDFs in {SHARED / 'corpus'}")
+    for path in files:
+        started = time.perf_counter()
+        try:
+            report = read_report(path)
+            tables = [f"{t.kind}({sum(1 for r in t.rows if r.code)} code rows/{len(t.rows)})" for t in report.tables]
+            outcome = f"{report.report_kind or '?'} {report.department or '?'}: " + (", ".join(tables) or "no tables")
+        except UnreadableReport as exc:
+            outcome = f"rejected: {exc}"
+        print(f"{path.name} {time.perf_counter() - started:6.1f} s  {outcome}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("what", choices=("generated", "real", "corpus"))
+    parser.add_argument("file", nargs="?", default=HELD_OUT, help="real: a file in ../shared/real_reports")
+    parser.add_argument("--dpi", type=int, default=200)
+    parser.add_argument("-v", "--verbose", action="store_true")
+    args = parser.parse_args()
+    if args.what == "generated":
+        generated(args.verbose, args.dpi)
+    elif args.what == "real":
+        real(args.file, args.dpi, args.verbose)
+    else:
+        corpus()
+
+
+if __name__ == "__main__":
+    main()

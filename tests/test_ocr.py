@@ -1,0 +1,221 @@
+"""Scanned reports: generated PDFs painted to image-only PDFs at 200 dpi, OCR'd, and compared
+with their ground truth; orientation, digit confusions, confidence to review, cache, progress,
+and the sentences a user gets. Skipped when the ``ocr`` extra (or a CJK font to paint the
+scans with) is not installed."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("rapidocr_onnxruntime", reason='the OCR extra is not installed (pip install -e ".[ocr]")')
+
+from app.checks import run_checks  # noqa: E402
+from app.checks.ocr import LOW_CONFIDENCE, ocr as ocr_rule  # noqa: E402
+from app.cli import EXIT_UNREADABLE, main  # noqa: E402
+from app.evaluate import load_truth, score_report  # noqa: E402
+from app.review import problems  # noqa: E402
+from parsers import ocr_engine  # noqa: E402
+from parsers.errors import NoTextLayer, UnreadableReport  # noqa: E402
+from parsers.ocr import OCR_FORMAT, ocr_progress, render_page  # noqa: E402
+from parsers.ocr_digits import normalize_amount_text  # noqa: E402
+from parsers.report import read_report  # noqa: E402
+from sample_reports.scan import NoCjkFont, cjk_font_file, scan_pdf, truth_for_pages  # noqa: E402
+from tests.conftest import GENERATED  # noqa: E402
+
+# (report, pages scanned, clockwise turn of the scan): a ruled 决算 table over two pages plus
+# the 基本支出 table, and an unruled 预算 scanned sideways.
+SCANS = {
+    "final_ruled": ("gen_final_ruled", [5, 6, 7], 0),
+    "budget_unruled_sideways": ("gen_budget_unruled", [4, 5, 6], 90),
+}
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory) -> Path:
+    try:
+        cjk_font_file()
+    except NoCjkFont as exc:
+        pytest.skip(str(exc))
+    return tmp_path_factory.mktemp("scans")
+
+
+@pytest.fixture(scope="module")
+def scanned(workdir):
+    """name → (scan path, report read from the scan, truth of the scanned pages); OCR'd once."""
+    out = {}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("KEMU_CACHE_DIR", str(workdir / "cache"))
+        for name, (source, pages, turn) in SCANS.items():
+            path = workdir / f"{name}.pdf"
+            scan_pdf(GENERATED / f"{source}.pdf", path, 200, pages, turn)
+            truth = truth_for_pages(load_truth(GENERATED / f"{source}.truth.json"), pages)
+            out[name] = (path, read_report(path), truth)
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(SCANS))
+def test_scanned_tables_have_at_least_98_percent_of_cells_right(scanned, name):
+    _, report, truth = scanned[name]
+    score = score_report(report, truth)
+    assert report.format == OCR_FORMAT
+    assert score.expected > 100
+    assert score.recall >= 0.98, score.misses[:8]
+    assert score.precision >= 0.98, score.extras[:8]
+
+
+def test_codes_and_names_survive_ocr(scanned):
+    _, report, truth = scanned["final_ruled"]
+    table = report.tables_of_kind("final_expense")[0]
+    printed = [(r["code"], r["name"]) for r in truth["tables"][0]["rows"] if r.get("code")]
+    read = {(r.code, r.name) for r in table.rows}
+    assert sum(pair in read for pair in printed) >= 0.95 * len(printed)
+
+
+def test_every_ocr_cell_carries_a_confidence_and_text_layer_cells_none(scanned):
+    _, report, _ = scanned["final_ruled"]
+    cells = [c for t in report.tables for r in t.rows for c in r.cells.values() if c.raw]
+    assert cells and all(0 < c.provenance.confidence <= 1 for c in cells)
+    printed = read_report(GENERATED / "gen_mixed_small.pdf")
+    assert all(c.provenance.confidence is None for t in printed.tables for r in t.rows for c in r.cells.values())
+
+
+def test_sideways_scan_is_read_upright(scanned):
+    """The sideways scan's boxes are in the upright page's points: tables read top to bottom."""
+    _, report, _ = scanned["budget_unruled_sideways"]
+    table = report.tables_of_kind("budget_expense")[0]
+    tops = [r.provenance.bbox[1] for r in table.rows if r.provenance.page == table.pages[0]]
+    assert tops == sorted(tops) and len(tops) > 10
+
+
+@pytest.mark.parametrize("turn", [90, 180, 270])
+def test_orientation_is_detected(workdir, turn):
+    path = workdir / f"turned_{turn}.pdf"
+    scan_pdf(GENERATED / "gen_final_ruled.pdf", path, 100, [5], turn)
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    image = render_page(pdf[0], 100)
+    pdf.close()
+    assert ocr_engine.upright_turns(image) == turn // 90
+
+
+def test_low_confidence_cells_are_review_items_until_edited(scanned):
+    _, report, _ = scanned["final_ruled"]
+    table = report.tables_of_kind("final_expense")[0]
+    row = next(r for r in table.rows if r.code == "2100101")
+    key, cell = next(iter(row.cells.items()))
+    unsure = dataclasses.replace(cell, provenance=dataclasses.replace(cell.provenance, confidence=LOW_CONFIDENCE / 2))
+    changed = _with_cell(report, table.id, row.id, key, unsure)
+    findings = [f for f in ocr_rule(changed) if f.locations[0].row == row.id and f.locations[0].column == key]
+    assert [f.rule for f in findings] == ["ocr.low_confidence"]
+    walk = problems(changed, run_checks(changed, only=["ocr"]))
+    assert any(p.row == row.id and p.column == key for p in walk)
+    edited = _with_cell(report, table.id, row.id, key, dataclasses.replace(unsure, status="edited"))
+    assert not [f for f in ocr_rule(edited) if f.locations[0].row == row.id and f.locations[0].column == key]
+
+
+def _with_cell(report, table_id, row_id, key, cell):
+    def fix_row(r):
+        return dataclasses.replace(r, cells={**r.cells, key: cell}) if r.id == row_id else r
+
+    tables = tuple(dataclasses.replace(t, rows=tuple(map(fix_row, t.rows))) if t.id == table_id else t for t in report.tables)
+    return dataclasses.replace(report, tables=tables)
+
+
+def test_mixed_document_ocrs_only_the_pages_without_text(workdir, monkeypatch):
+    """Page 1 keeps its text layer; page 2 is a scan and is OCR'd; its table is read right."""
+    import pypdfium2 as pdfium
+
+    monkeypatch.setenv("KEMU_CACHE_DIR", str(workdir / "cache"))
+    scan = workdir / "mixed_page2.pdf"
+    scan_pdf(GENERATED / "gen_mixed_small.pdf", scan, 200, [2])
+    mixed = pdfium.PdfDocument.new()
+    mixed.import_pages(pdfium.PdfDocument(str(GENERATED / "gen_mixed_small.pdf")), [0])
+    mixed.import_pages(pdfium.PdfDocument(str(scan)), [0])
+    path = workdir / "mixed.pdf"
+    mixed.save(str(path))
+    read_pages: list[tuple[int, int]] = []
+    with ocr_progress(lambda done, total: read_pages.append((done, total))):
+        report = read_report(path)
+    assert read_pages == [(0, 1), (1, 1)]
+    printed = read_report(GENERATED / "gen_mixed_small.pdf")
+    assert report.format == OCR_FORMAT
+    assert report.pages[0] == printed.pages[0]
+    score = score_report(report, load_truth(GENERATED / "gen_mixed_small.truth.json"))
+    assert score.recall >= 0.98 and score.precision >= 0.98, (score.misses[:5], score.extras[:5])
+    assert (report.report_kind, report.year, report.department) == (printed.report_kind, printed.year, printed.department)
+
+    monkeypatch.setattr(ocr_engine, "read_words", _engine_must_not_run)
+    again = read_report(path)  # the page reading is cached: no pixel is read again
+    assert again.tables == report.tables
+
+
+def _engine_must_not_run(image):
+    raise AssertionError("the OCR engine ran although the page reading was cached")
+
+
+def test_scan_that_is_no_report_is_rejected_for_what_it_says(workdir):
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    letter = workdir / "letter.pdf"
+    page = canvas.Canvas(str(letter))
+    page.setFont("STSong-Light", 16)
+    page.drawString(150, 760, "关于举办2025年春季运动会的通知")
+    page.setFont("STSong-Light", 12)
+    for index, text in enumerate(["各科室：", "为丰富职工文化生活，定于四月十二日在体育场举办春季运动会。", "请各科室于四月五日前报送参赛名单。", "特此通知。"]):
+        page.drawString(72, 700 - 24 * index, text)
+    page.save()
+    scan = workdir / "letter_scan.pdf"
+    scan_pdf(letter, scan, 200)
+    with pytest.raises(UnreadableReport) as caught:
+        read_report(scan)
+    assert "not a department budget" in str(caught.value)
+    assert not isinstance(caught.value, NoTextLayer)
+
+
+def test_without_the_extra_a_scan_says_how_to_install_it(workdir, monkeypatch, capsys):
+    import parsers.ocr
+
+    scan = workdir / "no_engine.pdf"
+    scan_pdf(GENERATED / "gen_mixed_small.pdf", scan, 72, [2])
+    monkeypatch.setattr(parsers.ocr, "engine_installed", lambda: False)
+    with pytest.raises(NoTextLayer, match=r'pip install -e "\.\[ocr\]"'):
+        read_report(scan)
+    assert main(["extract", str(scan)]) == EXIT_UNREADABLE
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "[ocr]" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "read, meant",
+    [
+        ("Q.08", "0.08"),
+        ("21781，49", "21781.49"),
+        ("1,2O4.47", "1,204.47"),
+        ("l2.40", "12.40"),
+        ("9.6O%", "9.60%"),
+        ("1,124.19", "1,124.19"),
+        ("5,749", "5,749"),  # a thousands group stays one
+        ("O", "O"),  # no real digit: not an amount
+        ("IO", "IO"),
+        ("行政运行", "行政运行"),
+        ("I0", "I0"),  # as many letters as digits: not undone
+        ("一", "—"),  # the dash of an empty cell
+        ("一、", "一、"),
+    ],
+)
+def test_digit_confusions_are_undone_only_into_amounts(read, meant):
+    assert normalize_amount_text(read) == meant
+
+
+def test_ocr_cache_lives_in_kemu_cache_folder(workdir):
+    from parsers.ocr_cache import cache_folder
+
+    assert cache_folder() == Path(os.environ["KEMU_CACHE_DIR"]) / "ocr"
