@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TextIO
 
 from parsers import ocr_cache
 from parsers.errors import NoTextLayer, UnreadableReport
@@ -62,6 +63,22 @@ def ocr_progress(callback: Progress) -> Iterator[None]:
         _listeners.reset(token)
 
 
+def add_progress_listener(callback: Progress) -> None:
+    """Tell ``callback`` of every OCR'd page from now on in this context (a command-line run)."""
+    _listeners.set((*_listeners.get(), callback))
+
+
+def terminal_progress(stream: TextIO) -> Progress:
+    """A one-line progress bar for a terminal: "OCR 3/8 pages [#######.......]"."""
+
+    def show(done: int, total: int) -> None:
+        filled = 24 * done // max(1, total)
+        stream.write(f"\rOCR {done}/{total} pages [{'#' * filled}{'.' * (24 - filled)}]" + ("\n" if done == total else ""))
+        stream.flush()
+
+    return show
+
+
 def _notify(done: int, total: int) -> None:
     for listener in _listeners.get():
         listener(done, total)
@@ -98,7 +115,8 @@ def read_scanned_pages(path: Path, doc: SourceDocument | None, settings: OcrSett
         for done, number in enumerate(scans, start=1):
             pages[number - 1] = page_lines(read_page(pdf, number, sha256, settings), number, settings)
             _notify(done, len(scans))
-            if doc is None and done == settings.probe_pages and not is_report_text(_text(pages)):
+            if doc is None and done == settings.probe_pages < len(scans) and not is_report_text(_text(pages)):
+                _notify(len(scans), len(scans))  # nothing more will be read
                 break
     finally:
         pdf.close()
