@@ -214,3 +214,66 @@ def test_flat_claim_against_the_two_amounts(tmp_path):
     assert not [f for f in _findings(tmp_path, text) if f.rule == "narrative.comparison"]
     bad = text.replace("上年公务接待费为1.50万元", "上年公务接待费为1.80万元")
     assert [f for f in _findings(tmp_path, bad) if f.rule == "narrative.comparison" and "持平" in f.message]
+
+
+# Real narrative patterns: the claim follows the amounts of its numbered item after a 。.
+ITEMS = (
+    "（三）一般公共预算财政拨款支出决算具体情况\n"
+    "1、卫生健康支出（类）公共卫生（款）疾病预防控制机构（项）。年初预算为600.00万元，支出决算为600.00万元。\n"
+    "决算数等于预算数。\n"
+    "2、卫生健康支出（类）卫生健康管理事务（款）行政运行（项）。年初预算为320.00万元，支出决算为300.00万元，完成年初预算的93.75%。"
+    "决算数小于预算数的主要原因是：人员减少。\n"
+)
+
+
+def _with_items(items: str = ITEMS) -> str:
+    return CLEAN.replace("截至2023年12月31日", items + "截至2023年12月31日", 1)
+
+
+def _comparison(tmp_path, text: str) -> list:
+    return [f for f in _findings(tmp_path, text) if f.rule in ("narrative.comparison", "narrative.completion")]
+
+
+def test_claim_in_the_next_sentence_is_read_against_its_items_amounts(tmp_path):
+    assert _comparison(tmp_path, _with_items()) == []
+    wrong = _comparison(tmp_path, _with_items(ITEMS.replace("决算数小于预算数的主要原因", "决算数大于预算数的主要原因")))
+    assert [f.severity for f in wrong] == ["error"] and "300.00" in wrong[0].message and "320.00" in wrong[0].message
+    equal = _comparison(tmp_path, _with_items(ITEMS.replace("支出决算为600.00万元", "支出决算为610.00万元")))
+    assert [f.severity for f in equal] == ["error"] and "等于" in equal[0].message
+
+
+def test_claim_cut_from_its_amounts_by_a_page_break_is_reported_on_its_page(tmp_path):
+    items = ITEMS.replace("决算数小于预算数的主要原因", "\f决算数大于预算数的主要原因")
+    wrong = _comparison(tmp_path, _with_items(items))
+    assert [f.severity for f in wrong] == ["error"] and wrong[0].locations[0].page == 2
+
+
+def test_roughly_equal_has_a_tolerance_and_equal_has_none(tmp_path):
+    roughly = "1、卫生健康支出（类）公共卫生（款）疾病预防控制机构（项）。年初预算为600.00万元，支出决算为590.00万元。决算数与预算数基本持平。\n"
+    assert _comparison(tmp_path, _with_items(roughly)) == []
+    far = _comparison(tmp_path, _with_items(roughly.replace("590.00", "400.00")))
+    assert [f.severity for f in far] == ["error"] and "基本持平" in far[0].message
+    assert _comparison(tmp_path, _with_items(roughly.replace("与预算数基本持平", "等于预算数")))
+
+
+def test_amounts_of_another_item_are_never_used(tmp_path):
+    items = ITEMS.replace("2、卫生健康支出（类）卫生健康管理事务（款）行政运行（项）。年初预算为320.00万元，", "2、卫生健康支出（类）卫生健康管理事务（款）行政运行（项）。")
+    assert _comparison(tmp_path, _with_items(items.replace("小于预算数的主要原因", "大于预算数的主要原因"))) == []
+
+
+def test_uncertain_attachment_is_a_warning(tmp_path):
+    item = "1、“三公”经费。年初预算为10.00万元，支出决算为8.00万元，其中：公务接待费决算为5.00万元，公务用车运行费决算为3.00万元。决算数大于预算数。\n"
+    found = _comparison(tmp_path, _with_items(item))
+    assert found and {f.severity for f in found} == {"warning"} and "不确定" in found[0].message
+
+
+DISPLACED = "2023年度本年支出合计 万元，其中：基本支出 万元，占 ；项目支出 1,000.00 300.00 30.00%\n700.00万元，占70.00%。\n"
+
+
+def test_numbers_displaced_in_the_text_layer_go_back_to_their_blanks(tmp_path):
+    text = CLEAN.replace("截至2023年12月31日", DISPLACED + "截至2023年12月31日", 1)
+    assert [f for f in _findings(tmp_path, text) if f.rule.startswith("narrative")] == []
+    wrong = [f for f in _findings(tmp_path, text.replace("30.00%", "35.00%")) if f.rule == "narrative.share"]
+    assert wrong and {f.severity for f in wrong} == {"warning"} and "归位" in wrong[0].message
+    ambiguous = text.replace("1,000.00 300.00 30.00%", "1,000.00 30.00%")  # one number short: nothing can be attached
+    assert [f for f in _findings(tmp_path, ambiguous) if f.rule.startswith("narrative")] == []

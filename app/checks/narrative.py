@@ -1,30 +1,32 @@
 """The 情况说明 against the tables and against arithmetic.
 
-Sentences are read page by page (lines joined, split at 。；). Checked:
+The running text is read as passages and sentences (app/checks/text.py). Checked:
 - headline figures (收入总计, 支出总计, 本年收入合计, 本年支出合计, “三公”经费 决算/预算) against
-  the tables, converting units;
+  the tables, converting units; a blank “三公” table whose amounts the text states;
 - shares: "X 万元，占 P%" against the whole the sentence names before "其中";
 - growth: "比上年增加 D 万元，增长 R%" against the current figure before it; 增加 with 下降
   is a contradiction;
-- comparison words: 决算数 大于/小于/等于/持平 预算数 against the two amounts, and
-  "完成预算的 P%".
-Only unambiguous phrasings are read; anything else is left alone rather than guessed.
+- comparison words: 决算数 大于/小于/等于/基本持平 预算数 and "完成预算的 P%" against the
+  预算 and 决算 amounts of the item they explain, in whatever sentence of it they stand.
+Numbers the text layer printed away from their blanks ("基本支出 万元，占 ；… T B P%") are put
+back in order; what is read that way, or from amounts whose attachment is not certain, is a
+warning, never an error. Phrasings that are not unambiguous are not read at all.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 
 from app.checks import Finding, Location, rule
 from app.checks.arith import fmt
-from parsers.model import Report, Table
+from app.checks.text import Passage, Sentence, passages, sentences
 from parsers.amounts import YUAN_PER_UNIT
+from parsers.model import Report, Table
 
 NUM = r"(-?\d[\d,，]*(?:\.\d+)?)"
-_SENTENCES = re.compile(r"[^。]+。?")  # "；" stays inside: "其中：A…，占 x%；B…，占 y%" is one statement
 _HEADLINE = re.compile(r"(本年收入合计|本年支出合计|收入总计|支出总计)(?:为|是|共计|：|:)?\s*" + NUM + r"\s*万元")
 _THREE_PUBLIC = re.compile(r"三公.{0,2}经费(?:财政拨款)?(?:支出)?(决算|预算)(?:数)?(?:为|是)?\s*" + NUM + r"\s*万元")
 _SHARE = re.compile(NUM + r"\s*万元[，,]?\s*占(?:[^0-9%，。；]{0,12}的)?\s*" + NUM + r"\s*%")
@@ -32,22 +34,30 @@ _WHOLE = re.compile(NUM + r"\s*万元[^。；]{0,6}?其中")
 _GROWTH = re.compile(
     r"(?:比|较|与)(?:上年|上一年|去年|\d{4}年)[^。；\d]{0,16}?(增加|减少|增长|下降|上升)(?:了)?\s*" + NUM + r"\s*万元[，,]\s*(增长|下降|减少|上升)\s*" + NUM + r"\s*%"
 )
-_COMPARISON = re.compile(r"决算数?(大于|小于|等于|高于|低于|超过|持平于?|与)预算数?")
-_BUDGET_AMOUNT = re.compile(r"预算(?:数)?(?:为|是)?\s*" + NUM + r"\s*万元")
-_FINAL_AMOUNT = re.compile(r"决算(?:数)?(?:为|是)?\s*" + NUM + r"\s*万元")
 _NARROWER = re.compile(r"财政拨款|一般公共预算|政府性基金|国有资本|非财政|上年|上一年|去年")
 _FLAT = re.compile(r"(?:与|和|较|同)上年(?:相比)?(?:基本)?持平|同比持平")
 _PRIOR_AMOUNT = re.compile(r"上年(?:度)?[^。；，,\d增减]{0,12}?(?:为|是)?\s*" + NUM + r"\s*万元")
-_COMPLETION = re.compile(r"完成(?:年初)?预算的\s*" + NUM + r"\s*%")
-_CLAIMS = {"大于": "大于", "高于": "大于", "超过": "大于", "小于": "小于", "低于": "小于", "等于": "等于", "持平": "等于", "持平于": "等于"}
 _SUMMARY_IDS = {"本年收入合计": "income_total_year", "本年支出合计": "expense_total_year", "收入总计": "income_grand_total", "支出总计": "expense_grand_total"}
 
+# Comparison claims and the amounts they are about.
+_CLAIM = re.compile(
+    r"决算(?:数)?(?:(大于|高于|超过|多于|小于|低于|少于|等于|持平于)(?:年初|全年|调整)?预算"
+    r"|(?:与|和|同|较)(?:年初|全年|调整)?预算(?:数)?(?:相比)?(基本持平|基本一致|基本相当|基本相同|持平|一致|相等|相同))"
+)
+_CLAIM_WORDS = {"大于": "大于", "高于": "大于", "超过": "大于", "多于": "大于", "小于": "小于", "低于": "小于", "少于": "小于"}
+_ROUGHLY = "基本"  # 基本持平 / 基本一致: within _ROUGHLY_WITHIN of the 预算数
+_ROUGHLY_WITHIN = Decimal("0.10")
+_BUDGET_AMOUNT = re.compile(r"(?<!公共)(?<!基金)(?<!经营)(?<!资本)预算(?:数)?\s*(?:为|是)?\s*" + NUM + r"\s*万元")
+_FINAL_AMOUNT = re.compile(r"决算(?:数)?\s*(?:为|是)?\s*" + NUM + r"\s*万元")
+_COMPLETION = re.compile(r"完成(?:年初|全年|调整)?预算(?:数)?的?\s*" + NUM + r"\s*%")
 
-@dataclass(frozen=True)
-class Sentence:
-    text: str
-    page: int
-    line: int | None
+# Numbers the text layer moved away from the blank they were printed in.
+_NUMBER = re.compile(r"(?<![\d.,，第（(])(\d[\d,，]*(?:\.\d+)?)\s*(%)?")
+_SHARE_SLOT = re.compile(r"占[^0-9%，。；,;]{0,16}?\s*(?=\d|[，。；,;]|$)")  # "占 P%", "占总支出的比重为 P%"
+_PERCENT = re.compile(NUM + r"\s*%")
+_ATTACHED_BEFORE = re.compile(r"(?:增长|下降|上升|减少|增加|的|为|达|约)\s*$")
+_NOT_A_BLANK = re.compile(r"(?:\d|单位[：:]?|[（(百千亿])\s*$")  # "12.5 万元", "单位：万元", "（万元）", "百万元"
+_ATTACHED_AFTER = re.compile(r"\s*(?:万元|[\u4e00-\u9fff、）)])")
 
 
 def _number(text: str) -> Decimal | None:
@@ -67,38 +77,6 @@ def _off(expected: Decimal, printed: str) -> bool:
     return value is not None and abs(expected - value) > Decimal(1).scaleb(-_places(printed))
 
 
-def sentences(report: Report) -> list[Sentence]:
-    """Running-text sentences with the page (and line) they start on; a sentence cut by a page
-    break is joined with its end on the next page."""
-    out: list[Sentence] = []
-    carried: Sentence | None = None  # the start of a sentence the page break cut
-    for page in report.pages:
-        joined = carried.text if carried else ""
-        starts: list[tuple[int, int]] = []
-        for line in page.lines:
-            starts.append((len(joined), line.number))
-            joined += line.text.strip()
-
-        def where(offset: int) -> tuple[int, int | None]:
-            if carried is not None and offset == 0:
-                return carried.page, carried.line
-            return page.number, max((n for start, n in starts if start <= offset), default=None)
-
-        found = list(_SENTENCES.finditer(joined))
-        cut = found.pop() if found and not found[-1].group(0).endswith("。") else None
-        for match in found:
-            if "万元" in match.group(0) or "%" in match.group(0) or "决算" in match.group(0):
-                out.append(Sentence(match.group(0), *where(match.start())))
-        carried = None
-        if cut is not None and "，" in cut.group(0) and len(cut.group(0)) < 400:  # a sentence in progress, not a cover or TOC
-            carried = Sentence(cut.group(0), *where(cut.start()))
-        elif cut is not None and ("万元" in cut.group(0) or "%" in cut.group(0)):
-            out.append(Sentence(cut.group(0), *where(cut.start())))
-    if carried is not None:
-        out.append(carried)
-    return out
-
-
 def _where(sentence: Sentence) -> tuple[Location, ...]:
     return (Location(sentence.page, line=sentence.line),)
 
@@ -107,11 +85,57 @@ def _where(sentence: Sentence) -> tuple[Location, ...]:
 def narrative(report: Report) -> Iterable[Finding]:
     figures = _table_figures(report)
     for sentence in sentences(report):
-        yield from _headlines(sentence, figures)
-        yield from _shares(sentence)
-        yield from _growth(sentence)
-        yield from _comparison(sentence)
-        yield from _flat(sentence)
+        if "万元" not in sentence.text and "%" not in sentence.text:
+            continue
+        text, moved = placed_numbers(sentence.text)
+        if text is None:
+            continue  # numbers displaced in the text layer that do not fill the blanks one to one
+        read = replace(sentence, text=text)
+        found = [*_headlines(read, figures), *_shares(read), *_growth(read), *_flat(read)]
+        yield from (_uncertain(f, "文本层中数字位置错乱，已按出现顺序归位") for f in found) if moved else found
+    for passage in passages(report):
+        yield from _comparisons(passage)
+    yield from _blank_three_public(report)
+
+
+def _uncertain(finding: Finding, why: str) -> Finding:
+    """A finding resting on a reading kemu is not sure of: a warning that says why, never an error."""
+    severity = "warning" if finding.severity == "error" else finding.severity
+    return replace(finding, severity=severity, message=f"{finding.message}（{why}，请核对原文）")
+
+
+def placed_numbers(text: str) -> tuple[str | None, bool]:
+    """The sentence with its numbers in their blanks.
+
+    Returns ``(text, False)`` when no 万元 or 占 lacks its number; ``(rebuilt, True)`` when the
+    text layer printed the numbers elsewhere in the sentence ("基本支出 万元，占 ；项目支出 T B
+    P%") and they fill the blanks one to one, in order (amounts before 万元, percentages after
+    占); ``(None, True)`` when they do not, so nothing in the sentence can be attached."""
+    amount_blanks = [m.start() for m in re.finditer("万元", text) if not _NOT_A_BLANK.search(text, 0, m.start())]
+    filled = {m.end() for m in _SHARE_SLOT.finditer(text) if _PERCENT.match(text, m.end())}
+    share_blanks = [m.end() for m in _SHARE_SLOT.finditer(text) if m.end() not in filled]
+    if not amount_blanks and not share_blanks:
+        return text, False
+    loose = [
+        m for m in _NUMBER.finditer(text)
+        if m.start() not in filled
+        and not _ATTACHED_AFTER.match(text, m.end(1) if not m.group(2) else m.end())
+        and not _ATTACHED_BEFORE.search(text, 0, m.start())
+    ]
+    amounts, shares = [m for m in loose if not m.group(2)], [m for m in loose if m.group(2)]
+    if len(amounts) != len(amount_blanks) or len(shares) != len(share_blanks):
+        return None, True
+    edits = [(m.start(), m.end(), "") for m in loose]
+    edits += [(at, at, m.group(1)) for at, m in zip(amount_blanks, amounts)]
+    edits += [(at, at, m.group(1) + "%") for at, m in zip(share_blanks, shares)]
+    out, last = [], 0
+    for begin, end, insert in sorted(edits, key=lambda e: (e[0], e[1])):
+        if begin < last:
+            return None, True
+        out += [text[last:begin], insert]
+        last = end
+    out.append(text[last:])
+    return re.sub(r"%\s*%", "%", "".join(out)), True
 
 
 def _table_figures(report: Report) -> dict[str, tuple[Decimal, Table]]:
@@ -256,37 +280,78 @@ def _flat(sentence: Sentence) -> Iterable[Finding]:
         )
 
 
-def _comparison(sentence: Sentence) -> Iterable[Finding]:
-    """决算数 大于/小于/等于 预算数, and 完成预算的 P%, against the nearest amounts before them."""
-    for word in _COMPARISON.finditer(sentence.text):
-        before = sentence.text[: word.start()]
-        budgets, finals = list(_BUDGET_AMOUNT.finditer(before)), list(_FINAL_AMOUNT.finditer(before))
+def _comparisons(passage: Passage) -> Iterable[Finding]:
+    """决算数 大于/小于/等于/基本持平 预算数, and 完成预算的 P%, against the 预算 and 决算 amounts
+    the item states before the claim (since the previous claim), in whatever sentence they stand.
+    When the last two such amounts are not one 预算 and one 决算, the attachment is a guess."""
+    text, start = passage.text, 0
+    claims = sorted([*_CLAIM.finditer(text), *_COMPLETION.finditer(text)], key=lambda m: m.start())
+    for claim in claims:
+        amounts = sorted(
+            [("预算", m) for m in _BUDGET_AMOUNT.finditer(text, start, claim.start())]
+            + [("决算", m) for m in _FINAL_AMOUNT.finditer(text, start, claim.start())],
+            key=lambda a: a[1].start(),
+        )
+        if claim.re is _CLAIM:
+            start = claim.end()
+        budgets, finals = [m for k, m in amounts if k == "预算"], [m for k, m in amounts if k == "决算"]
         if not budgets or not finals:
             continue
-        b, f = _number(budgets[-1].group(1)), _number(finals[-1].group(1))
-        if b is None or f is None:
+        certain = {k for k, _ in amounts[-2:]} == {"预算", "决算"}
+        b, f = budgets[-1], finals[-1]
+        finding = (_claim if claim.re is _CLAIM else _completion)(passage, claim, b, f)
+        if finding is not None:
+            yield finding if certain else _uncertain(finding, "句中预算数、决算数与结论的对应不确定")
+
+
+def _claim(passage: Passage, claim: re.Match, budget: re.Match, final: re.Match) -> Finding | None:
+    b, f = _number(budget.group(1)), _number(final.group(1))
+    if b is None or f is None:
+        return None
+    said = claim.group(1) or claim.group(2)
+    wording = f"决算数{said}预算数" if claim.group(1) else f"决算数与预算数{said}"
+    actual = "大于" if f > b else "小于" if f < b else "等于"
+    if said.startswith(_ROUGHLY):
+        wrong = abs(f - b) > abs(b) * _ROUGHLY_WITHIN
+    else:
+        wrong = _CLAIM_WORDS.get(said, "等于") != actual
+    if not wrong:
+        return None
+    return Finding(
+        "narrative.comparison", "error",
+        f"情况说明称{wording}，但决算数 {final.group(1)} 万元{actual}预算数 {budget.group(1)} 万元",
+        (passage.where(claim.start()),),
+    )
+
+
+def _completion(passage: Passage, claim: re.Match, budget: re.Match, final: re.Match) -> Finding | None:
+    b, f, rate = _number(budget.group(1)), _number(final.group(1)), _number(claim.group(1))
+    if not b or f is None or rate is None or not _off(f / b * 100, claim.group(1)):
+        return None
+    return Finding(
+        "narrative.completion", "error",
+        f"情况说明：决算 {final.group(1)} 万元为预算 {budget.group(1)} 万元的 {(f / b * 100).quantize(Decimal('0.01'))}%，文中写作 {claim.group(1)}%",
+        (passage.where(claim.start()),),
+    )
+
+
+def _blank_three_public(report: Report) -> Iterable[Finding]:
+    """A “三公” table with no figure in it while the text states a “三公” amount: table and text
+    disagree. A cell kemu could not read as a number makes it uncertain (a warning)."""
+    for table in report.tables:
+        if "three_public" not in table.kind or any(c.value is not None for r in table.rows for c in r.cells.values()):
             continue
-        said = word.group(1)
-        actual = "大于" if f > b else "小于" if f < b else "等于"
-        claimed = _CLAIMS.get(said)
-        if claimed and claimed != actual:
-            yield Finding(
-                "narrative.comparison", "error",
-                f"情况说明称决算数{said}预算数，但决算数 {finals[-1].group(1)} 万元{actual}预算数 {budgets[-1].group(1)} 万元",
-                _where(sentence),
+        unread = any(c.raw.strip() and c.raw.strip() not in ("-", "—", "－") for r in table.rows for c in r.cells.values())
+        for sentence in sentences(report):
+            found = _THREE_PUBLIC.search(sentence.text)
+            amount = _number(found.group(2)) if found else None
+            if not amount or _NARROWER.search(sentence.text[max(0, found.start() - 4) : found.start()]):
+                continue
+            page = table.provenance.page if table.provenance else table.pages[0]
+            finding = Finding(
+                "narrative.amount", "error",
+                f"情况说明称“三公”经费{found.group(1)} {found.group(2)} 万元，但{table.title}未填列任何数字",
+                (*_where(sentence), Location(page, table.id)),
             )
-    for found in _COMPLETION.finditer(sentence.text):
-        before = sentence.text[: found.start()]
-        budgets, finals = list(_BUDGET_AMOUNT.finditer(before)), list(_FINAL_AMOUNT.finditer(before))
-        if not budgets or not finals:
-            continue
-        b, f, rate = _number(budgets[-1].group(1)), _number(finals[-1].group(1)), _number(found.group(1))
-        if not b or f is None or rate is None:
-            continue
-        expected = f / b * 100
-        if _off(expected, found.group(1)):
-            yield Finding(
-                "narrative.completion", "error",
-                f"情况说明：决算 {finals[-1].group(1)} 万元为预算 {budgets[-1].group(1)} 万元的 {expected.quantize(Decimal('0.01'))}%，文中写作 {found.group(1)}%",
-                _where(sentence),
-            )
+            yield _uncertain(finding, "表中有未能识别为数字的内容") if unread else finding
+            break
