@@ -16,7 +16,7 @@ import pytest
 
 import app.survey as survey_module
 from app.cli import main
-from app.survey import NARRATIVE_ONLY, FileSurvey, amounts_parsed, code_in_name, survey, survey_file, survey_files
+from app.survey import NARRATIVE_ONLY, FileSurvey, amounts_parsed, code_in_name, survey, survey_file, survey_files, survey_json
 from parsers.model import Cell, Provenance, Row
 from tests.conftest import GENERATED
 
@@ -221,3 +221,26 @@ def test_a_file_that_kills_its_worker_is_an_error_and_the_others_go_on(tmp_path:
     results = {Path(r.file).name: r for r in survey(files, jobs=2)}
     assert {name: r.status for name, r in results.items()} == {"a.txt": "accepted", "crashes.txt": "error", "b.txt": "accepted", "c.txt": "accepted"}
     assert results["crashes.txt"].reason == "the worker process died reading this file"
+
+
+def test_the_corpus_benchmark_compares_two_runs_file_by_file() -> None:
+    from benchmarks.corpus import compare, health
+
+    def run(*results: FileSurvey) -> dict:
+        return survey_json(list(results))
+
+    read = FileSurvey("corpus/a.pdf", "accepted", pages=4, tables_identified=2, code_rows_identified=30, parents_checked=5, parents_summing=5)
+    damaged = FileSurvey("corpus/b.pdf", "rejected", "the PDF is damaged (ValueError: Bounding box (1, 2) is not fully within parent page)")
+    same = FileSurvey("corpus/c.pdf", "rejected", "an HTML page saved as .pdf, not a report")
+    recovered = FileSurvey("corpus/b.pdf", "accepted", pages=9, tables_identified=6, tables_unknown=1, code_rows_identified=80, code_rows_unknown=7)
+    before, after = run(read, damaged, same), run(read, recovered, same)
+    text = compare(before, after, top=5)
+    rows = {line[:38].strip(): line[38:].split() for line in text.splitlines()[1:] if line[:38].strip()}
+    assert rows["files accepted"] == ["1", "2", "+1"]
+    assert rows["code rows in identified tables"] == ["30", "110", "+80"]
+    changed = text.split("changed most")[1].splitlines()
+    assert "1 changed" in changed[0]
+    assert changed[2].split()[:2] == ["corpus/b.pdf", "rejected→accepted"]
+    assert not any("corpus/a.pdf" in line or "corpus/c.pdf" in line for line in changed)
+    report = health(before)
+    assert "corpus/b.pdf" in report and "the PDF is damaged" in report
