@@ -156,6 +156,13 @@ def _pair(before: dict[str, Any], after: dict[str, Any], first: str, second: str
     return f"{before[first]}/{before[second]}→{after[first]}/{after[second]}"
 
 
+def dump(document: dict[str, Any]) -> str:
+    """The saved run: one line per file, so that two saved runs diff file by file."""
+    head = {key: value for key, value in document.items() if key != "files"}
+    files = ",\n".join(json.dumps(f, ensure_ascii=False) for f in document["files"])
+    return json.dumps(head, ensure_ascii=False, indent=1)[:-2] + f',\n "files": [\n{files}\n ]\n}}\n'
+
+
 def load(path: Path) -> dict[str, Any]:
     document = json.loads(path.read_text(encoding="utf-8"))
     if document.get("survey_version") != 1:
@@ -184,7 +191,7 @@ def main() -> int:
     document = run(args.folders or list(FOLDERS), args.jobs, args.budget, args.cache)
     if args.save:
         args.save.parent.mkdir(parents=True, exist_ok=True)
-        args.save.write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        args.save.write_text(dump(document), encoding="utf-8")
     print(health(document))
     return 0
 

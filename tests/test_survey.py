@@ -224,7 +224,7 @@ def test_a_file_that_kills_its_worker_is_an_error_and_the_others_go_on(tmp_path:
 
 
 def test_the_corpus_benchmark_compares_two_runs_file_by_file() -> None:
-    from benchmarks.corpus import compare, health
+    from benchmarks.corpus import compare, dump, health
 
     def run(*results: FileSurvey) -> dict:
         return survey_json(list(results))
@@ -242,5 +242,7 @@ def test_the_corpus_benchmark_compares_two_runs_file_by_file() -> None:
     assert "1 changed" in changed[0]
     assert changed[2].split()[:2] == ["corpus/b.pdf", "rejected→accepted"]
     assert not any("corpus/a.pdf" in line or "corpus/c.pdf" in line for line in changed)
+    saved = dump(before)
+    assert json.loads(saved) == before and len(saved.splitlines()) > len(before["files"])
     report = health(before)
     assert "corpus/b.pdf" in report and "the PDF is damaged" in report
