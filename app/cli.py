@@ -103,6 +103,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("file", type=Path)
     check.add_argument("--format", choices=("json", "text"), default="json")
     check.add_argument("--no-cache", action="store_true", help="re-extract even if the file is cached")
+    check.add_argument("--min-severity", choices=("error", "warning", "info"), default="info", help="show only findings this severe or worse (the exit code still counts errors)")
     _review_commands(sub)
     add_export_commands(sub)
     add_survey_command(sub)
@@ -149,7 +150,11 @@ def _review_commands(sub) -> None:
     confirm.add_argument("--code", help="choose this 科目 instead of the proposed one")
     confirm.add_argument("--all-auto", action="store_true", help="confirm every automatic mapping")
     confirm.add_argument("--same-text", action="store_true", help="apply to every row with the same printed text")
-    command("undo", "undo the last operation")
+    note = command("note", "leave a note on a table or row (decides an error finding there: the print stands, and why)")
+    note.add_argument("--table", required=True, help="table kind (final_expense) or id (final_expense#2)")
+    note.add_argument("--row", help="the row's code or printed name (default: the table itself)")
+    note.add_argument("--text", required=True, help="the note")
+    command("undo", "undo the last operation (a bulk confirm is one step)")
     command("redo", "redo the last undone operation")
     status = command("status", "review progress: mappings confirmed, open findings, orphaned edits")
     status.add_argument("--format", choices=("json", "text"), default="text")
@@ -193,15 +198,16 @@ def main(argv: list[str] | None = None) -> int:
             return run_survey_command(args)
         if args.command in EXPORT_COMMANDS:
             return run_export_command(args)
-        if args.command in ("edit", "confirm", "undo", "redo", "status", "apply"):
+        if args.command in ("edit", "confirm", "note", "undo", "redo", "status", "apply"):
             return _run_review_command(args)
         if args.command == "check":
-            from app.checks import run_checks
+            from app.checks import at_least, run_checks
             from app.review import ReviewSession
 
             report = ReviewSession(args.file, use_cache=not args.no_cache).reviewed  # the sidecar's edits count
             findings = run_checks(report)
-            text = dumps(findings_json(report, findings)) if args.format == "json" else render_findings(report, findings)
+            shown = at_least(findings, args.min_severity)
+            text = dumps(findings_json(report, shown)) if args.format == "json" else render_findings(report, shown)
             sys.stdout.write(text + "\n")
             return EXIT_FINDINGS if any(f.severity == "error" for f in findings) else EXIT_OK
         if args.command == "review":

@@ -30,7 +30,7 @@ from app.batch import Failure, discover, run
 from app.catalog import Edition, current_catalog
 from app.checks import Finding, run_checks
 from parsers.model import Cell, Report, Row, Table
-from app.review import ReviewSession, is_complete
+from app.review import ReviewSession
 from app.triage import review_need
 from parsers.amounts import YUAN_PER_UNIT
 
@@ -102,21 +102,21 @@ def process(source: str, options: Options) -> ReportExport:
     session = ReviewSession(Path(source))
     report = session.reviewed
     progress = session.progress()
-    complete = is_complete(progress)
+    findings = run_checks(report)  # milliseconds; "complete" needs them
+    complete = session.is_complete(findings)
     if options.reviewed_only and not complete:
-        return ReportExport(_summary(report, progress, complete, None), skipped=True)
-    findings = run_checks(report) if options.findings else None
+        return ReportExport(_summary(report, progress, complete, findings), skipped=True)
     return ReportExport(
         summary=_summary(report, progress, complete, findings),
         facts=report_facts(report) if options.facts else None,
-        findings=[_finding_row(report.source, f) for f in findings or ()],
+        findings=[_finding_row(report.source, f) for f in findings] if options.findings else [],
         blocks=wide_blocks(report) if options.wide else [],
     )
 
 
-def _summary(report: Report, progress: dict[str, int], complete: bool, findings: list[Finding] | None) -> dict[str, Any]:
+def _summary(report: Report, progress: dict[str, int], complete: bool, findings: list[Finding]) -> dict[str, Any]:
     """One row of the ``reports`` table (and of ``kemu triage``)."""
-    counts = {s: (None if findings is None else sum(1 for f in findings if f.severity == s)) for s in ("error", "warning")}
+    counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning")}
     return {
         "source": report.source,
         "sha256": report.sha256,

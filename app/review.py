@@ -30,6 +30,7 @@ from parsers.report import EXTRACTOR_VERSION
 
 OPS = ("edit", "confirm", "choose", "not_subject", "reject", "set_kind", "set_unit", "ignore", "note")
 BLANKS = ("", "-", "—", "null")
+FINDING_DECISIONS = ("edit", "note", "ignore", "set_kind", "set_unit")  # what decides an error finding
 
 
 class ReviewError(Exception):
@@ -363,9 +364,27 @@ class ReviewSession:
         }
 
 
-def is_complete(progress: dict[str, int]) -> bool:
-    """A review is complete when no mapping is left to decide and no edit is orphaned."""
-    return progress["needs_review"] == 0 and progress["orphaned"] == 0
+    def undecided_errors(self, findings: list) -> int:
+        """Error findings no reviewer has acted on. A person decides one at its first location:
+        an edit (the fix), a note (why the print stands) or an ignore on its row; on its table for
+        a finding without a row (a unit or kind set counts too); a note for one about the report."""
+        ops = [o for o in self.operations if o.op in FINDING_DECISIONS]
+        return sum(1 for f in findings if f.severity == "error" and not _decided(f, ops))
+
+    def is_complete(self, findings: list) -> bool:
+        """Complete means a person decided: at least one decision recorded, every mapping that
+        needed review decided, every error finding decided, no orphaned edit (docs/review.md)."""
+        progress = self.progress()
+        return bool(self.operations) and progress["needs_review"] == 0 and progress["orphaned"] == 0 and self.undecided_errors(findings) == 0
+
+
+def _decided(finding, operations: list[Operation]) -> bool:
+    first = finding.locations[0] if finding.locations else None
+    if first is None or not first.table:
+        return any(o.op == "note" for o in operations)
+    if not first.row:
+        return any(o.table == first.table for o in operations)
+    return any(o.table == first.table and o.row == first.row for o in operations)
 
 
 @dataclass(frozen=True)

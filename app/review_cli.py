@@ -1,4 +1,4 @@
-"""The scripted review commands (edit, confirm, undo, redo, status, apply) over a ReviewSession.
+"""The scripted review commands (edit, confirm, note, undo, redo, status, apply) over a ReviewSession.
 
 Arguments name things the way a person reads the report — table kind, row code or printed
 name, column key or label — and are resolved to stable identities here, with a clear
@@ -14,7 +14,7 @@ from app.contract import dumps, report_json
 from app.matching import normalize_name
 from app.text_views import printed_amount
 from parsers.model import Report, Row, Table
-from app.review import ReviewError, ReviewSession, is_complete
+from app.review import ReviewError, ReviewSession
 
 
 def resolve_table(report: Report, name: str) -> Table:
@@ -78,6 +78,11 @@ def _change(session: ReviewSession, args) -> None:
             row = resolve_row(table, args.row)
             session.mapping("choose" if args.code else "confirm", table.id, row.id, args.code, args.same_text)
             print(f"confirmed {row.id}", file=sys.stderr)
+    elif command == "note":
+        table = resolve_table(session.reviewed, args.table)
+        row = resolve_row(table, args.row) if args.row else None
+        session.note(args.text, table.id, row.id if row else None)
+        print(f"noted on {row.id if row else table.id}", file=sys.stderr)
     elif command in ("undo", "redo"):
         before = len(session.operations) if command == "undo" else len(session.redo_stack)
         op = session.undo() if command == "undo" else session.redo()
@@ -114,7 +119,7 @@ def _status(session: ReviewSession, fmt: str) -> int:
     open_findings = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning")}
     if fmt == "json":
         block = _review_block(session)
-        block.update({"findings": open_findings, "complete": is_complete(progress)})
+        block.update({"findings": open_findings, "complete": session.is_complete(findings)})
         sys.stdout.write(dumps(block) + "\n")
     else:
         print(f"{session.source}")

@@ -98,12 +98,14 @@ def test_triage_ranks_errors_then_reviews_then_warnings(folder, capsys):
     keys = [(r["errors"], r["needs_review"], r["warnings"]) for r in ranked]
     assert keys == sorted(keys, reverse=True)
     names = [Path(r["source"]).name for r in ranked]
-    assert names[0] == "linfen.txt" and names[-1] == "anlu.pdf"  # errors first; a complete review last
+    assert names[0] == "linfen.txt" and names[-1] == "anlu.pdf"  # errors first; nothing left to review last
     assert names.index("leshan.txt") < names.index("huaxian.txt")  # no errors either: more mappings to review
-    assert ranked[-1]["complete"] and ranked[-1]["department"] == "安陆市医疗保障局"
+    assert ranked[-1]["department"] == "安陆市医疗保障局" and ranked[-1]["needs_review"] == 0
+    assert not any(r["complete"] for r in ranked)  # nobody has reviewed any of them
+    ReviewSession(folder / "sub" / "anlu.pdf").confirm_all_auto()  # a person looked and confirmed
     assert main(["triage", str(folder), "--workers", "1"]) == 0
     text = capsys.readouterr().out.splitlines()
-    assert "临汾市医疗保障局" in text[1] and "✓" in text[-1]
+    assert "临汾市医疗保障局" in text[1] and "✓" in text[-1] and sum("✓" in line for line in text) == 1
 
 
 def test_resolving_reviews_moves_a_report_down_the_triage(folder, capsys):

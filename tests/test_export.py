@@ -159,6 +159,9 @@ def test_duckdb_tables_views_and_sums(reports, tmp_path):
 def test_reviewed_only_keeps_complete_reviews(reports, tmp_path, capsys):
     out = tmp_path / "done.parquet"
     assert _export(str(reports), "-o", str(out), "--reviewed-only") == 0
+    assert not out.exists() and "nothing exported; 2 left out" in capsys.readouterr().err  # nobody reviewed anlu yet
+    ReviewSession(reports / "pdf" / "anlu.pdf").confirm_all_auto()  # nothing else needed review there
+    assert _export(str(reports), "-o", str(out), "--reviewed-only") == 0
     frame = pd.read_parquet(out)
     assert set(frame["source"]) == {str(reports / "pdf" / "anlu.pdf")}
     assert "1 left out (review not complete)" in capsys.readouterr().err

@@ -313,3 +313,22 @@ def test_read_only_folder_status_and_apply_work_edit_fails_cleanly(tmp_path):
     message = errors.read_text(encoding="utf-8")
     assert message.count("\n") == 1 and "read-only" in message and "Traceback" not in message
     assert sorted(p.name for p in folder.iterdir()) == ["report.txt"]
+
+
+def test_complete_means_a_person_decided_every_open_question(report_copy):
+    session = ReviewSession(report_copy)
+    findings = run_checks(session.reviewed)
+    assert not session.is_complete(findings)  # nobody has decided anything yet
+    session.confirm_all_auto()
+    for table in session.reviewed.tables:
+        for row in table.rows:
+            if row.match and row.match.decision == "review":
+                session.mapping("not_subject", table.id, row.id)
+    assert session.progress()["needs_review"] == 0
+    errors = [f for f in run_checks(session.reviewed) if f.severity == "error"]
+    assert errors and session.undecided_errors(errors) == len(errors) and not session.is_complete(errors)
+    for finding in errors:
+        first = finding.locations[0]
+        session.note("核对过：原表如此", first.table or session.reviewed.tables[0].id, first.row)
+    findings = run_checks(session.reviewed)
+    assert session.undecided_errors(findings) == 0 and session.is_complete(findings)
