@@ -22,7 +22,10 @@ from typing import Any, TextIO
 
 from parsers.errors import UnreadableReport
 
-SUFFIXES = (".pdf", ".txt", ".md")
+SUFFIXES = (".pdf", ".txt", ".md", ".docx")
+TEXT_SUFFIXES = (".txt", ".md")
+NOT_REPORT_NAMES = ("readme", "origins", "license", "licence", "changelog", "copying", "notice", "authors", "contributing")
+SNIFF_CHARS = 20_000  # enough text for a cover, a 目录 or a first table title
 ENGINES = ("local", "dask")
 WINDOW_PER_WORKER = 4  # files in flight per worker: keeps workers busy, bounds memory
 
@@ -36,10 +39,13 @@ class Failure:
 
 
 def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[Failure]]:
-    """Report files under ``paths``: files as given, folders recursively (.pdf/.txt/.md).
+    """Report files under ``paths``: files as given, folders recursively, chosen by content.
 
-    Hidden files and folders are skipped; sidecars and journals have other suffixes.
-    A path that does not exist is a failure, not an error, so the other paths go on.
+    In a folder, .pdf and .docx files are reports (a damaged one is named with its reason);
+    .txt/.md files only when their text reads like a report, so notes and README/ORIGINS-like
+    files that describe a folder are skipped. Hidden files and folders are skipped; sidecars
+    and journals have other suffixes. A path that does not exist is a failure, not an error,
+    so the other paths go on.
     """
     files: list[Path] = []
     missing: list[Failure] = []
@@ -48,6 +54,7 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[Failure]]:
             found = (
                 p for p in given.rglob("*")
                 if p.is_file() and p.suffix.lower() in SUFFIXES and not any(part.startswith(".") for part in p.relative_to(given).parts)
+                and looks_like_a_report(p)
             )
             files.extend(sorted(found))
         elif given.exists():
@@ -55,6 +62,26 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[Failure]]:
         else:
             missing.append(Failure(str(given), "no such file or folder"))
     return list(dict.fromkeys(files)), missing
+
+
+def looks_like_a_report(path: Path) -> bool:
+    """A cheap look at a file found in a folder: its name and, for text, its first pages."""
+    if path.stem.lower().startswith(NOT_REPORT_NAMES):
+        return False
+    if path.suffix.lower() not in TEXT_SUFFIXES:
+        return True
+    from parsers.identify import is_report_text
+
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(SNIFF_CHARS * 3)
+    except OSError:
+        return True  # let reading it say why it cannot be read
+    for encoding in ("utf-8", "gb18030"):
+        text = head.decode(encoding, errors="ignore")
+        if is_report_text(text[:SNIFF_CHARS]):
+            return True
+    return False
 
 
 def guarded(fn: Callable[..., Any], source: str, *args: Any) -> Any:

@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from app.batch import ENGINES, Failure
+from app.batch import ENGINES, SUFFIXES, Failure
 from app.export import FORMATS, PARTITION_COLUMNS, SUFFIX_FORMATS, export, triage
 
 COMMANDS: tuple[str, ...] = ("export", "triage")
@@ -98,7 +98,7 @@ def _report_missing(failures: list[Failure], total: int) -> None:
         if failure.reason == "no such file or folder":
             print(f"kemu: {failure.source}: {failure.reason}", file=sys.stderr)
     if total == 0:
-        print("kemu: no report files found (.pdf, .txt, .md)", file=sys.stderr)
+        print(f"kemu: no report files found ({', '.join(SUFFIXES)})", file=sys.stderr)
 
 
 def _exit_code(failures: list[Failure], succeeded: int) -> int:

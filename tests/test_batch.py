@@ -44,16 +44,31 @@ def test_discover_is_recursive_and_skips_sidecars_and_hidden_files(folder, tmp_p
     assert missing == [Failure(str(tmp_path / "nowhere"), "no such file or folder")]
 
 
+def test_files_are_chosen_by_content_and_folder_notes_are_skipped(folder):
+    (folder / "README.md").write_text("# 报告文件夹\n\n这里是下载的部门预算。\n", encoding="utf-8")
+    (folder / "ORIGINS.tsv").write_text("file\turl\n", encoding="utf-8")
+    (folder / "origins.txt").write_text("leshan.txt\thttp://example\n", encoding="utf-8")
+    (folder / "minutes.txt").write_text("会议纪要\n今天讨论了办公室搬迁。\n" * 40, encoding="utf-8")
+    (folder / "report.docx").write_bytes(b"PK\x03\x04 an Office file")  # a report kemu cannot read: named, not hidden
+    dumped = folder / "dump.txt"  # a report saved as text under any name is found by what it says
+    dumped.write_bytes(seed("004").read_bytes())
+    files, _ = discover([folder])
+    assert [p.relative_to(folder).as_posix() for p in files] == [
+        "dump.txt", "huaxian.txt", "leshan.txt", "linfen.txt", "report.docx", "sub/anlu.pdf",
+    ]
+    assert discover([folder / "minutes.txt"])[0] == [folder / "minutes.txt"]  # a file named directly is always read
+
+
 def test_failing_files_are_reported_and_the_rest_exported(folder, tmp_path, capsys):
     (folder / "empty.pdf").write_bytes(b"")
     (folder / "sub" / "corrupt.pdf").write_bytes(b"%PDF-1.7\n1 0 obj <<>> garbage")
-    (folder / "readme.md").write_text("# Notes\n\nNothing to see here.\n", encoding="utf-8")
+    (folder / "readme.md").write_text("# Notes\n\nNothing to see here.\n", encoding="utf-8")  # describes the folder: skipped
     out = tmp_path / "out.parquet"
     assert main(["export", str(folder), "-o", str(out), "--workers", "1"]) == EXIT_PARTIAL == 4
     err = capsys.readouterr().err
     assert f"{folder / 'empty.pdf'}: the file is empty (0 bytes)" in err
-    assert f"{folder / 'sub' / 'corrupt.pdf'}: " in err and "readme.md: not a department budget" in err
-    assert "exported 4 reports" in err and "3 failed" in err
+    assert f"{folder / 'sub' / 'corrupt.pdf'}: " in err and "readme.md" not in err
+    assert "exported 4 reports" in err and "2 failed" in err
     assert pd.read_parquet(out)["source"].nunique() == 4
 
 
