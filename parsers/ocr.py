@@ -31,6 +31,8 @@ from parsers.ocr_engine import OcrWord, engine_installed
 from parsers.ocr_rulings import Cell, cell_text, enclosures, find_rulings, group_cells
 
 INSTALL_HINT = 'pip install -e ".[ocr]"'
+#: Below this OCR confidence a reading goes to review (docs/ocr.md says how it was chosen).
+LOW_CONFIDENCE = 0.9
 #: Format of a PDF some of whose pages were read by OCR (extract JSON ``format``).
 OCR_FORMAT = "pdf/ocr"
 

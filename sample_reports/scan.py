@@ -108,7 +108,7 @@ def truth_for_pages(truth: dict, pages: list[int]) -> dict:
     return {**truth, "tables": tables}
 
 
-def _page_list(text: str) -> list[int]:
+def page_list(text: str) -> list[int]:
     out: list[int] = []
     for part in text.split(","):
         first, _, last = part.partition("-")
@@ -121,7 +121,7 @@ def main() -> None:
     parser.add_argument("source", type=Path)
     parser.add_argument("target", type=Path)
     parser.add_argument("--dpi", type=int, default=200)
-    parser.add_argument("--pages", type=_page_list, default=None, help="1-based pages, e.g. 1,3-5")
+    parser.add_argument("--pages", type=page_list, default=None, help="1-based pages, e.g. 1,3-5")
     parser.add_argument("--rotate", type=int, choices=(0, 90, 180, 270), default=0)
     parser.add_argument("--renderer", choices=("paint", "pdfium"), default="paint")
     args = parser.parse_args()

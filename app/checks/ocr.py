@@ -16,9 +16,7 @@ from collections.abc import Iterable
 from app.checks import Finding, Location, rule
 from parsers.amounts import is_amount
 from parsers.model import Provenance, Report
-
-#: Below this OCR confidence a reading goes to review (see docs/ocr.md for how it was chosen).
-LOW_CONFIDENCE = 0.9
+from parsers.ocr import LOW_CONFIDENCE
 
 
 def is_unsure(provenance: Provenance | None) -> bool:
