@@ -277,3 +277,34 @@ def test_numbers_displaced_in_the_text_layer_go_back_to_their_blanks(tmp_path):
     assert wrong and {f.severity for f in wrong} == {"warning"} and "归位" in wrong[0].message
     ambiguous = text.replace("1,000.00 300.00 30.00%", "1,000.00 30.00%")  # one number short: nothing can be attached
     assert [f for f in _findings(tmp_path, ambiguous) if f.rule.startswith("narrative")] == []
+
+
+def test_as_of_another_year_in_a_final_account_is_an_error(tmp_path):
+    text = CLEAN.replace("截至2023年12月31日", "截至2022年12月31日")
+    assert [f.severity for f in _findings(tmp_path, text) if f.rule == "metadata.as_of"] == ["error"]
+
+
+def test_doubled_punctuation_quotes_its_sentence(tmp_path):
+    text = CLEAN.replace("本部门共有车辆2辆。", "本部门共有车辆\n2辆。。")
+    found = [f for f in _findings(tmp_path, text) if f.rule == "hygiene.doubled"]
+    assert [f.severity for f in found] == ["warning"] and "截至2023年12月31日，本部门共有车辆2辆。。" in found[0].message
+
+
+def test_a_blank_three_public_table_the_text_gives_amounts_for_is_an_error(tmp_path):
+    blank = CLEAN.replace("10.00\t0.00\t10.00\t8.00\t0.00\t8.00\n", "")
+    found = [f for f in _findings(tmp_path, blank) if f.rule == "narrative.amount"]
+    assert [f.severity for f in found] == ["error"] and "未填列" in found[0].message
+    stated_zero = blank.replace("支出决算为8.00万元，年初预算", "支出决算为0.00万元，年初预算")
+    assert not [f for f in _findings(tmp_path, stated_zero) if f.rule == "narrative.amount" and "未填列" in f.message]
+
+
+def test_rounding_infos_are_one_line_per_table_and_min_severity_hides_them(tmp_path, capsys):
+    text = CLEAN.replace("2100199\t其他卫生健康管理事务支出\t100.00\t0.00\t100.00", "2100199\t其他卫生健康管理事务支出\t100.01\t0.00\t100.01")
+    text = text.replace("2100401\t疾病预防控制机构\t600.00\t0.00\t600.00", "2100401\t疾病预防控制机构\t600.01\t0.00\t600.01")
+    infos = [f for f in _findings(tmp_path, text) if f.rule == "hierarchy.sum"]
+    assert len(infos) == 1 and infos[0].severity == "info"
+    assert "处差额" in infos[0].message and "0.01" in infos[0].message and len(infos[0].locations) >= 2
+    path = tmp_path / "rounding.txt"
+    path.write_text(text, encoding="utf-8")
+    assert main(["check", str(path), "--min-severity", "warning"]) == EXIT_OK
+    assert json.loads(capsys.readouterr().out)["findings"] == []

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from parsers.model import Report
 
@@ -34,6 +35,7 @@ class Finding:
     severity: str  # error | warning | info
     message: str
     locations: tuple[Location, ...]
+    rounding: Decimal | None = None  # the difference, when it is within rounding (尾数误差)
 
 
 Rule = Callable[[Report], Iterable[Finding]]
@@ -67,7 +69,36 @@ def run_checks(report: Report, only: Iterable[str] | None = None) -> list[Findin
         if wanted is None or name in wanted:
             findings.extend(fn(report))
     order = {s: i for i, s in enumerate(SEVERITIES)}
-    return sorted(findings, key=lambda f: (order[f.severity], min((l.page for l in f.locations), default=0), f.rule))
+    return sorted(group_rounding(report, findings), key=lambda f: (order[f.severity], min((l.page for l in f.locations), default=0), f.rule))
+
+
+def group_rounding(report: Report, findings: list[Finding]) -> list[Finding]:
+    """One info line per rule and table for the rounding differences (a report may have dozens
+    of ±0.01), with their count and the largest, so they do not bury the errors."""
+    groups: dict[tuple[str, str | None], list[Finding]] = {}
+    out: list[Finding] = []
+    for finding in findings:
+        if finding.rounding is None:
+            out.append(finding)
+        else:
+            groups.setdefault((finding.rule, finding.locations[0].table if finding.locations else None), []).append(finding)
+    titles = {t.id: t.title for t in report.tables}
+    for (rule_id, table), members in groups.items():
+        if len(members) == 1:
+            out.extend(members)
+            continue
+        largest = max(abs(f.rounding) for f in members)
+        out.append(Finding(
+            rule_id, "info",
+            f"{titles.get(table or '', '')}：{len(members)} 处差额在尾数误差范围内（最大差 {largest}）",
+            tuple(f.locations[0] for f in members if f.locations), largest,
+        ))
+    return out
+
+
+def at_least(findings: list[Finding], severity: str) -> list[Finding]:
+    """The findings of ``severity`` or worse (`kemu check --min-severity`)."""
+    return [f for f in findings if SEVERITIES.index(f.severity) <= SEVERITIES.index(severity)]
 
 
 def _load_rule_modules() -> None:

@@ -79,4 +79,4 @@ def sum_finding(rule: str, sum_: Sum, message: str, locations: list[Location], u
     if severity == "error" and unsure:
         severity = "warning"
     detail = f"（差 {fmt(sum_.difference)}" + ("，在尾数误差范围内）" if severity == "info" else "）")
-    return Finding(rule, severity, message + detail, tuple(locations))
+    return Finding(rule, severity, message + detail, tuple(locations), sum_.difference if severity == "info" else None)

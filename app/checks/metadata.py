@@ -3,8 +3,11 @@
 - a table title or heading that prints another year than the report's ("2022年度…决算表"
   in a 2023 report) is an error;
 - placeholders (XX, ××, 某某) are errors: the template was not filled in;
-- "截至YYYY年12月31日" must be the report year (决算) or the year before (预算);
-- doubled punctuation (。。) and doubled function words (的的) are warnings.
+- "截至YYYY年12月31日" must be the report year in a 决算 (an error: the text describes another
+  year, as a wrong heading does); in a 预算 the year before (a warning: budget texts may quote
+  older data);
+- doubled punctuation (。。) and doubled function words (的的) are warnings that quote the
+  sentence holding them.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import re
 from collections.abc import Iterable
 
 from app.checks import Finding, Location, rule
+from app.checks.text import passages, sentence_at
 from parsers.model import Report
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2})\s*年")
@@ -43,11 +47,18 @@ def metadata(report: Report) -> Iterable[Finding]:
             if as_of and report.year:
                 expected = report.year if report.report_kind == "决算" else report.year - 1
                 if int(as_of.group(1)) != expected:
-                    yield Finding("metadata.as_of", "warning", f"“{as_of.group(0)}”与{report.year}年{report.report_kind or ''}不符（应为{expected}年12月31日）", where)
-            for pattern, what in ((_DOUBLED_PUNCT, "重复标点"), (_DOUBLED_WORD, "重复用字")):
-                found = pattern.search(text)
-                if found:
-                    yield Finding("hygiene.doubled", "warning", f"{what}“{found.group(0)}”：{text[:40]}", where)
+                    severity = "error" if report.report_kind == "决算" else "warning"
+                    yield Finding("metadata.as_of", severity, f"“{as_of.group(0)}”与{report.year}年{report.report_kind or ''}不符（应为{expected}年12月31日）", where)
+    yield from _doubled(report)
+
+
+def _doubled(report: Report) -> Iterable[Finding]:
+    for passage in passages(report):
+        for pattern, what in ((_DOUBLED_PUNCT, "重复标点"), (_DOUBLED_WORD, "重复用字")):
+            for found in pattern.finditer(passage.text):
+                sentence = sentence_at(passage, found.start())
+                quoted = sentence if len(sentence) <= 80 else "…" + passage.text[max(0, found.start() - 60) : found.end()]
+                yield Finding("hygiene.doubled", "warning", f"{what}“{found.group(0)}”：{quoted}", (passage.where(found.start()),))
 
 
 def _title_years(report: Report) -> Iterable[Finding]:
