@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from parsers.errors import UnreadableReport
+from app.errors import explain, time_budget, time_budget_seconds
 
 SUFFIXES = (".pdf", ".txt", ".md", ".docx")
 TEXT_SUFFIXES = (".txt", ".md")
@@ -28,6 +28,8 @@ NOT_REPORT_NAMES = ("readme", "origins", "license", "licence", "changelog", "cop
 SNIFF_CHARS = 20_000  # enough text for a cover, a 目录 or a first table title
 ENGINES = ("local", "dask")
 WINDOW_PER_WORKER = 4  # files in flight per worker: keeps workers busy, bounds memory
+WATCHDOG_FACTOR, WATCHDOG_GRACE = 2, 10.0  # the watchdog waits budget × factor + grace: the worker's own stop comes first
+STARTUP_GRACE = 60.0  # until a (new) pool has answered once: starting processes on a busy machine is slow
 
 
 @dataclass(frozen=True)
@@ -84,19 +86,18 @@ def looks_like_a_report(path: Path) -> bool:
     return False
 
 
-def guarded(fn: Callable[..., Any], source: str, *args: Any) -> Any:
-    """``fn(source, *args)``, or a ``Failure`` instead of an exception (runs in the worker)."""
+def guarded(budget: float, fn: Callable[..., Any], source: str, *args: Any) -> Any:
+    """``fn(source, *args)`` within the per-file time budget, or a ``Failure`` instead of an
+    exception (runs in the worker; the one error path words it)."""
     try:
-        return fn(source, *args)
-    except UnreadableReport as exc:
-        return Failure(source, _reason(source, exc))
+        with time_budget(Path(source).name, budget):
+            return fn(source, *args)
     except Exception as exc:  # one broken file must never stop a batch
-        return Failure(source, f"{type(exc).__name__}: {_reason(source, exc)}")
+        return Failure(source, _reason(source, explain(exc)[0]))
 
 
-def _reason(source: str, exc: BaseException) -> str:
-    """The exception's sentence without the file name the parsers put in front of it."""
-    text = str(exc) or type(exc).__name__
+def _reason(source: str, text: str) -> str:
+    """The sentence without the file name the parsers put in front of it."""
     prefix = f"{Path(source).name}: "
     return text[len(prefix):] if text.startswith(prefix) else text
 
@@ -142,30 +143,43 @@ def run(
     workers: int | None = None,
     scheduler: str | None = None,
     log: TextIO | None = sys.stderr,
+    budget: float | None = None,
 ) -> Iterator[Any]:
     """``fn(str(file), *args)`` for every file, yielded in input order (a result or a ``Failure``).
 
     ``workers``: local processes (default: all cores; 1 runs in this process) or, with
     ``engine="dask"`` and no ``scheduler``, the size of the LocalCluster started for the run.
     ``fn`` must be importable by name in the workers (a module-level function).
+    ``budget``: seconds per file (default ``KEMU_TIME_BUDGET``, 0 = none). A worker stops a
+    file at the budget; a worker that cannot be stopped (stuck in native code) is killed by
+    the watchdog here and the files it held are given to a fresh one, so one file can never
+    stall the rest.
     """
+    budget = time_budget_seconds() if budget is None else budget
     workers = max(1, min(workers or os.cpu_count() or 1, len(files)))  # one file runs in this process
     progress = Progress(len(files), log)
     try:
-        with _submitter(engine, workers, scheduler) as (submit, slots):
+        with _engine(engine, workers, scheduler) as pool:
             pending: deque[tuple[str, Future]] = deque()
             queue = iter(files)
-            window = slots * WINDOW_PER_WORKER
+            window = pool.slots * WINDOW_PER_WORKER
+            started = False  # has this pool answered yet
             while True:
                 for path in queue:
-                    pending.append((str(path), submit(guarded, fn, str(path), *args)))
+                    pending.append((str(path), pool.submit(guarded, budget, fn, str(path), *args)))
                     if len(pending) >= window:
                         break
                 if not pending:
                     return
                 source, future = pending.popleft()
                 try:
-                    outcome = future.result()
+                    outcome = future.result(timeout=budget * WATCHDOG_FACTOR + (WATCHDOG_GRACE if started else STARTUP_GRACE) if budget else None)
+                    started = True
+                except TimeoutError:
+                    outcome = Failure(source, f"took longer than {budget:g} s (the file may be damaged); skipped")
+                    pool.restart()
+                    started = False
+                    pending = deque((s, pool.submit(guarded, budget, fn, s, *args)) for s, _ in pending)
                 except Exception as exc:  # the worker itself died (killed, out of memory)
                     outcome = Failure(source, f"worker lost: {type(exc).__name__}: {exc}")
                 progress.step(outcome if isinstance(outcome, Failure) else None)
@@ -174,9 +188,36 @@ def run(
         progress.close()
 
 
+class _Pool:
+    """``submit(fn, *args) -> future`` for the chosen engine, how many tasks run at once, and
+    ``restart()``: stop whatever is running (the watchdog's last resort)."""
+
+    def __init__(self, submit: Callable[..., Future], slots: int, restart: Callable[[], None] = lambda: None) -> None:
+        self.submit, self.slots, self.restart = submit, slots, restart
+
+
+class _LocalProcesses(_Pool):
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.pool = self._new()
+        super().__init__(lambda fn, *args: self.pool.submit(fn, *args), workers, self._restart)
+
+    def _new(self) -> ProcessPoolExecutor:
+        # spawn: the parent may hold threads (DuckDB, Arrow) that fork would copy mid-lock
+        return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+
+    def _restart(self) -> None:
+        for process in list(getattr(self.pool, "_processes", {}).values()):  # no public way to stop a running task
+            process.kill()
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        self.pool = self._new()
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
 @contextmanager
-def _submitter(engine: str, workers: int, scheduler: str | None) -> Iterator[tuple[Callable[..., Any], int]]:
-    """``submit(fn, *args) -> future`` for the chosen engine and how many tasks run at once."""
+def _engine(engine: str, workers: int, scheduler: str | None) -> Iterator[_Pool]:
     if engine == "dask":
         from dask.distributed import Client, LocalCluster
 
@@ -184,7 +225,7 @@ def _submitter(engine: str, workers: int, scheduler: str | None) -> Iterator[tup
         client = Client(scheduler or cluster)
         try:
             slots = sum(client.nthreads().values()) or workers  # a remote cluster's size, not this machine's
-            yield (lambda fn, *args: client.submit(fn, *args, pure=False)), slots
+            yield _Pool(lambda fn, *args: client.submit(fn, *args, pure=False), slots)
         finally:
             client.close()
             if cluster is not None:
@@ -192,11 +233,13 @@ def _submitter(engine: str, workers: int, scheduler: str | None) -> Iterator[tup
     elif engine != "local":
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     elif workers == 1:
-        yield _now, 1
+        yield _Pool(_now, 1)  # the alarm in ``guarded`` bounds each file (this is the main thread)
     else:
-        # spawn: the parent may hold threads (DuckDB, Arrow) that fork would copy mid-lock
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            yield pool.submit, workers
+        pool = _LocalProcesses(workers)
+        try:
+            yield pool
+        finally:
+            pool.close()
 
 
 def _now(fn: Callable[..., Any], *args: Any) -> Future:

@@ -155,3 +155,39 @@ def _fail_odd(source: str) -> str:
     if int(Path(source).stem) % 2:
         raise ValueError("odd")
     return source
+
+
+def _slow_or_stuck(source: str) -> str:
+    """Odd files loop in Python; files named stuck* hang where no signal reaches (native code)."""
+    import signal
+    import time
+
+    if Path(source).stem.startswith("stuck"):
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+        time.sleep(600)
+    if int(Path(source).stem.lstrip("stuck") or 0) % 2:
+        while True:
+            pass
+    return source
+
+
+def test_a_file_over_the_time_budget_fails_alone_in_this_process(tmp_path):
+    files = [tmp_path / f"{i}.txt" for i in range(3)]
+    outcomes = list(run(_slow_or_stuck, files, workers=1, log=None, budget=0.5))
+    assert outcomes[0] == str(files[0]) and outcomes[2] == str(files[2])
+    assert outcomes[1] == Failure(str(files[1]), "took longer than 0.5 s (the file may be damaged); skipped")
+
+
+def test_the_watchdog_kills_a_worker_stuck_where_no_signal_reaches(tmp_path, monkeypatch):
+    import time
+
+    import app.batch as batch
+
+    monkeypatch.setattr(batch, "WATCHDOG_GRACE", 3.0)
+    files = [tmp_path / name for name in ("0.txt", "stuck2.txt", "1.txt", "4.txt", "6.txt")]
+    started = time.monotonic()
+    outcomes = list(run(_slow_or_stuck, files, workers=2, log=None, budget=1))
+    assert time.monotonic() - started < 60
+    failed = {Path(o.source).name: o.reason for o in outcomes if isinstance(o, Failure)}
+    assert set(failed) == {"stuck2.txt", "1.txt"} and all("took longer than 1 s" in r for r in failed.values())
+    assert [o for o in outcomes if not isinstance(o, Failure)] == [str(files[0]), str(files[3]), str(files[4])]
