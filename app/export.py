@@ -443,6 +443,7 @@ class ExportResult:
     skipped: int = 0  # incomplete reviews left out by reviewed_only
     facts: int = 0
     failures: list[Failure] = field(default_factory=list)
+    narrative_only: list[str] = field(default_factory=list)  # exported, but no tables to give facts
 
 
 def export(
@@ -476,6 +477,8 @@ def export(
                     sink.add(outcome)
                     result.exported += 1
                     result.facts += outcome.facts.num_rows
+                    if outcome.summary["tables"] == 0:
+                        result.narrative_only.append(outcome.summary["source"])
         finally:
             sink.close()
         if result.exported:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from app.batch import ENGINES, SUFFIXES, Failure
 from app.export import FORMATS, PARTITION_COLUMNS, SUFFIX_FORMATS, export, triage
+from app.survey import NARRATIVE_ONLY
 
 COMMANDS: tuple[str, ...] = ("export", "triage")
 EXIT_OK, EXIT_USAGE, EXIT_ALL_FAILED = 0, 1, 2
@@ -60,6 +61,8 @@ def _export(args, engine: dict) -> int:
     result = export(args.paths, args.output, _format(args), reviewed_only=args.reviewed_only, partition_by=partition_by, **engine)
     found = result.exported + result.skipped + len(result.failures)
     _report_missing(result.failures, found)
+    for source in result.narrative_only:
+        print(f"kemu: {source}: {NARRATIVE_ONLY}", file=sys.stderr)
     skipped = f"; {result.skipped} left out (review not complete)" if result.skipped else ""
     failed = f"; {len(result.failures)} failed" if result.failures else ""
     if result.exported:
@@ -125,8 +128,9 @@ def render_triage(summaries: list[dict]) -> str:
     out = [f"{'#':>3} {'errors':>6} {'review':>6} {'warns':>5} {'mapped':>11}  year kind  department  source"]
     for rank, s in enumerate(summaries, start=1):
         mapped = f"{s['mappings'] - s['needs_review']}/{s['mappings']}" + (" ✓" if s["complete"] else "  ")
+        narrative = f"  ({NARRATIVE_ONLY})" if s["tables"] == 0 else ""
         out.append(
             f"{rank:>3} {s['errors']:>6} {s['needs_review']:>6} {s['warnings']:>5} {mapped:>11}  "
-            f"{s['year'] or '?':<4} {s['report_kind'] or '?':<4}  {s['department'] or '?'}  {s['source']}"
+            f"{s['year'] or '?':<4} {s['report_kind'] or '?':<4}  {s['department'] or '?'}  {s['source']}{narrative}"
         )
     return "\n".join(out)

@@ -191,3 +191,20 @@ def test_the_watchdog_kills_a_worker_stuck_where_no_signal_reaches(tmp_path, mon
     failed = {Path(o.source).name: o.reason for o in outcomes if isinstance(o, Failure)}
     assert set(failed) == {"stuck2.txt", "1.txt"} and all("took longer than 1 s" in r for r in failed.values())
     assert [o for o in outcomes if not isinstance(o, Failure)] == [str(files[0]), str(files[3]), str(files[4])]
+
+
+NARRATIVE = (
+    "某某市教育局2023年度部门决算\n\n第一部分 部门概况\n一、部门职责\n负责全市教育工作。\n"
+    "第二部分 2023年度部门决算情况说明\n一、收入支出决算总体情况说明\n2023年度收入总计100.00万元，支出总计100.00万元。\n"
+    "二、收入决算情况说明\n本年收入合计100.00万元。\n三、支出决算情况说明\n本年支出合计100.00万元。\n"
+)
+
+
+def test_a_report_without_tables_is_named_in_triage_and_export(tmp_path, capsys):
+    path = tmp_path / "narrative.txt"
+    path.write_text(NARRATIVE, encoding="utf-8")
+    assert main(["triage", str(path), "--workers", "1"]) == 0
+    assert "narrative.txt  (no tables in this report (narrative only))" in capsys.readouterr().out
+    assert main(["export", str(path), "-o", str(tmp_path / "out.csv"), "--workers", "1"]) == 0
+    err = capsys.readouterr().err
+    assert f"{path}: no tables in this report (narrative only)" in err and "exported 1 reports (0 facts)" in err
