@@ -14,13 +14,14 @@ from typing import Any
 from parsers.model import Cell, Match, Provenance, Report, Row, Table
 
 CHECK_SCHEMA_VERSION = "1.0"
-SCHEMA_VERSION = "1.1"  # 1.1: rows carry "match" (kemu match/apply), cells "status", rows "ignored"/"note"
+SCHEMA_VERSION = "1.2"  # 1.1: rows carry "match" (kemu match/apply), cells "status", rows "ignored"/"note"; 1.2: OCR (format "pdf/ocr", provenance "confidence")
 
 
 def provenance_json(p: Provenance | None) -> dict[str, Any] | None:
     if p is None:
         return None
-    return {"page": p.page, "line": p.line, "bbox": list(p.bbox) if p.bbox else None, "raw": p.raw}
+    out = {"page": p.page, "line": p.line, "bbox": list(p.bbox) if p.bbox else None, "raw": p.raw}
+    return out if p.confidence is None else {**out, "confidence": p.confidence}  # read by OCR
 
 
 def cell_json(cell: Cell) -> dict[str, Any]:

@@ -16,6 +16,7 @@ pytest.importorskip("rapidocr_onnxruntime", reason='the OCR extra is not install
 from app.checks import run_checks  # noqa: E402
 from app.checks.ocr import LOW_CONFIDENCE, ocr as ocr_rule  # noqa: E402
 from app.cli import EXIT_UNREADABLE, main  # noqa: E402
+from app.contract import report_json  # noqa: E402
 from app.evaluate import load_truth, score_report  # noqa: E402
 from app.review import problems  # noqa: E402
 from parsers import ocr_engine  # noqa: E402
@@ -81,6 +82,10 @@ def test_every_ocr_cell_carries_a_confidence_and_text_layer_cells_none(scanned):
     assert cells and all(0 < c.provenance.confidence <= 1 for c in cells)
     printed = read_report(GENERATED / "gen_mixed_small.pdf")
     assert all(c.provenance.confidence is None for t in printed.tables for r in t.rows for c in r.cells.values())
+    scanned_json = [c for t in report_json(report)["tables"] for r in t["rows"] for c in r["cells"].values() if c["raw"]]
+    assert all(0 < c["provenance"]["confidence"] <= 1 for c in scanned_json)
+    printed_json = [c for t in report_json(printed)["tables"] for r in t["rows"] for c in r["cells"].values()]
+    assert not any("confidence" in c["provenance"] for c in printed_json)  # the contract grows only for scans
 
 
 def test_sideways_scan_is_read_upright(scanned):
