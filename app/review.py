@@ -24,7 +24,7 @@ from app.config import settings
 from app.catalog import current_catalog
 from app.matching import normalize_name, reason
 from parsers.model import Cell, Match, Report, Row, Table
-from app.sidecar import SidecarState, SidecarStore
+from app.sidecar import SidecarError, SidecarState, SidecarStore
 from parsers.amounts import parse_amount
 from parsers.report import EXTRACTOR_VERSION
 
@@ -55,9 +55,14 @@ class Operation:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Operation":
+        if not isinstance(data, dict):
+            raise ReviewError(f"an operation must be a table of fields, not {data!r:.40}")
         known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
         if known.get("op") not in OPS:
-            raise ReviewError(f"unknown operation {known.get('op')!r}")
+            raise ReviewError(f"unknown operation {known.get('op')!r:.40}")
+        wrong = [k for k, v in known.items() if not isinstance(v, str)]
+        if wrong or not {"who", "when"} <= known.keys():
+            raise ReviewError(f"operation {known['op']} has no text in {', '.join(wrong or ['who/when'])}")
         return cls(**known)
 
 
@@ -212,10 +217,13 @@ class ReviewSession:
     def reload(self) -> None:
         """Read the sidecar again (another kemu wrote it): this session continues from there."""
         state, events = self.store.load()
-        self.operations = [Operation.from_dict(d) for d in state.operations]
-        self.redo_stack = [Operation.from_dict(d) for d in state.redo]
-        for event in events:
-            self._replay(event)
+        try:
+            self.operations = [Operation.from_dict(d) for d in state.operations]
+            self.redo_stack = [Operation.from_dict(d) for d in state.redo]
+            for event in events:
+                self._replay(event)
+        except (ReviewError, KeyError, TypeError) as exc:
+            raise SidecarError(f"{self.store.path}: the sidecar is corrupt ({exc}); it was left untouched — fix or move it aside") from exc
         self.source_info = state.source
         self.__dict__.pop("applied", None)
 

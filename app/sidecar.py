@@ -67,7 +67,10 @@ class SidecarState:
             raise SidecarError(f"{where}: no schema_version; not a kemu sidecar (left untouched)")
         if version > SCHEMA_VERSION:
             raise SidecarError(f"{where}: written by a newer kemu (schema {version} > {SCHEMA_VERSION}); upgrade kemu (file left untouched)")
-        return cls(dict(data.get("source", {})), list(data.get("operation", [])), list(data.get("redo", [])))
+        parts = {"source": data.get("source", {}), "operation": data.get("operation", []), "redo": data.get("redo", [])}
+        if not isinstance(parts["source"], dict) or not all(isinstance(parts[k], list) for k in ("operation", "redo")):
+            raise SidecarError(f"{where}: the sidecar is corrupt (source, operation or redo has the wrong shape); it was left untouched")
+        return cls(dict(parts["source"]), list(parts["operation"]), list(parts["redo"]))
 
 
 def dumps(state: SidecarState, fmt: str) -> str:

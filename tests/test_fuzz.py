@@ -1,0 +1,253 @@
+"""Fuzzing the front doors: whatever a user feeds kemu ends in a report or one sentence (exit 2/3),
+within the time budget, and a damaged sidecar is never overwritten.
+
+- text parsers: hypothesis builds report-like text (seed lines cut, doubled, re-tabbed, with
+  stray digits and control characters) and arbitrary text;
+- PDFs: byte-flipped and truncated copies run through the batch watchdog (worker processes
+  with a time budget), so even a reader that loops cannot hang the suite; a few cases by
+  default, many more with ``-m slow``;
+- sidecars: random byte damage, truncation and well-formed files with wrong shapes.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import subprocess
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.batch import Failure, run
+from app.errors import TookTooLong, time_budget
+from app.review import ReviewSession
+from app.sidecar import SidecarError
+from parsers.amounts import parse_amount
+from parsers.errors import UnreadableReport
+from parsers.report import read_report
+from tests.conftest import GENERATED, REAL_REPORTS, ROOT, seed
+
+SEED_LINES = [line for prefix in ("000", "003", "004") for line in seed(prefix).read_text(encoding="utf-8").splitlines()]
+TEXT_BUDGET = 20.0  # seconds per text case; a loop in a parser shows up as TookTooLong
+HEALTH = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large]
+
+
+def _read_or_refuse(path: Path) -> None:
+    """The contract of every front door: a Report, or UnreadableReport with one sentence."""
+    try:
+        with time_budget(path.name, TEXT_BUDGET):
+            report = read_report(path)
+    except TookTooLong:
+        raise AssertionError(f"{path.name} took longer than {TEXT_BUDGET} s") from None
+    except UnreadableReport as exc:
+        message = str(exc)
+        assert message and "\n" not in message.strip() and "Traceback" not in message
+        return
+    assert report.sha256 and all(t.id for t in report.tables)
+
+
+mutations = st.sampled_from(["keep", "cut", "double", "tabs", "digits", "control", "drop"])
+
+
+@st.composite
+def report_like_text(draw) -> str:
+    start = draw(st.integers(0, len(SEED_LINES) - 1))
+    lines = SEED_LINES[start : start + draw(st.integers(1, 120))]
+    out = []
+    for line in lines:
+        how = draw(mutations)
+        if how == "cut" and line:
+            line = line[: draw(st.integers(0, len(line)))]
+        elif how == "double":
+            out.append(line)
+        elif how == "tabs":
+            line = line.replace("\t", draw(st.sampled_from(["", " ", "\t\t", "  "])))
+        elif how == "digits":
+            line += "\t" + draw(st.from_regex(r"-?[0-9,，.]{1,12}", fullmatch=True))
+        elif how == "control":
+            line = draw(st.sampled_from(["\f", "\x00", "\r", "\u3000", "\ufeff"])) + line
+        elif how == "drop":
+            continue
+        out.append(line)
+    return "\n".join(out)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=HEALTH)
+@given(report_like_text())
+def test_report_like_text_reads_or_is_refused(tmp_path_factory, text):
+    path = tmp_path_factory.mktemp("text") / "report.txt"
+    path.write_text(text, encoding="utf-8")
+    _read_or_refuse(path)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=HEALTH)
+@given(st.one_of(st.text(max_size=3000), st.binary(max_size=3000)))
+def test_arbitrary_text_and_bytes_read_or_are_refused(tmp_path_factory, content):
+    path = tmp_path_factory.mktemp("any") / "input.md"
+    path.write_bytes(content.encode("utf-8", "surrogatepass") if isinstance(content, str) else content)
+    _read_or_refuse(path)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=40), st.from_regex(r"[（(-]?[0-9０-９,， .]{0,15}[)）%]?", fullmatch=True)))
+def test_amounts_are_a_number_or_none_never_an_error(text):
+    value = parse_amount(text)
+    assert value is None or isinstance(value, Decimal)
+
+
+# -- PDFs -----------------------------------------------------------------------------------
+
+
+def damaged_copies(source: Path, folder: Path, count: int, rng: random.Random) -> list[Path]:
+    """Every fourth copy truncated, the others with a few random bytes changed past the header."""
+    data = source.read_bytes()
+    out = []
+    for n in range(count):
+        damaged = bytearray(data)
+        if n % 4 == 3:
+            damaged = damaged[: rng.randrange(len(data) // 5, len(data) - 1)]
+        else:
+            for _ in range(rng.randint(1, 12)):
+                damaged[rng.randrange(16, len(damaged))] = rng.randrange(256)
+        path = folder / f"{source.stem}-{n:03d}.pdf"
+        path.write_bytes(bytes(damaged))
+        out.append(path)
+    return out
+
+
+def read_summary(source: str) -> int:
+    """What a worker returns for a readable damaged copy: its table count."""
+    from app.cache import load_report
+
+    return len(load_report(source, use_cache=False).tables)
+
+
+def _assert_read_or_refused(files: list[Path], budget: float) -> None:
+    outcomes = list(run(read_summary, files, workers=2, log=None, budget=budget))
+    assert len(outcomes) == len(files)
+    for path, outcome in zip(files, outcomes):
+        if isinstance(outcome, Failure):
+            assert "took longer" not in outcome.reason and "worker lost" not in outcome.reason, (path.name, outcome.reason)
+            assert "Error:" not in outcome.reason, (path.name, outcome.reason)  # a kemu bug, not a refusal sentence
+            assert "\n" not in outcome.reason
+        else:
+            assert isinstance(outcome, int)
+
+
+def test_damaged_pdfs_are_read_or_refused_within_the_budget(tmp_path):
+    files = damaged_copies(GENERATED / "gen_mixed_small.pdf", tmp_path, 8, random.Random(12))
+    _assert_read_or_refused(files, budget=30)
+
+
+@pytest.mark.slow
+def test_many_damaged_copies_of_every_pdf(tmp_path):
+    sources = sorted(GENERATED.glob("*.pdf")) + (sorted(p for p in REAL_REPORTS.glob("*.pdf") if p.stat().st_size) if REAL_REPORTS.exists() else [])
+    rng = random.Random(2026)
+    files = [copy for source in sources for copy in damaged_copies(source, tmp_path, 8, rng)]
+    _assert_read_or_refused(files, budget=60)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not REAL_REPORTS.exists(), reason="../shared/real_reports is not present")
+def test_twelve_damaged_copies_of_a_real_report_through_the_cli(tmp_path):
+    source = REAL_REPORTS / "hangzhou_gongan_2026_budget.pdf"
+    if not source.exists():
+        source = next(p for p in sorted(REAL_REPORTS.glob("*.pdf")) if p.stat().st_size)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "KEMU_CACHE_DIR": str(tmp_path / "cache")}
+    for path in damaged_copies(source, tmp_path, 12, random.Random(12)):
+        started = time.monotonic()
+        done = subprocess.run([sys.executable, "-m", "app.cli", "extract", str(path)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=90)
+        assert time.monotonic() - started < 60 and done.returncode in (0, 2), (path.name, done.stderr)
+        assert "Traceback" not in done.stderr and done.stderr.count("\n") <= 1
+
+
+# -- sidecars -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def reviewed(tmp_path_factory) -> tuple[Path, bytes]:
+    """A report with a real review (edits, confirmations, a bulk step, an undo) and its sidecar."""
+    folder = tmp_path_factory.mktemp("reviewed")
+    path = folder / "report.txt"
+    shutil.copy(seed("003"), path)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("KEMU_CACHE_DIR", str(folder / "cache"))
+        session = ReviewSession(path)
+        session.edit("final_gp_basic#1", "final_gp_basic#1/303", session.reviewed.table("final_gp_basic#1").columns[0].key, "3001.60")
+        session.mapping("confirm", "final_gp_basic#1", "final_gp_basic#1/30201")
+        session.confirm_all_auto()
+        session.undo()
+        session.note("口径待核", "final_expense#1")
+        session.save()
+    return path, session.store.path.read_bytes()
+
+
+def _open_or_refuse(path: Path, sidecar: Path, damaged: bytes) -> None:
+    sidecar.write_bytes(damaged)
+    try:
+        session = ReviewSession(path)
+    except SidecarError as exc:
+        assert "\n" not in str(exc) and sidecar.read_bytes() == damaged  # refused, left as it was
+        return
+    session.progress()  # a sidecar that loads gives a reviewed view (orphans at worst)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=HEALTH)
+@given(data=st.data())
+def test_a_damaged_sidecar_opens_or_is_refused_and_kept(reviewed, tmp_path_factory, data):
+    source, good = reviewed
+    folder = tmp_path_factory.mktemp("sidecar")
+    path = folder / "report.txt"
+    shutil.copy(source, path)
+    damaged = bytearray(good)
+    how = data.draw(st.sampled_from(["flip", "truncate", "delete_lines"]))
+    if how == "flip":
+        for _ in range(data.draw(st.integers(1, 8))):
+            damaged[data.draw(st.integers(0, len(damaged) - 1))] = data.draw(st.integers(0, 255))
+    elif how == "truncate":
+        damaged = damaged[: data.draw(st.integers(0, len(damaged) - 1))]
+    else:
+        lines = bytes(damaged).split(b"\n")
+        keep = data.draw(st.lists(st.booleans(), min_size=len(lines), max_size=len(lines)))
+        damaged = bytearray(b"\n".join(line for line, kept in zip(lines, keep) if kept))
+    _open_or_refuse(path, folder / "report.txt.kemu.toml", bytes(damaged))
+
+
+toml_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.text(max_size=8), st.sampled_from(["edit", "confirm", "final_gp_basic#1"])),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(["op", "table", "row", "who", "when", "value", "group"]), inner, max_size=5)),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=HEALTH)
+@given(operation=toml_values, redo=toml_values, source=toml_values)
+def test_a_well_formed_sidecar_with_wrong_shapes_is_refused_not_a_crash(reviewed, tmp_path_factory, operation, redo, source):
+    import json
+
+    folder = tmp_path_factory.mktemp("shapes")
+    path = folder / "report.txt"
+    shutil.copy(reviewed[0], path)
+    data = {"schema_version": 1, "source": source, "operation": operation, "redo": redo}
+    _open_or_refuse(path, folder / "report.txt.kemu.json", json.dumps(data, ensure_ascii=False).encode())
+
+
+def test_a_damaged_journal_line_is_refused_or_recovered(reviewed, tmp_path):
+    path = tmp_path / "report.txt"
+    shutil.copy(reviewed[0], path)
+    (tmp_path / "report.txt.kemu.toml").write_bytes(reviewed[1])
+    journal = tmp_path / "report.txt.kemu.toml.journal"
+    journal.write_text('{"event": "do", "operation": {"op": "note", "who": "a", "when": "b", "table": "final_expense#1", "value": "x"}}\n{"event": "do", "oper', encoding="utf-8")
+    assert ReviewSession(path).operations[-1].value == "x"  # the line in flight when a process died is dropped
+    journal.write_text('[1, 2]\n{"event": "undo"}\n', encoding="utf-8")
+    with pytest.raises(SidecarError, match="line 1"):
+        ReviewSession(path)
+    journal.write_text('{"event": "do", "operations": 7}\n', encoding="utf-8")
+    with pytest.raises(SidecarError, match="corrupt"):
+        ReviewSession(path)
