@@ -27,6 +27,7 @@ from typing import Any
 from app.batch import Progress, discover
 from app.cache import load_report
 from app.catalog import default_catalog
+from app.errors import TookTooLong, time_budget_seconds
 from app.checks.hierarchy import coded_rows, parent_checks, subject_table
 from parsers.amounts import states_no_value
 from parsers.errors import UnreadableReport
@@ -36,8 +37,6 @@ from parsers.report import EXTRACTOR_VERSION
 SURVEY_VERSION = 1
 DEFAULT_BUDGET_SECONDS = 120.0
 NARRATIVE_ONLY = "no tables in this report (narrative only)"
-#: Files that describe a folder rather than being a report in it.
-NOT_REPORTS = ("readme", "license", "changelog", "origins")
 _FULL_CODE = re.compile(r"[1-9]\d{2}(?:\d{2}){0,2}")  # 类 / 款 / 项; 0xx are unit codes
 _LEADING_CODE = re.compile(r"(\d{3}(?:\d{2}){0,2})(?!\d)[\s\-—、.]*[\u4e00-\u9fff]")  # "2010101-行政运行"
 _KILL_GRACE_SECONDS = 1.0  # time the pool gets to deliver a result that is already on its way
@@ -149,10 +148,13 @@ def survey_file(path: str, use_cache: bool = False) -> FileSurvey:
     start, cpu_start = time.perf_counter(), time.process_time()
     try:
         result = survey_report(load_report(path, use_cache=use_cache), path)
+    except TookTooLong:  # the reader's own alarm, set to the survey's budget (_start_worker)
+        result = FileSurvey(path, "timeout", _over_budget(time_budget_seconds()))
     except UnreadableReport as exc:
         result = FileSurvey(path, "rejected", _sentence(exc, path))
     except Exception as exc:  # a kemu bug must not end the survey of the other files
-        result = FileSurvey(path, "error", f"{type(exc).__name__}: {exc}")
+        first_line = str(exc).strip().splitlines()[:1]
+        result = FileSurvey(path, "error", ": ".join([type(exc).__name__, *first_line]))
     result.seconds = round(time.perf_counter() - start, 3)
     result.cpu_seconds = round(time.process_time() - cpu_start, 3)
     return result
@@ -168,11 +170,10 @@ def _sentence(exc: UnreadableReport, path: str) -> str:
 
 
 def survey_files(paths: Iterable[str | Path]) -> list[str]:
-    """Report files under ``paths`` (folders recursively), without README/ORIGINS-like files.
+    """Report files under ``paths``, found as export and triage find them (``batch.discover``).
     A path that does not exist is surveyed anyway, so it is reported as rejected."""
     found, missing = discover(paths)
-    files = [str(p) for p in found if p.stem.lower() not in NOT_REPORTS]
-    return files + [m.source for m in missing]
+    return [str(p) for p in found] + [m.source for m in missing]
 
 
 def survey(
@@ -189,7 +190,7 @@ def survey(
     crashes: Counter[str] = Counter()
     jobs = max(1, jobs or os.cpu_count() or 1)
     while pending:
-        pool = ProcessPoolExecutor(max_workers=jobs, initializer=catalog_codes)  # no file pays for loading it
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(budget,))
         try:
             yield from _drain(pool, pending, jobs, budget, use_cache, crashes)
         finally:
@@ -224,13 +225,24 @@ def _drain(
             overdue = [f for f, (_, started) in running.items() if time.monotonic() - started >= budget + _KILL_GRACE_SECONDS]
             for future in overdue:
                 path, _started = running.pop(future)
-                yield FileSurvey(path, "timeout", f"took longer than {budget:g} s", seconds=round(budget, 3))
+                yield FileSurvey(path, "timeout", _over_budget(budget), seconds=round(budget, 3))
             if broken or overdue:
                 return
     except BrokenProcessPool:  # a worker died between two looks at the pool
         pass
     finally:
         pending.extend(path for path, _ in running.values())  # stopped with the pool: run again
+
+
+def _start_worker(budget: float) -> None:
+    """The reader stops itself at the survey's budget (a killed worker is the last resort),
+    and the catalog is loaded before the first file, so no file pays for it."""
+    os.environ["KEMU_TIME_BUDGET"] = str(budget)
+    catalog_codes()
+
+
+def _over_budget(budget: float) -> str:
+    return f"took longer than {budget:g} s"
 
 
 def _may_start(pending: list[str], running: list[str], jobs: int, crashes: Counter[str]) -> bool:
