@@ -9,12 +9,14 @@ scans too. Each fragment keeps the engine's confidence (its least sure character
 reaches the cell's provenance; the ``ocr`` check turns unsure cells into review items.
 
 The engine is the optional ``ocr`` extra (``pip install -e ".[ocr]"``); without it a scan is
-rejected with a sentence that says how to install it. Readings are cached per page
+rejected with a sentence that says how to install it. ``KEMU_OCR=off`` turns OCR off (a
+batch that must stay fast rejects scans as before). Readings are cached per page
 (``ocr_cache``) and a progress callback hears of every page (``ocr_progress``).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -107,9 +109,10 @@ def read_scanned_pages(path: Path, doc: SourceDocument | None, settings: OcrSett
             if doc is None:
                 raise NoTextLayer(f"{path.name}: no text layer and no scanned image on any page — nothing to read")
             return doc
-        if not engine_installed():
+        if not engine_installed() or os.environ.get("KEMU_OCR") == "off":
             if doc is None:
-                raise NoTextLayer(f"{path.name}: no text layer — a scanned PDF; to read it with OCR install the extra: {INSTALL_HINT}")
+                how = "OCR is turned off (KEMU_OCR=off)" if engine_installed() else f"to read it with OCR install the extra: {INSTALL_HINT}"
+                raise NoTextLayer(f"{path.name}: no text layer — a scanned PDF; {how}")
             return doc
         pages = [list(lines) for lines in texts]
         sha256 = _sha256(path)

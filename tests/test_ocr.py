@@ -196,6 +196,10 @@ def test_without_the_extra_a_scan_says_how_to_install_it(workdir, monkeypatch, c
     assert main(["extract", str(scan)]) == EXIT_UNREADABLE
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "[ocr]" in err and "Traceback" not in err
+    monkeypatch.setattr(parsers.ocr, "engine_installed", lambda: True)
+    monkeypatch.setenv("KEMU_OCR", "off")
+    with pytest.raises(NoTextLayer, match="KEMU_OCR=off"):
+        read_report(scan)
 
 
 @pytest.mark.parametrize(
