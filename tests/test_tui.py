@@ -6,10 +6,14 @@ import shutil
 
 import pytest
 
+from textual.binding import Binding
+
+from app.matching import REASONS
 from app.review import ReviewSession
 from app.sidecar import SidecarStore
 from app.tui.app import KemuApp
 from app.tui.screens.review import ReviewScreen
+from app.tui.i18n import TEXT
 from app.tui.screens.triage import TriageScreen
 from tests.conftest import GENERATED
 from widgets.findings_list import FindingsList
@@ -26,6 +30,26 @@ def injected(tmp_path):
     path = tmp_path / "report.pdf"
     shutil.copy(INJECTED, path)
     return path
+
+
+@pytest.fixture
+def triage_folder(tmp_path):
+    """Two reports and two files that are not: what a downloaded folder looks like."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    shutil.copy(INJECTED, folder / "bad.pdf")
+    shutil.copy(GENERATED / "gen_mixed_small.pdf", folder / "clean.pdf")
+    (folder / "empty.pdf").write_bytes(b"")
+    (folder / "notes.txt").write_text("会议纪要\n", encoding="utf-8")
+    return folder
+
+
+async def _triage_loaded(pilot) -> None:
+    for _ in range(200):
+        await pilot.pause(0.05)
+        if pilot.app.screen.rows:
+            return
+    raise AssertionError("triage never finished loading")
 
 
 async def _next_problem_at(pilot, screen, row_suffix: str) -> None:
@@ -142,12 +166,22 @@ async def test_english_interface(injected):
         assert "confirmed" in str(app.screen.query_one("#status").render())
 
 
-def test_review_screen_snapshot(snap_compare, injected):
-    assert snap_compare(KemuApp(injected), terminal_size=SIZE, press=["n", "a", "n"])
+SIZES = [(80, 24), (120, 35), (200, 50)]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_review_screen_snapshot(snap_compare, injected, size):
+    """The README sample after n, a, n: the cursor on the injected error's neighbour sum."""
+    assert snap_compare(KemuApp(injected), terminal_size=size, press=["n", "a", "n"])
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_triage_screen_snapshot(snap_compare, triage_folder, size):
+    assert snap_compare(KemuApp(triage_folder), terminal_size=size, run_before=_triage_loaded)
 
 
 def test_help_screen_snapshot(snap_compare, injected):
-    assert snap_compare(KemuApp(injected, lang="en"), terminal_size=SIZE, press=["question_mark"])
+    assert snap_compare(KemuApp(injected, lang="en"), terminal_size=(80, 24), press=["question_mark"])
 
 
 async def test_next_problem_visits_every_problem_once_before_wrapping(tmp_path):
@@ -166,3 +200,225 @@ async def test_next_problem_visits_every_problem_once_before_wrapping(tmp_path):
             await pilot.pause()
             seen.append(screen._problem_index)
         assert len(set(seen)) == count
+
+
+# -- issue 14: a workbench a reviewer can live in all day ---------------------------------------
+
+
+def _screen_text(app) -> str:
+    """What the terminal shows, as text (from Textual's own screenshot)."""
+    import html
+    import re
+
+    svg = app.export_screenshot()
+    return html.unescape("".join(re.findall(r"<text[^>]*>([^<]*)</text>", svg))).replace("\xa0", " ")
+
+
+async def _footer_drawn(pilot) -> None:
+    """The footer fills in a few frames after the screen (its keys follow the focused widget)."""
+    for _ in range(50):
+        await pilot.pause(0.1)
+        if pilot.app.texts("quit") in _screen_text(pilot.app):
+            return
+
+
+async def test_n_lands_on_the_problem_each_toast_names(injected):
+    """README sample: every n puts the cursor on the cell the toast is about, numbered k/N in reading order."""
+    app = KemuApp(injected)
+    toasts: list[str] = []
+    notify = app.notify
+    app.notify = lambda message, **kw: (toasts.append(message), notify(message, **kw))[1]
+    async with app.run_test(size=(120, 35)) as pilot:
+        screen = app.screen
+        await pilot.pause()
+        total = len(screen.problem_list)
+        assert total >= 3
+        for k in range(1, total + 1):
+            await pilot.press("n")
+            await pilot.pause()
+            table_id, row_id, column = screen.current
+            grid = screen.query_one(ReportTable)
+            assert grid.table.id == table_id  # the grid shows the table the problem is in
+            row = grid.table.row(row_id)
+            toast = toasts[-1]
+            assert toast.startswith(f"{k}/{total} · ")
+            assert f"问题 {k}/{total}" in str(screen.query_one("#status").render())
+            named = row.code or row.name.split("、")[-1]
+            assert named in toast, (toast, row_id)  # the toast names the row under the cursor
+            if column is not None:  # a finding about a cell: the cursor sits on that cell, shown failing
+                assert grid.cursor_coordinate.column == 3 + [c.key for c in grid.table.columns].index(column)
+                assert (row_id, column) in grid.failing
+                label = next(c.label for c in grid.table.columns if c.key == column)
+                assert label in toast
+            else:  # a question about the row's 科目: the cursor on the mapped cell, its candidates beside it
+                assert grid.cursor_coordinate.column == 2
+                panel = screen.query_one("#mapping")
+                assert panel.option_count == len(row.match.candidates) > 0
+            assert "is valid" not in toast  # reasons in the interface language
+        await pilot.press("n")
+        await pilot.pause()
+        assert toasts[-1].startswith(f"1/{total} · ")  # wraps around to the first
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 35)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_amounts_and_the_quit_and_help_keys_are_visible(injected, size):
+    app = KemuApp(injected)
+    async with app.run_test(size=size) as pilot:
+        await _footer_drawn(pilot)
+        text = _screen_text(app)
+        assert "q 退出" in text and "? 帮助" in text
+        assert "21,579.57" in text  # the first amount of the first table, on screen
+        screen = app.screen
+        grid = screen.query_one(ReportTable)
+        for table in screen.session.reviewed.tables:
+            if not table.columns or not table.rows:
+                continue
+            screen.show_table(table.id)
+            await pilot.pause()
+            first_amount = list(grid.columns.values())[3]
+            right_edge = sum(c.get_render_width(grid) for c in list(grid.columns.values())[:4])
+            assert right_edge <= grid.scrollable_content_region.width, (table.id, first_amount.label)
+
+
+async def test_narrow_screen_folds_the_table_list_behind_t(injected):
+    app = KemuApp(injected)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        tables = screen.query_one(TableList)
+        assert not tables.display or tables.region.width == 0
+        await pilot.press("t")
+        await pilot.pause()
+        assert tables.region.width > 0 and tables.has_focus
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert tables.region.width == 0
+        assert screen.query_one(ReportTable).table.id == screen.session.reviewed.tables[1].id
+
+
+def test_source_lines_with_line_breaks_stay_inside_the_panel():
+    from parsers.model import Line, Page
+
+    page = Page(1, (Line(1, "因公出国（境）\n费\t12.00"),))
+    view = SourceView((page,))
+    assert all("\n" not in text and "\t" not in text for _, _, text in view._lines)
+    assert view._lines[1][2] == "因公出国（境）费 12.00"
+
+
+async def test_source_view_redraws_every_cell_after_a_dialog(injected):
+    """A line shorter than the panel is padded to its width, so a closed dialog leaves nothing behind."""
+    app = KemuApp(injected)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.press("n", "slash")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        source = app.screen.query_one(SourceView)
+        assert all(source.render_line(y).cell_length == source.size.width for y in range(source.size.height))
+
+
+async def test_help_lists_every_key_and_how_to_close_it(injected):
+    app = KemuApp(injected)
+    async with app.run_test(size=(120, 35)) as pilot:
+        screen = app.screen
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = _screen_text(app)
+        for binding in ReviewScreen.BINDINGS:
+            for key in binding.key.split(","):
+                assert app.get_key_display(Binding(key, "")) in text, key
+        assert "^p" in text and "Esc、? 或 q 关闭本帮助" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+
+
+async def test_palette_jumps_to_a_table_by_name_and_to_a_subject_by_code(injected):
+    app = KemuApp(injected)
+    async with app.run_test(size=(120, 35)) as pilot:
+        screen = app.screen
+        await pilot.pause()
+        await pilot.press("ctrl+p", *"一般公共预算财政拨款基本支出")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.query_one(ReportTable).table.kind == "final_gp_basic"
+        await pilot.press("ctrl+p", *"2101101")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.current[1] == "final_expense#1/2101101"
+
+
+async def test_triage_says_why_a_file_is_unreadable_in_the_interface_language(triage_folder):
+    for lang, header, empty in (("zh", "文件", "文件为空"), ("en", "File", "the file is empty")):
+        app = KemuApp(triage_folder, lang=lang)
+        async with app.run_test(size=(120, 35)) as pilot:
+            await _triage_loaded(pilot)
+            await pilot.pause()
+            text = _screen_text(app)
+            assert header in text and empty in text and str(triage_folder.parent) not in text
+
+
+ENGLISH_WORDS = {w.lower() for v in TEXT.values() for w in __import__("re").findall(r"[A-Za-z]{4,}", v["en"])}
+ENGLISH_WORDS |= {w.lower() for en, _ in REASONS.values() for w in __import__("re").findall(r"[A-Za-z]{4,}", en)}
+ENGLISH_WORDS |= {"palette", "focus", "search", "quit", "copy", "screenshot", "theme", "review", "auto"}
+
+
+async def _walk(app, pilot) -> list[str]:
+    """Every screen a reviewer meets: review (after n), help, catalog search, edit, palette, triage."""
+    seen = []
+    await pilot.pause()
+    for keys in (["n"], ["n", "n"], ["question_mark"], ["escape", "slash"], ["escape", "e"], ["escape", "ctrl+p"], ["escape"]):
+        await pilot.press(*keys)
+        await pilot.pause(0.3)
+        seen.append(_screen_text(app))
+    return seen
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_one_language_per_interface(injected, triage_folder, lang):
+    import re
+
+    texts = []
+    app = KemuApp(injected, lang=lang)
+    async with app.run_test(size=(160, 50)) as pilot:
+        texts += await _walk(app, pilot)
+    app = KemuApp(triage_folder, lang=lang)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await _triage_loaded(pilot)
+        texts.append(_screen_text(app))
+    content = ScreenContent(injected, triage_folder)
+    for text in texts:
+        if lang == "zh":
+            words = {w.lower() for w in re.findall(r"[A-Za-z]{4,}", content.strip(text))}
+            assert not words & ENGLISH_WORDS, words & ENGLISH_WORDS
+        else:  # Chinese only where the report or the catalog speaks (names, titles, findings, source lines)
+            runs = re.findall(r"[\u4e00-\u9fff]{2,}", text)
+            assert not [run for run in runs if run not in content.blob], [run for run in runs if run not in content.blob]
+
+
+class ScreenContent:
+    """The report's own words (names, titles, findings, file names): any language may show them."""
+
+    def __init__(self, report, folder) -> None:
+        from app.checks import run_checks
+        from app.triage import triage_row
+        from parsers.identify import all_table_kinds
+
+        session = ReviewSession(report)
+        reviewed = session.reviewed
+        words = {t.title for t in reviewed.tables} | {r.name for t in reviewed.tables for r in t.rows}
+        words |= {c.label for t in reviewed.tables for c in t.columns} | {f.message for f in run_checks(reviewed)}
+        words |= {line.text for page in reviewed.pages for line in page.lines}
+        words |= {p.name for p in folder.iterdir()} | {report.name, "kemu"}
+        words |= {triage_row(p).department or "" for p in folder.iterdir()}
+        words |= {n for t in reviewed.tables for r in t.rows if r.match for c in r.match.candidates for n in (c.name, *c.path)}
+        words |= {f"{reviewed.department} {reviewed.year} {reviewed.report_kind}"} | {k.name for k in all_table_kinds()}
+        self.words = sorted((w for w in words if w), key=len, reverse=True)
+        self.blob = "\n".join(self.words)
+
+    def strip(self, text: str) -> str:
+        for word in self.words:
+            text = text.replace(word, " ")
+        return text

@@ -16,7 +16,7 @@ from textual.screen import Screen
 
 from app.batch import SUFFIXES, discover
 from app.review import ReviewSession
-from app.tui.i18n import Texts, translate_bindings
+from app.tui.i18n import Texts, help_lines, translate_bindings
 from app.tui.palette import JumpProvider
 from app.tui.screens.review import ReviewScreen
 from app.tui.screens.triage import TriageScreen
@@ -51,12 +51,9 @@ class KemuApp(App):
         entries are English, so only the English interface lists them)."""
         if self.texts.lang == "en":
             yield from super().get_system_commands(screen)
-        actions: set[str] = set()
-        for bindings in screen._bindings.key_to_bindings.values():
-            for binding in bindings:
-                if binding.action not in actions and binding.description:
-                    actions.add(binding.action)
-                    yield SystemCommand(binding.description, self.get_key_display(binding), lambda action=binding.action: self.run_action(action, screen))
+        for keys, description, action in help_lines(self, screen):
+            if action != "command_palette":  # already open
+                yield SystemCommand(description, keys, lambda action=action: self.run_action(action, screen))
 
 
 def run_review(path: Path, lang: str = "zh") -> int:

@@ -115,10 +115,11 @@ def translate_bindings(node, texts: Texts) -> None:
         ]
 
 
-def help_lines(app, screen) -> list[tuple[str, str]]:
-    """(keys, what they do) for every binding of the screen and the app, in the interface language:
-    the help lists exactly what the keyboard does, so it cannot fall out of date."""
-    ours = {texts[app.texts.lang] for texts in TEXT.values()}  # Textual's own bindings are left out
+def help_lines(app, screen) -> list[tuple[str, str, str]]:
+    """(keys, what they do, action) for every binding of the screen and the app that kemu defines,
+    in the interface language: the help and the palette list exactly what the keyboard does, so
+    they cannot fall out of date (Textual's own bindings, in English, are left out)."""
+    ours = {texts[app.texts.lang] for texts in TEXT.values()}
     by_action: dict[str, tuple[list[str], str]] = {}
     for node in (screen, app):
         for bindings in node._bindings.key_to_bindings.values():
@@ -129,4 +130,4 @@ def help_lines(app, screen) -> list[tuple[str, str]]:
                 display = app.get_key_display(binding)
                 if display not in keys:
                     keys.append(display)
-    return [(" / ".join(keys), description) for keys, description in by_action.values() if description]
+    return [(" / ".join(keys), description, action) for action, (keys, description) in by_action.items()]

@@ -59,13 +59,14 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS = [("escape", "dismiss", "close"), ("question_mark", "dismiss", "close"), ("q", "dismiss", "close")]
 
-    def __init__(self, title: str, lines: list[tuple[str, str]], close: str) -> None:
+    def __init__(self, title: str, lines: list[tuple[str, str, str]], close: str) -> None:
+        """``lines``: (keys, what they do, action), as ``i18n.help_lines`` gives them."""
         super().__init__()
         self.title_text, self.lines, self.close = title, lines, close
 
     def compose(self) -> ComposeResult:
-        width = max((cell_len(keys) for keys, _ in self.lines), default=0)
-        table = "\n".join(f"{keys}{' ' * (width - cell_len(keys))}   {what}" for keys, what in self.lines)
+        width = max((cell_len(keys) for keys, _, _ in self.lines), default=0)
+        table = "\n".join(f"{keys}{' ' * (width - cell_len(keys))}   {what}" for keys, what, _ in self.lines)
         with VerticalScroll(id="dialog"):
             yield Label(f"[b]{self.title_text}[/b] · [dim]{self.close}[/dim]")
             yield Static(table, markup=False)

@@ -45,7 +45,7 @@ class TriageScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = f"{self.t('triage')} · {self.folder}"
+        self.sub_title = f"{self.t('triage')} · {self.folder.name}"  # the whole path crowds out the title
         table = self.query_one(DataTable)
         # the file and what it is (or why it cannot be read) come first: they fit on 80 columns
         for key in ("errors", "to_review", "progress", "file", "department_or_note", "year", "kind"):
