@@ -34,7 +34,7 @@ from app.review import ReviewSession
 from app.triage import review_need
 from parsers.amounts import YUAN_PER_UNIT
 
-FACTS_VERSION = "1.0"
+FACTS_VERSION = "1.1"
 FACTS_SCHEMA = pa.schema(
     [
         ("department", pa.string()),
@@ -54,6 +54,8 @@ FACTS_SCHEMA = pa.schema(
         ("value_yuan", pa.float64()),
         ("status", pa.string()),
         ("page", pa.int32()),
+        ("table_id", pa.string()),
+        ("row_id", pa.string()),
     ],
     metadata={"schema": "kemu.facts", "schema_version": FACTS_VERSION},
 )
@@ -99,7 +101,7 @@ class ReportExport:
 
 def process(source: str, options: Options) -> ReportExport:
     """The per-file work, run in a worker: reviewed view, progress, checks, facts."""
-    session = ReviewSession(Path(source))
+    session = ReviewSession(Path(source).absolute())  # the same export from any working directory
     report = session.reviewed
     progress = session.progress()
     findings = run_checks(report)  # milliseconds; "complete" needs them
@@ -172,6 +174,8 @@ def report_facts(report: Report) -> pa.Table:
                 cols["value_yuan"].append(None if cell.value is None or factor is None else float(cell.value * factor))
                 cols["status"].append(fact_status(row, cell))
                 cols["page"].append(cell.provenance.page)
+                cols["table_id"].append(table.id)
+                cols["row_id"].append(row.id)
     count = len(cols["column"])
     constant = {"department": report.department, "year": report.year, "report_kind": report.report_kind, "source": report.source, "sha256": report.sha256}
     for name, value in constant.items():

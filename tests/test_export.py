@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import openpyxl
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from app.checks import run_checks
@@ -229,3 +230,17 @@ def test_a_failing_writer_leaves_the_earlier_output_untouched(reports, tmp_path,
     assert _export(str(reports), "-o", str(out)) == 1
     assert out.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_facts_name_the_file_absolutely_and_carry_table_and_row_ids(reports, tmp_path, monkeypatch):
+    monkeypatch.chdir(reports)
+    assert _export("linfen.txt", "-o", str(tmp_path / "here.parquet")) == 0
+    monkeypatch.chdir(tmp_path)
+    assert _export(str((reports / "linfen.txt").relative_to(tmp_path)), "-o", str(tmp_path / "there.parquet")) == 0
+    here, there = pd.read_parquet(tmp_path / "here.parquet"), pd.read_parquet(tmp_path / "there.parquet")
+    assert set(here["source"]) == {str(reports / "linfen.txt")}
+    pd.testing.assert_frame_equal(here, there)  # the same export whatever the working directory
+    assert pq.read_schema(tmp_path / "here.parquet").metadata[b"schema_version"] == b"1.1"
+    assert not here.duplicated(["table_id", "row_id", "column"]).any()  # every fact has its own place
+    edited = here[here["status"] == "edited"]
+    assert edited[["table_id", "row_id"]].values.tolist() == [[EDITED[0], EDITED[1]]]
