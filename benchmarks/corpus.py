@@ -21,6 +21,7 @@ import json
 import os
 import sys
 import time
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app.survey import (  # noqa: E402
-    DEFAULT_BUDGET_SECONDS, percent, reason_group, render_totals, survey, survey_files, survey_json, totals,
+    DEFAULT_BUDGET_SECONDS, FileSurvey, percent, reason_group, render_totals, survey, survey_files, survey_json, totals,
 )
 
 SHARED = ROOT.parent / "shared"
@@ -112,17 +113,8 @@ def health(document: dict[str, Any]) -> str:
 
 def compare(before: dict[str, Any], after: dict[str, Any], top: int) -> str:
     """A before/after table of the totals and the files whose figures moved most."""
-    tb, ta = before["totals"], after["totals"]
     lines = [f"{'':38} {'before':>10} {'after':>10} {'change':>8}"]
-    for key, label in COMPARED:
-        lines.append(f"{label:38} {tb[key]:>10} {ta[key]:>10} {ta[key] - tb[key]:>+8}")
-    for label, part, whole in (
-        ("% code rows in identified tables", "code_rows_identified", None),
-        ("% parent rows summing", "parents_summing", "parents_checked"),
-    ):
-        lines.append(f"{label:38} {_share(tb, part, whole):>10} {_share(ta, part, whole):>10}")
-    speed = [t["pages"] / t["cpu_seconds"] if t["cpu_seconds"] else 0.0 for t in (tb, ta)]
-    lines.append(f"{'pages per CPU second':38} {speed[0]:>10.2f} {speed[1]:>10.2f}")
+    lines += [f"{label:38} {old:>10} {new:>10} {change:>8}" for label, old, new, change in figure_rows(before, after)]
     old = {f["file"]: f for f in before["files"]}
     moved = []
     for f in after["files"]:
@@ -147,6 +139,26 @@ def compare(before: dict[str, Any], after: dict[str, Any], top: int) -> str:
     return "\n".join(lines)
 
 
+def figure_rows(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    """(figure, before, after, change) for every compared total, the shares and the speed."""
+    tb, ta = before["totals"], after["totals"]
+    rows = [(label, str(tb[key]), str(ta[key]), f"{ta[key] - tb[key]:+}") for key, label in COMPARED]
+    for label, part, whole in (
+        ("% code rows in identified tables", "code_rows_identified", None),
+        ("% parent rows summing", "parents_summing", "parents_checked"),
+    ):
+        rows.append((label, _share(tb, part, whole), _share(ta, part, whole), ""))
+    speed = [f"{t['pages'] / t['cpu_seconds']:.2f}" if t["cpu_seconds"] else "–" for t in (tb, ta)]
+    rows.append(("pages per CPU second", *speed, ""))
+    return rows
+
+
+def markdown(before: dict[str, Any], after: dict[str, Any]) -> str:
+    """The before/after figures as the table docs/accuracy.md keeps."""
+    lines = ["| figure | before | after | change |", "|---|--:|--:|--:|"]
+    return "\n".join(lines + [f"| {label} | {old} | {new} | {change} |" for label, old, new, change in figure_rows(before, after)])
+
+
 def _share(t: dict[str, Any], part: str, whole: str | None) -> str:
     total = t[whole] if whole else t["code_rows_identified"] + t["code_rows_unknown"]
     return percent(t[part], total)
@@ -167,6 +179,8 @@ def load(path: Path) -> dict[str, Any]:
     document = json.loads(path.read_text(encoding="utf-8"))
     if document.get("survey_version") != 1:
         sys.exit(f"corpus: {path} is not a survey v1 document")
+    # a run saved before a field was added (fields are only added within a version) reads it as 0
+    document["files"] = [{**asdict(FileSurvey(f["file"], f["status"])), **f} for f in document["files"]]
     document["totals"] = totals(document["files"])  # recomputed, so older saved totals cannot disagree
     return document
 
@@ -181,9 +195,11 @@ def main() -> int:
     parser.add_argument("--load", type=Path, metavar="RUN.json", help="print the figures of a saved run instead of running")
     parser.add_argument("--compare", nargs=2, type=Path, metavar=("BEFORE.json", "AFTER.json"), help="compare two saved runs")
     parser.add_argument("--top", type=int, default=20, help="files listed by --compare (default 20)")
+    parser.add_argument("--markdown", action="store_true", help="--compare prints the figures as a Markdown table (for docs/accuracy.md)")
     args = parser.parse_args()
     if args.compare:
-        print(compare(load(args.compare[0]), load(args.compare[1]), args.top))
+        runs = load(args.compare[0]), load(args.compare[1])
+        print(markdown(*runs) if args.markdown else compare(*runs, args.top))
         return 0
     if args.load:
         print(health(load(args.load)))

@@ -231,7 +231,7 @@ def test_a_file_that_kills_its_worker_is_an_error_and_the_others_go_on(tmp_path:
 
 
 def test_the_corpus_benchmark_compares_two_runs_file_by_file() -> None:
-    from benchmarks.corpus import compare, dump, health
+    from benchmarks.corpus import compare, dump, health, markdown
 
     def run(*results: FileSurvey) -> dict:
         return survey_json(list(results))
@@ -249,6 +249,7 @@ def test_the_corpus_benchmark_compares_two_runs_file_by_file() -> None:
     assert "1 changed" in changed[0]
     assert changed[2].split()[:2] == ["corpus/b.pdf", "rejected→accepted"]
     assert not any("corpus/a.pdf" in line or "corpus/c.pdf" in line for line in changed)
+    assert "| files accepted | 1 | 2 | +1 |" in markdown(before, after).splitlines()
     saved = dump(before)
     assert json.loads(saved) == before and len(saved.splitlines()) > len(before["files"])
     report = health(before)
