@@ -58,11 +58,14 @@ def registered_rules() -> dict[str, Rule]:
 
 
 def run_checks(report: Report, only: Iterable[str] | None = None) -> list[Finding]:
-    """All findings, errors first, then by page. Matching runs first if it has not."""
+    """All findings, errors first, then by page. Matching runs first if it has not; a table cut
+    into fragments by page breaks is checked as one."""
+    from app.checks.fragments import whole_tables
     from app.matching import match_report
 
     if not any(r.match for t in report.tables for r in t.rows):
         report = match_report(report)
+    report = whole_tables(report)
     wanted = set(only) if only else None
     findings: list[Finding] = []
     for name, fn in registered_rules().items():

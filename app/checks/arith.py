@@ -64,7 +64,7 @@ def fmt(number: Decimal) -> str:
 def cell_location(table: Table, row: Row, key: str) -> Location:
     cell = row.cells.get(key)
     page = cell.provenance.page if cell is not None else row.provenance.page
-    return Location(page, table.id, row.id, key)
+    return Location(page, row.id.split("/")[0] if "/" in row.id else table.id, row.id, key)  # a joined fragment's row names its own table
 
 
 def row_label(row: Row) -> str:

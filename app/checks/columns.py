@@ -59,6 +59,11 @@ def _components(prefix: list[str], columns: list[Column]) -> list[Column]:
     return parts
 
 
+def value_missing(cell) -> bool:
+    """A total printed blank beside printed parts: more likely a cell read into the wrong column."""
+    return cell is None or cell.value is None
+
+
 def _other_grouping_adds_up(table: Table, row, total: Column, parts: list[Column]) -> bool:
     """The total equals a sum that uses a column outside ``parts``: the header, not the report,
     is probably wrong (a merged header read one column off). Dropping a part alone does not
@@ -95,6 +100,7 @@ def column_identities(report: Report) -> Iterable[Finding]:
                     checked.append((row, sum_))
             failing = [(row, s) for row, s in checked if s.severity() == "error"]
             formula = f"{total.label} = " + " + ".join(p.label for p in parts)
+            duplicated = any(p.label == total.label for p in parts)  # the same header read twice
             if len(checked) >= 4 and len(failing) > len(checked) / 2:
                 yield Finding(
                     "columns.identity", "warning",
@@ -108,7 +114,10 @@ def column_identities(report: Report) -> Iterable[Finding]:
                 )
                 locations = [cell_location(table, row, total.key)] + [cell_location(table, row, p.key) for p in parts]
                 unsure = sum_.severity() == "error" and (
-                    "header_spans_inferred" in table.flags or _other_grouping_adds_up(table, row, total, parts)
+                    "header_spans_inferred" in table.flags
+                    or duplicated
+                    or value_missing(row.cells.get(total.key))
+                    or _other_grouping_adds_up(table, row, total, parts)
                 )
                 if unsure:
                     message += "；表头合并单元格为推断，可能是表头识别有误"

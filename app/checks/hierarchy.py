@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from app.checks import Finding, rule
-from app.checks.arith import Sum, cell_location, fmt, row_label, sum_finding, value
+from app.checks.arith import Sum, cell_location, fmt, row_label, step, sum_finding, value
 from app.matching import NON_SUBJECT_KINDS
 from parsers.model import Report, Row, Table
 
@@ -46,7 +46,10 @@ def hierarchy_sums(report: Report) -> Iterable[Finding]:
         checks = list(parent_checks(table, coded)) + list(_total_checks(table, coded))
         failing = sum(1 for _, s, _ in checks if s.severity() == "error")
         inferred = not any(r.code for r in table.rows)  # codes from matching, not printed: less certain
-        unsure = inferred or (len(checks) >= 4 and failing > len(checks) / 2)
+        misread = len(checks) >= 4 and failing > len(checks) / 2
+        unsure = inferred or misread
+        if inferred and not misread:
+            yield from _children_above_parent(table, coded)
         for message, sum_, locations in checks:
             if inferred:
                 message += "；表中未印科目编码，层级由名称匹配推断"
@@ -73,7 +76,8 @@ def coded_rows(table: Table) -> list[Row]:
     ]
 
 
-def parent_checks(table: Table, coded: list[Row]):
+def families(coded: list[Row]) -> list[tuple[Row, list[Row]]]:
+    """(parent, the children the table prints) for every parent with printed children."""
     by_code: dict[str, Row] = {}
     for row in coded:
         by_code.setdefault(row.code, row)
@@ -82,8 +86,11 @@ def parent_checks(table: Table, coded: list[Row]):
         parent = _parent_code(row.code)
         if parent in by_code and by_code[parent] is not row:
             children.setdefault(parent, []).append(row)
-    for parent_code, kids in children.items():
-        parent = by_code[parent_code]
+    return [(by_code[code], kids) for code, kids in children.items()]
+
+
+def parent_checks(table: Table, coded: list[Row]):
+    for parent, kids in families(coded):
         level = {7: "项", 5: "款"}.get(len(kids[0].code), "下级")
         for column in table.columns:
             sum_ = Sum(parent.cells.get(column.key), [k.cells.get(column.key) for k in kids])
@@ -95,6 +102,30 @@ def parent_checks(table: Table, coded: list[Row]):
             )
             locations = [cell_location(table, parent, column.key)] + [cell_location(table, k, column.key) for k in kids]
             yield message, sum_, locations
+
+
+def _children_above_parent(table: Table, coded: list[Row]) -> Iterable[Finding]:
+    """In a table that prints names only, a line larger than the line it is printed under (其他一般
+    公共服务支出 6,700.00 under 一般公共服务支出 6,651.38) is an error even though the other
+    lines of the family are not certain: no reading of the hierarchy makes a part exceed its whole.
+    The child must be printed below its parent, before the next 类 line."""
+    position = {r.id: i for i, r in enumerate(table.rows)}
+    classes = sorted(position[r.id] for r in coded if len(r.code) == 3)
+    for parent, kids in families(coded):
+        for kid in kids:
+            start, end = position[parent.id], position[kid.id]
+            if end < start or any(start < c < end for c in classes):
+                continue
+            for column in table.columns:
+                whole, part = parent.cells.get(column.key), kid.cells.get(column.key)
+                if whole is None or part is None or whole.value is None or part.value is None or whole.value < 0:
+                    continue
+                if part.value - whole.value > step([whole, part]):
+                    yield Finding(
+                        "hierarchy.child", "error",
+                        f"{table.title} {column.label}：{parent.name} {fmt(whole.value)} 小于其下的 {kid.name} {fmt(part.value)}",
+                        (cell_location(table, parent, column.key), cell_location(table, kid, column.key)),
+                    )
 
 
 def _total_checks(table: Table, coded: list[Row]):

@@ -1,7 +1,8 @@
 """Totals of the two-sided summary tables (收支总表): the 收入 side and the 支出 side balance.
 
 Rows are recognised by their standard summary label (matching sets ``match.kind ==
-"summary"``), never by position: 收入总计 = 支出总计; 本年收入合计 + 使用非财政拨款结余 +
+"summary"``), never by position; a line kemu does not know printed between 本年收入合计 and
+收入总计 is summed, not dropped, and its sum is never an error: 收入总计 = 支出总计; 本年收入合计 + 使用非财政拨款结余 +
 年初结转和结余 = 收入总计; 本年支出合计 + 结余分配 + 年末结转和结余 = 支出总计; and 本年收入合计
 = the sum of the top-level 收入 items (一、二、…) when they are printed.
 """
@@ -48,8 +49,40 @@ def two_sided_totals(report: Report) -> Iterable[Finding]:
             parts = [rows[p] for p in part_ids if p in rows]
             if total is None or len(parts) < 1 or part_ids[0] not in rows:
                 continue
-            yield from _sum(table, total, parts, f"{table.title}：{total_name}", wording)
+            printed = _printed_between(table, rows[part_ids[0]], total)
+            if printed is None or printed == parts:
+                yield from _sum(table, total, parts, f"{table.title}：{total_name}", wording)
+            else:
+                yield from _sum_with_other_lines(table, total, parts, printed, f"{table.title}：{total_name}")
         yield from _income_items(table, rows)
+
+
+def _printed_between(table: Table, first: Row, total: Row) -> list[Row] | None:
+    """The lines printed from ``first`` (本年收入合计) down to ``total`` (收入总计) on that side,
+    with an amount; None when the total is not printed below."""
+    side = [r for r in table.rows if r.group == total.group]
+    if first not in side or total not in side or side.index(first) > side.index(total):
+        return None
+    between = side[side.index(first) : side.index(total)]
+    return [r for r in between if r.name.strip() and (c := _first_value(r)) is not None and c[1].value is not None]
+
+
+def _sum_with_other_lines(table: Table, total: Row, parts: list[Row], printed: list[Row], what: str) -> Iterable[Finding]:
+    """收入总计 where lines other than the standard parts are printed between (上年实户资金余额,
+    a sub-line of 上年结转 …): it holds if the total equals the standard parts, or every line
+    printed, or every line but the "其中" ones; otherwise a warning: kemu cannot tell which of
+    the lines are parts, so the report is not accused."""
+    readings = [parts, printed, [r for r in printed if not r.name.strip().startswith("其中")]]
+    sums = [Sum(_first_value(total)[1], [_first_value(r)[1] for r in lines]) for lines in readings]
+    if any(s.severity() != "error" for s in sums):
+        return
+    key = _first_value(total)[0]
+    others = "、".join(r.name.strip() for r in printed if r not in parts)
+    message = f"{what} {fmt(value(sums[1].total))} ≠ 其上所列各行之和 {fmt(value(sums[1].total) - sums[1].difference)}（含未识别的行：{others}）"
+    locations = [cell_location(table, total, key)] + [cell_location(table, r, _first_value(r)[0]) for r in printed]
+    finding = sum_finding("totals.sum", sums[1], message, locations, unsure=True)
+    if finding:
+        yield finding
 
 
 def _balance(table: Table, rows: dict[str, Row]) -> Iterable[Finding]:
