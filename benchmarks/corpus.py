@@ -35,7 +35,7 @@ from app.survey import (  # noqa: E402
 SHARED = ROOT.parent / "shared"
 FOLDERS = (SHARED / "corpus", SHARED / "real_reports")
 #: A rejection reason shared by more files than this is one line in the listing.
-GROUP_LINE = 10
+GROUP_LINE = 50
 #: The figures a before/after table compares (totals keys), with how to print them.
 COMPARED = (
     ("accepted", "files accepted"),
