@@ -271,6 +271,7 @@ class ReviewScreen(Screen):
             self.current = None  # a finding in the running text: no cell to act on
         self.update_status()
         reason = reason_text(problem.reason, self.t.lang)
+        self.app.clear_notifications()  # one toast, about the problem under the cursor
         self.notify(f"{index + 1}/{len(ordered)} · {reason[:160]}", timeout=4)
 
     def action_next_problem(self) -> None:
