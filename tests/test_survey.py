@@ -19,7 +19,7 @@ import app.survey as survey_module
 from app.cli import main
 from app.survey import NARRATIVE_ONLY, FileSurvey, amounts_parsed, code_in_name, survey, survey_file, survey_files, survey_json
 from parsers.model import Cell, Provenance, Row
-from tests.conftest import GENERATED
+from tests.conftest import GENERATED, REAL_REPORTS
 
 _FULL_CODE = re.compile(r"[1-9]\d{2}(?:\d{2}){0,2}")
 NARRATIVE = (
@@ -254,3 +254,13 @@ def test_the_corpus_benchmark_compares_two_runs_file_by_file() -> None:
     assert json.loads(saved) == before and len(saved.splitlines()) > len(before["files"])
     report = health(before)
     assert "corpus/b.pdf" in report and "the PDF is damaged" in report
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not REAL_REPORTS.is_dir(), reason="../shared/real_reports is absent")
+def test_every_real_report_is_read() -> None:
+    """Every real report is read, with code rows in identified tables; the empty file is rejected saying so."""
+    results = {Path(r.file).name: r for r in survey(survey_files([REAL_REPORTS]), budget=600)}
+    assert results.pop("empty_file.pdf").reason == "the file is empty (0 bytes)"
+    assert {name: r.reason for name, r in results.items() if r.status != "accepted"} == {}
+    assert [name for name, r in results.items() if r.code_rows_identified == 0] == []
