@@ -116,7 +116,31 @@ class SidecarStore:
         self._lock_handle = None
 
     def load(self) -> tuple[SidecarState, list[dict[str, Any]]]:
-        """The compacted state and the journal events written after it (reads only)."""
+        """The compacted state and the journal events written after it (reads only). While a
+        writer holds the lock, wait for it, so a compaction is never seen half done (the new
+        sidecar beside the old journal); a reader never creates the lock file."""
+        if self._lock_depth:
+            return self._read()
+        try:
+            handle = self.lock_path.open("r")
+        except OSError:
+            return self._read()  # no writer now (or a folder that cannot be written: no writer ever)
+        with handle:
+            deadline = time.monotonic() + LOCK_WAIT_SECONDS
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise SidecarError(f"{self.path}: another kemu has been writing it for {LOCK_WAIT_SECONDS:g} s; try again") from None
+                    time.sleep(0.05)
+            try:
+                return self._read()
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _read(self) -> tuple[SidecarState, list[dict[str, Any]]]:
         try:
             state = loads(self.path.read_text(encoding="utf-8"), self.fmt, self.path) if self.path.exists() else SidecarState()
             events = self._journal_events()
