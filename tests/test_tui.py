@@ -45,9 +45,14 @@ def triage_folder(tmp_path):
 
 
 async def _triage_loaded(pilot) -> None:
+    """Until the ranked rows are in and the list has sized its columns to them."""
+    from textual.widgets import DataTable
+
     for _ in range(200):
         await pilot.pause(0.05)
-        if pilot.app.screen.rows:
+        screen = pilot.app.screen
+        if screen.rows and not screen.query_one(DataTable)._require_update_dimensions:
+            await pilot.pause(0.1)
             return
     raise AssertionError("triage never finished loading")
 

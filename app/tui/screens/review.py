@@ -66,6 +66,7 @@ class ReviewScreen(Screen):
         self.current: tuple[str, str, str | None] | None = None  # table, row, column under the cursor
         self.saved = True
         self._problem_index: int | None = None  # which of the ordered problems the reviewer is on
+        self._reading_order: dict[str, tuple[int, dict[str, int]]] = {}  # table id → (index, row id → index)
         translate_bindings(self, texts)
 
     # -- layout ---------------------------------------------------------------------------
@@ -118,7 +119,9 @@ class ReviewScreen(Screen):
     def refresh_checks(self) -> None:
         report = self.session.reviewed
         self.findings = run_checks(report)
-        self.problem_list = problems(report, self.findings)
+        self._reading_order = {t.id: (i, {r.id: j for j, r in enumerate(t.rows)}) for i, t in enumerate(report.tables)}
+        # reading order: the order n walks them and the status line numbers them
+        self.problem_list = sorted(problems(report, self.findings), key=lambda p: self._position(p.table, p.row, p.line))
         self.query_one(FindingsList).show_findings(self.findings)
         self.update_status()
 
@@ -231,27 +234,19 @@ class ReviewScreen(Screen):
 
     def _position(self, table_id: str | None, row_id: str | None, line: int | None) -> tuple[int, int, int]:
         """Reading-order key: table, row within it, then text line (findings without a row)."""
-        report = self.session.reviewed
-        tables = [t.id for t in report.tables]
-        table = report.table(table_id or "")
-        rows = [r.id for r in table.rows] if table else []
-        return (tables.index(table_id) if table_id in tables else -1, rows.index(row_id) if row_id in rows else -1, line or 0)
-
-    def _ordered(self) -> list[Problem]:
-        """The problems in reading order: the order n walks and the status line numbers them."""
-        return sorted(self.problem_list, key=lambda p: self._position(p.table, p.row, p.line))
+        table_index, rows = self._reading_order.get(table_id or "", (-1, {}))
+        return (table_index, rows.get(row_id or "", -1), line or 0)
 
     def _problem_at_cursor(self) -> int | None:
         """The index of the problem whose cell the cursor is on (the one last jumped to first)."""
         if self.current is None:
             return None
-        ordered = self._ordered()
-        here = [i for i, p in enumerate(ordered) if (p.table, p.row, p.column) == self.current]
+        here = [i for i, p in enumerate(self.problem_list) if (p.table, p.row, p.column) == self.current]
         return self._problem_index if self._problem_index in here else (here[0] if here else None)
 
     def _step(self, direction: int) -> None:
         """Go to the next (or previous) problem from the one the reviewer is on, or from the cursor."""
-        ordered = self._ordered()
+        ordered = self.problem_list
         if not ordered:
             self.notify(self.t("no_problem"))
             return

@@ -46,10 +46,6 @@ class TriageScreen(Screen):
 
     def on_mount(self) -> None:
         self.sub_title = f"{self.t('triage')} · {self.folder.name}"  # the whole path crowds out the title
-        table = self.query_one(DataTable)
-        # the file and what it is (or why it cannot be read) come first: they fit on 80 columns
-        for key in ("errors", "to_review", "progress", "file", "department_or_note", "year", "kind"):
-            table.add_column(self.t(key), key=key)
         self.load()
 
     @work(thread=True, exclusive=True)
@@ -66,7 +62,11 @@ class TriageScreen(Screen):
     def show_rows(self, rows: list[TriageRow]) -> None:
         self.rows = rows
         table = self.query_one(DataTable)
-        table.clear()
+        # columns and rows in one go: the header is drawn once, at the widths of its rows
+        table.clear(columns=True)
+        # the file and what it is (or why it cannot be read) come first: they fit on 80 columns
+        for key in ("errors", "to_review", "progress", "file", "department_or_note", "year", "kind"):
+            table.add_column(self.t(key), key=key)
         for row in rows:
             progress = f"{row.confirmed}/{row.mappings}" if row.error is None else self.t("unreadable")
             about = Text(unreadable_text(row.error, self.t.lang), style="red") if row.error else row.department or ""
