@@ -49,6 +49,7 @@ def row_json(row: Row) -> dict[str, Any]:
         "name": row.name,
         "group": row.group,
         "extra_codes": list(row.extra_codes),
+        "extra_names": list(row.extra_names),
         "values": {key: cell.value for key, cell in row.cells.items()},
         "cells": {key: cell_json(cell) for key, cell in row.cells.items()},
         "provenance": provenance_json(row.provenance),

@@ -63,8 +63,41 @@ def _merge_close(spans: list[tuple[float, float]], min_gap: float) -> list[tuple
     return merged
 
 
-def spans_from_ruled(lines: list[SourceLine]) -> list[tuple[float, float]]:
-    """Column x-ranges of a ruled table, from its cells' bboxes (by column index)."""
+def align_ruled_columns(lines: list[SourceLine]) -> None:
+    """One column index per printed column across every page of a ruled table.
+
+    The PDF reader numbers cells per ruled region, so a continuation page that lacks a
+    narrow margin column would shift every index by one. A page whose ruling has another
+    number of columns than the table's widest page is renumbered by overlap with that
+    page's columns; pages with the same count keep their numbers (a slightly wider name
+    column on one page must not split a column in two).
+    """
+    pages: dict[int, list[SourceLine]] = {}
+    for line in lines:
+        if line.region is not None and any(f.bbox is not None for f in line.fragments):
+            pages.setdefault(line.page, []).append(line)
+    if len(pages) < 2:
+        return
+    width = {page: 1 + max(f.col + (f.span or 1) - 1 for l in ls for f in l.fragments) for page, ls in pages.items()}
+    reference = max(pages, key=lambda page: (width[page], -page))
+    columns = _ruled_ranges(pages[reference])
+    for page, page_lines in pages.items():
+        if width[page] == width[reference] or not columns:
+            continue
+        for line in page_lines:
+            for f in line.fragments:
+                if f.bbox is None:
+                    continue
+                covered = [c for c, (x0, x1) in columns.items() if f.bbox[0] - 1 <= (x0 + x1) / 2 <= f.bbox[2] + 1]
+                if covered:
+                    f.col, f.span = covered[0], len(covered)
+                else:
+                    f.col = max(columns, key=lambda c: _overlap(f.bbox, columns[c]))
+                    f.span = 1
+
+
+def _ruled_ranges(lines: list[SourceLine]) -> dict[int, tuple[float, float]]:
+    """Column index → x-range, from the cells that span one column."""
     ranges: dict[int, tuple[float, float]] = {}
     for line in lines:
         for f in line.fragments:
@@ -72,7 +105,12 @@ def spans_from_ruled(lines: list[SourceLine]) -> list[tuple[float, float]]:
                 continue
             x0, x1 = ranges.get(f.col, (f.bbox[0], f.bbox[2]))
             ranges[f.col] = (min(x0, f.bbox[0]), max(x1, f.bbox[2]))
-    return [ranges[c] for c in sorted(ranges)]
+    return dict(sorted(ranges.items()))
+
+
+def spans_from_ruled(lines: list[SourceLine]) -> list[tuple[float, float]]:
+    """Column x-ranges of a ruled table, from its cells' bboxes (by column index)."""
+    return list(_ruled_ranges(lines).values())
 
 
 def place_fragments(lines: list[SourceLine], spans: list[tuple[float, float]]) -> None:

@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from parsers.model import Cell, Column, Provenance, Row, Table
 from parsers.amounts import is_amount, parse_amount
 from parsers.columns import column_key
-from parsers.geometry import column_spans, merge_stacked_labels, place_fragments, spans_from_ruled, widen_group_labels
+from parsers.geometry import (
+    align_ruled_columns, column_spans, merge_stacked_labels, place_fragments, spans_from_ruled, widen_group_labels,
+)
 from parsers.headers import has_inferred_merges, label_paths
 from parsers.identify import detect_unit
 from parsers.layout import Fragment, SourceLine
@@ -24,7 +26,8 @@ from parsers.segment import Segment, is_empty_statement, is_meta_text, normalize
 
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _CODE_PART = re.compile(r"^\d{2,7}$")
-_LEADING_CODE = re.compile(r"^[\[【(（]?(\d{3}(?:\d{2}){0,2})[\]】)）]?(?:\s+|(?=[\u4e00-\u9fff]))(.+)$")
+_LEADING_CODE = re.compile(r"^[\[【(（]?(\d{3}(?:\d{2}){0,2})[\]】)）]?(?:\s*[-－—–:：.、]\s*|\s+|(?=[\u4e00-\u9fff]))(.+)$")
+_CODE_NAME = re.compile(r"^[\[【(（]?\d{3}(?:\d{2}){0,2}[\]】)）]?\s*[-－—–:：.、]?\s*[\u4e00-\u9fff]")
 _UNIT_CODE = re.compile(r"^(\d{6,12})\s*([\u4e00-\u9fff].*)$")
 _DECIMAL = re.compile(r"\d[.,]\s?\d")
 _JUNK = re.compile(r"[A-Za-z\u3040-\u30ff]|[*+•|/\\<>=~^_#@]|\d-\d")
@@ -56,11 +59,15 @@ class _Group:
     amount_cols: list[int] = field(default_factory=list)
     other_cols: list[int] = field(default_factory=list)
     extra_code_cols: list[int] = field(default_factory=list)  # 政府预算经济分类, 单位代码
+    extra_coded_name_cols: list[int] = field(default_factory=list)  # a further classification printed "50101-工资福利支出"
     label: str | None = None
 
     @property
     def cols(self) -> list[int]:
-        return sorted(self.code_cols + self.name_cols + self.amount_cols + self.other_cols + self.extra_code_cols)
+        return sorted(
+            self.code_cols + self.name_cols + self.amount_cols + self.other_cols + self.extra_code_cols
+            + self.extra_coded_name_cols
+        )
 
 
 def build_table(segment: Segment, table_id: str, kind: str, default_unit: str | None) -> Table:
@@ -68,6 +75,7 @@ def build_table(segment: Segment, table_id: str, kind: str, default_unit: str | 
     flags: list[str] = []
     lines = [_without_meta(line) for line in segment.lines]
     lines = [line for line in lines if line.fragments]
+    align_ruled_columns(lines)
     header, body = _split_header(lines)
     _assign_columns(header, body)
     width = 1 + max((f.col + (f.span or 1) - 1 for line in header + body for f in line.fragments if f.col is not None), default=-1)
@@ -169,13 +177,14 @@ def _body_rows(body: list[SourceLine]) -> list[_Row]:
     return rows
 
 
-def _column_profile(rows: list[_Row], width: int) -> tuple[list[float], list[float], list[float]]:
-    """Per column: share of non-empty body cells that are codes, names (CJK), amounts.
+def _column_profile(rows: list[_Row], width: int) -> tuple[list[float], list[float], list[float], list[float]]:
+    """Per column: share of non-empty body cells that are codes, names (CJK), amounts, and
+    names printed behind their code in the same cell ("2050303-技校教育").
 
     A name column must also be filled in a fair share of rows, so that OCR debris in an
     otherwise empty column ("项", "•") does not pass for names.
     """
-    codes, names, amounts = [0.0] * width, [0.0] * width, [0.0] * width
+    codes, names, amounts, coded = [0.0] * width, [0.0] * width, [0.0] * width, [0.0] * width
     for col in range(width):
         texts = [r.text(col) for r in rows if r.text(col)]
         if not texts:
@@ -184,11 +193,12 @@ def _column_profile(rows: list[_Row], width: int) -> tuple[list[float], list[flo
         codes[col] = sum(bool(_CODE_PART.match(t.replace(" ", ""))) and "." not in t for t in texts) / n
         names[col] = sum(len(_CJK.findall(t)) >= 2 for t in texts) / n if len(set(texts)) >= 3 or n >= 0.3 * len(rows) else 0.0
         amounts[col] = sum(is_amount(t) for t in texts) / n
-    return codes, names, amounts
+        coded[col] = sum(bool(_CODE_NAME.match(t)) for t in texts) / n
+    return codes, names, amounts, coded
 
 
 def _groups(rows: list[_Row], paths: list[list[str]], width: int) -> list[_Group]:
-    codes, names, amounts = _column_profile(rows, width)
+    codes, names, amounts, coded = _column_profile(rows, width)
     texts = [any(_CJK.search(r.text(col)) for r in rows) for col in range(width)]  # CJK debris, split labels
     roles: list[str] = []
     for col in range(width):
@@ -198,6 +208,8 @@ def _groups(rows: list[_Row], paths: list[list[str]], width: int) -> list[_Group
             roles.append("other")
         elif leaf in _CODE_LABELS and amounts[col] < 0.5 and names[col] < 0.5:
             roles.append("code")
+        elif coded[col] >= 0.6 and names[col] >= 0.5:
+            roles.append("coded_name")
         elif names[col] >= 0.5:
             roles.append("name")
         elif codes[col] >= 0.6 and (amounts[col] < 1 or any(word == leaf or leaf.endswith(word) for word in _CODE_LABELS)):
@@ -210,7 +222,9 @@ def _groups(rows: list[_Row], paths: list[list[str]], width: int) -> list[_Group
     groups: list[_Group] = []
     current = _Group()
     for col, role in enumerate(roles):
-        starts_new = role in ("code", "name") and current.amount_cols and (role == "code" or not current.code_cols or current.name_cols)
+        starts_new = role in ("code", "name", "coded_name") and current.amount_cols and (
+            role != "name" or not current.code_cols or current.name_cols
+        )
         if starts_new:
             groups.append(current)
             current = _Group()
@@ -219,8 +233,13 @@ def _groups(rows: list[_Row], paths: list[list[str]], width: int) -> list[_Group
             current.extra_code_cols.append(col)  # a second classification or a unit code on the row
         elif role == "code":
             current.code_cols.append(col)
+        elif role == "coded_name":
+            if current.name_cols or current.code_cols:  # the second classification of a row
+                current.extra_coded_name_cols.append(col)
+            else:
+                current.name_cols.append(col)
         elif role == "name":
-            if current.name_cols and (current.extra_code_cols or current.name_cols[-1] != col - 1):
+            if current.name_cols and (current.extra_code_cols or current.extra_coded_name_cols or current.name_cols[-1] != col - 1):
                 current.other_cols.append(col)
             else:
                 current.name_cols.append(col)
@@ -244,9 +263,9 @@ def _demote_code_amounts(roles: list[str], paths: list[list[str]]) -> None:
     """Integer-only amount columns right of a name are amounts, not codes (e.g. 车辆数)."""
     seen_name = False
     for col, role in enumerate(roles):
-        if role == "name":
+        if role in ("name", "coded_name"):
             seen_name = True
-        elif role == "code" and seen_name and col + 1 < len(roles) and roles[col + 1] not in ("name", "code"):
+        elif role == "code" and seen_name and col + 1 < len(roles) and roles[col + 1] not in ("name", "code", "coded_name"):
             leaf = paths[col][-1] if paths[col] else ""
             if not any(leaf.endswith(word) for word in _CODE_LABELS):
                 roles[col] = "amount"
@@ -439,6 +458,7 @@ class _Draft:
     cells: dict[str, Cell]
     provenance: Provenance
     extra_codes: tuple[str, ...]
+    extra_names: tuple[str, ...] = ()
     dropped: bool = False
 
     @property
@@ -453,7 +473,7 @@ class _Draft:
         anchor = self.code or normalize_text(self.name) or "row"
         seen[anchor] = seen.get(anchor, 0) + 1
         row_id = f"{table_id}/{anchor}" + (f"#{seen[anchor]}" if seen[anchor] > 1 else "")
-        return Row(row_id, self.code, self.name, self.cells, self.provenance, group, self.extra_codes)
+        return Row(row_id, self.code, self.name, self.cells, self.provenance, group, self.extra_codes, self.extra_names)
 
 
 def join_code_parts(parts: list[str]) -> tuple[str | None, list[str]]:
@@ -489,6 +509,12 @@ def _draft(row: _Row, group: _Group, columns: dict, gi: int) -> _Draft:
     extra = ["".join(p for p in extra_parts if p.isdigit())] if any(p.isdigit() for p in extra_parts) else []
     code, surplus = join_code_parts([p for p in code_parts if p.isdigit()])
     extra = surplus + extra
+    extra_names = [""] * len(extra)
+    for col in group.extra_coded_name_cols:
+        leading = _LEADING_CODE.match(clean_name(row.text(col)))
+        if leading:
+            extra.append(leading.group(1))
+            extra_names.append(clean_name(leading.group(2)))
     name = _row_name(row, group, code_parts)
     if code is None:
         leading = _LEADING_CODE.match(name)
@@ -497,6 +523,7 @@ def _draft(row: _Row, group: _Group, columns: dict, gi: int) -> _Draft:
             code, name = leading.group(1), clean_name(leading.group(2))
         elif unit_code:  # "313001无锡市交通运输局（本级）": a 单位代码 glued to the unit's name
             extra, name = [unit_code.group(1), *extra], unit_code.group(2)
+            extra_names = ["", *extra_names]
     cells: dict[str, Cell] = {}
     for col in group.amount_cols:
         frags = row.cells.get(col, [])
@@ -505,7 +532,8 @@ def _draft(row: _Row, group: _Group, columns: dict, gi: int) -> _Draft:
         value = parse_amount(raw.replace("\n", ""))  # a narrow ruled cell wraps "18,536.8" / "8"
         cells[columns[(gi, col)].key] = Cell(raw, value, _prov(_line_of(row, where), where, raw))
     name_frag = next((f for c in group.name_cols + group.code_cols for f in row.cells.get(c, [])), None)
-    return _Draft(row.line, code, name, cells, _prov(_line_of(row, name_frag), name_frag, name), tuple(extra))
+    names = tuple(extra_names) if any(extra_names) else ()
+    return _Draft(row.line, code, name, cells, _prov(_line_of(row, name_frag), name_frag, name), tuple(extra), names)
 
 
 def _line_of(row: _Row, frag: Fragment | None) -> SourceLine:

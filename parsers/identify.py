@@ -93,6 +93,7 @@ class _Catalog:
     by_id: dict[str, TableKind]
     exact: dict[str, tuple[TableKind, ...]]
     suffixes: tuple[tuple[str, TableKind], ...]  # longest first
+    by_subject: dict[str, tuple[tuple[str, TableKind], ...]]  # subject → (funds, kind), catalog order
 
 
 @lru_cache(maxsize=1)
@@ -117,8 +118,14 @@ def _catalog() -> _Catalog:
                 found.append(kind)
         suffixes.extend((_core(s), kind) for s in entry.get("suffixes", []))
     suffixes.sort(key=lambda item: -len(item[0]))
+    by_subject: dict[str, list[tuple[str, TableKind]]] = {}
+    for kind in kinds:  # the kind's own name says what it holds; variants must not outvote it
+        wording = title_wording(_core(kind.name))
+        if wording is not None:
+            by_subject.setdefault(wording[1], []).append((wording[0], kind))
     return _Catalog(
-        tuple(kinds), {k.id: k for k in kinds}, {c: tuple(ks) for c, ks in exact.items()}, tuple(suffixes)
+        tuple(kinds), {k.id: k for k in kinds}, {c: tuple(ks) for c, ks in exact.items()}, tuple(suffixes),
+        {subject: tuple(entries) for subject, entries in by_subject.items()},
     )
 
 
@@ -130,6 +137,48 @@ def table_kind(kind_id: str) -> TableKind:
 def all_table_kinds() -> list[TableKind]:
     """Every kind, in catalog order (决算 first, then 预算)."""
     return list(_catalog().kinds)
+
+
+# --------------------------------------------------------------------------- wording
+
+# Every title of these reports is built from two parts: whose money (the funds the table
+# covers) and what it shows (the subject). "一般公共预算拨款支出预算表", "一般公共预算支出情况表"
+# and "一般公共预算财政拨款支出表" all say (一般公共预算, 支出). A title that is in no list of
+# variants is still read by its parts. Order matters: the first rule that fits wins.
+_FUNDS = (
+    ("non_fiscal", re.compile(r"非财政拨款")),
+    ("gov_fund", re.compile(r"政府性基金")),
+    ("soe_capital", re.compile(r"国有资本经营")),
+    ("general_budget", re.compile(r"一般公共预算")),
+    ("fiscal", re.compile(r"财政拨款|财政资金")),
+)
+_SUBJECTS = (
+    ("three_public", re.compile(r"三公")),
+    ("operating_costs", re.compile(r"机关运行经费|运行经费")),
+    ("procurement", re.compile(r"政府采购")),
+    ("purchase_services", re.compile(r"购买服务")),
+    ("info_stats", re.compile(r"相关信息统计")),
+    ("dept_performance", re.compile(r"整体.*绩效")),
+    ("project_performance", re.compile(r"项目.*绩效|绩效目标")),
+    ("basic", re.compile(r"基本支出")),
+    ("project", re.compile(r"项目支出")),
+    ("summary", re.compile(r"收支|收入支出|收入和支出|收入及支出")),
+    ("economic", re.compile(r"经济分类汇总|按经济分类|经济分类(?:预算)?(?:情况)?表")),
+    ("income", re.compile(r"收入")),
+    ("expense", re.compile(r"支出")),
+)
+
+
+def title_wording(core: str) -> tuple[str, str] | None:
+    """(funds, subject) a title's core wording names, e.g. ("general_budget", "expense")."""
+    plain = _PAREN_TAIL.sub("", core)
+    if not plain.endswith("表"):
+        return None
+    subject = next((name for name, pattern in _SUBJECTS if pattern.search(plain)), None)
+    if subject is None:
+        return None
+    funds = next((name for name, pattern in _FUNDS if pattern.search(plain)), "department")
+    return funds, subject
 
 
 # --------------------------------------------------------------------------- titles
@@ -158,7 +207,35 @@ def identify_table(title: str, report_kind: str | None = None) -> TableKind | No
         found = _lookup(candidate)
         if found:
             return _choose(found, report_kind, "决算" in text)
-    return None
+    wording = title_wording(core)
+    return _by_wording(wording, report_kind, "决算" in text) if wording else None
+
+
+def _by_wording(wording: tuple[str, str], report_kind: str | None, says_final: bool) -> TableKind | None:
+    """The kind with this subject in the report's kind of report, the same funds preferred.
+
+    Templates differ in how they name the funds of one table (财政拨款"三公"经费表 in one
+    province is 一般公共预算"三公"经费表 in another), never in its subject.
+    """
+    funds, subject = wording
+    wanted = report_kind if report_kind in REPORT_KINDS else ("决算" if says_final else "预算")
+    entries = _catalog().by_subject.get(subject, ())
+    ranked = sorted(entries, key=lambda e: (e[1].report_kind != wanted, e[0] != funds))
+    return ranked[0][1] if ranked else None
+
+
+def identify_title(title: str, report_kind: str | None = None) -> tuple[TableKind, float, str] | None:
+    """The kind a title names, how sure that is, and why: a listed title variant (1.0),
+    or a title read by its wording (0.9)."""
+    kind = identify_table(title, report_kind)
+    if kind is None:
+        return None
+    core = _core(title)
+    listed = any(_lookup(c) for c in (core, *(core[core.rindex(t):] for t in ("部门", "单位") if t in core[1:])))
+    if listed:
+        return kind, 1.0, "title"
+    funds, subject = title_wording(core) or ("", "")
+    return kind, 0.9, f"title wording ({funds}, {subject})"
 
 
 def _lookup(core: str) -> tuple[TableKind, ...]:

@@ -76,6 +76,7 @@ class Row:
     provenance: Provenance
     group: str | None = None  # 收入 / 支出 side, or the side-by-side group label
     extra_codes: tuple[str, ...] = ()  # further codes printed on the row (政府预算经济分类, 单位代码)
+    extra_names: tuple[str, ...] = ()  # the names printed with ``extra_codes``, same order ("" when none); () when no names
     match: Match | None = None  # set by matching, never by parsers
     ignored: bool = False  # a reviewer excluded this row (e.g. a stray heading)
     note: str | None = None

@@ -14,7 +14,7 @@ REPORT_FIELDS = {
     "report_kind", "department", "year", "page_count", "tables",
 }
 TABLE_FIELDS = {"id", "kind", "title", "unit", "pages", "empty", "flags", "columns", "rows", "provenance"}
-ROW_FIELDS = {"id", "code", "name", "group", "extra_codes", "values", "cells", "provenance", "ignored", "note"}
+ROW_FIELDS = {"id", "code", "name", "group", "extra_codes", "extra_names", "values", "cells", "provenance", "ignored", "note"}
 
 
 def _extract(capsys, *args) -> dict:
