@@ -419,7 +419,7 @@ class ScreenContent:
         words |= {p.name for p in folder.iterdir()} | {report.name, "kemu"}
         words |= {triage_row(p).department or "" for p in folder.iterdir()}
         words |= {n for t in reviewed.tables for r in t.rows if r.match for c in r.match.candidates for n in (c.name, *c.path)}
-        words |= {f"{reviewed.department} {reviewed.year} {reviewed.report_kind}"} | {k.name for k in all_table_kinds()}
+        words |= {reviewed.department or ""} | {k.name for k in all_table_kinds()}
         self.words = sorted((w for w in words if w), key=len, reverse=True)
         self.blob = "\n".join(self.words)
 

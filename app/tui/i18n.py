@@ -70,6 +70,8 @@ TEXT: dict[str, dict[str, str]] = {
     "progress": {"zh": "进度", "en": "Progress"},
     "unreadable": {"zh": "无法读取", "en": "unreadable"},
     "department_or_note": {"zh": "部门 / 说明", "en": "Department / note"},
+    "预算": {"zh": "预算", "en": "budget"},
+    "决算": {"zh": "决算", "en": "final accounts"},
 }
 
 #: Why a file cannot be read (parsers/, in English) → Chinese, by the words that identify the case.
@@ -103,6 +105,10 @@ class Texts:
 
     def __call__(self, key: str, **values: object) -> str:
         return TEXT[key][self.lang].format(**values)
+
+    def report_kind(self, kind: str | None) -> str:
+        """预算 / 决算 in the interface language (blank when unknown)."""
+        return self(kind) if kind in TEXT else kind or ""
 
 
 def translate_bindings(node, texts: Texts) -> None:

@@ -70,7 +70,7 @@ class TriageScreen(Screen):
         for row in rows:
             progress = f"{row.confirmed}/{row.mappings}" if row.error is None else self.t("unreadable")
             about = Text(unreadable_text(row.error, self.t.lang), style="red") if row.error else row.department or ""
-            table.add_row(row.errors, row.to_review, progress, row.path.name, about, row.year or "", row.report_kind or "", key=str(row.path))
+            table.add_row(row.errors, row.to_review, progress, row.path.name, about, row.year or "", self.t.report_kind(row.report_kind), key=str(row.path))
         table.focus()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
