@@ -285,7 +285,10 @@ class ReviewScreen(Screen):
             self.query_one(ReportTable).focus()
             return
         self.add_class("-show-tables")
-        self.query_one(TableList).focus()
+        tables, grid = self.query_one(TableList), self.query_one(ReportTable)
+        if grid.table is not None:  # the list opens on the table shown, so ↓ goes to the next one
+            tables.highlighted = [t.id for t in self.session.reviewed.tables].index(grid.table.id)
+        self.call_after_refresh(tables.focus)  # once it is displayed: a hidden widget takes no focus
 
     def action_hide_tables(self) -> None:
         self.remove_class("-show-tables")
