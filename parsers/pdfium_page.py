@@ -220,18 +220,18 @@ def _segments(obj, m: Matrix) -> list[tuple[tuple[float, float], tuple[float, fl
 
 def _edge(x0: float, y0: float, x1: float, y1: float, width: float, height: float) -> dict | None:
     if abs(y1 - y0) < _ORTHOGONAL:
-        top = (y0 + y1) / 2
+        top = min(max((y0 + y1) / 2, 0.0), height)  # a box running off the page is closed by the page edge
         left, right = max(0.0, min(x0, x1)), min(width, max(x0, x1))
-        if not 0 <= top <= height or right <= left:
+        if right <= left:
             return None
         return {
             "x0": left, "x1": right, "top": top, "bottom": top, "doctop": top,
             "width": right - left, "height": 0.0, "orientation": "h", "object_type": "line",
         }
     if abs(x1 - x0) < _ORTHOGONAL:
-        x = (x0 + x1) / 2
+        x = min(max((x0 + x1) / 2, 0.0), width)  # a box running off the page is closed by the page edge
         top, bottom = max(0.0, min(y0, y1)), min(height, max(y0, y1))
-        if not 0 <= x <= width or bottom <= top:
+        if bottom <= top:
             return None
         return {
             "x0": x, "x1": x, "top": top, "bottom": bottom, "doctop": top,

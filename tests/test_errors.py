@@ -109,3 +109,35 @@ def test_a_file_over_the_time_budget_is_skipped_with_a_sentence(tmp_path, capsys
     assert err.count("\n") == 1 and "took longer than 0.001 s" in err
     monkeypatch.setenv("KEMU_TIME_BUDGET", "0")  # no limit: the same file reads, and was not cached as rejected
     assert main(["extract", str(GENERATED / "gen_mixed_small.pdf")]) == 0
+
+
+@pytest.mark.parametrize("box", ["inside", "off_the_sides", "off_the_bottom"])
+def test_a_ruled_table_whose_box_runs_off_the_page_is_read(tmp_path, box):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    width, height = A4
+    xs = {"inside": [20, 80, 330, 400, 470, 560], "off_the_sides": [-30, 80, 330, 430, 530, 680], "off_the_bottom": [20, 80, 330, 400, 470, 560]}[box]
+    rows = [("科目编码", "科目名称", "合计", "基本支出", "项目支出"), ("208", "社会保障和就业支出", "100.00", "60.00", "40.00"),
+            ("20805", "行政事业单位养老支出", "100.00", "60.00", "40.00"), ("2080505", "机关事业单位基本养老保险缴费支出", "100.00", "60.00", "40.00")]
+    top, step = (height - 120, 22) if box != "off_the_bottom" else (90, 22)
+    path = tmp_path / f"{box}.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("STSong-Light", 14)
+    c.drawString(150, height - 60, "某某局2024年部门决算")
+    c.drawString(180, height - 90 if box != "off_the_bottom" else 120, "支出决算表")
+    c.setFont("STSong-Light", 9)
+    for i, row in enumerate(rows):
+        for j, text in enumerate(row):
+            c.drawString(max(xs[j], 0) + 4, top - i * step - 15, text)
+    bottom = top - len(rows) * step - (40 if box == "off_the_bottom" else 0)  # the last rule below the page
+    for y in [top - i * step for i in range(len(rows))] + [bottom]:
+        c.line(xs[0], y, xs[-1], y)
+    for x in xs:
+        c.line(x, top, x, bottom)
+    c.save()
+    table = read_report(path).tables[0]
+    assert table.kind == "final_expense"
+    assert [(r.code, [str(c.value) for c in r.cells.values()]) for r in table.rows][-1] == ("2080505", ["100.00", "60.00", "40.00"])
