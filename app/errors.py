@@ -7,6 +7,7 @@ too, because a file that takes too long is just another way of being unreadable.
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import threading
@@ -23,6 +24,12 @@ EXIT_REVIEW = 3  # a review command could not be carried out: bad arguments, a s
 EXIT_PARTIAL = 4  # export/triage: some files failed, the others were done
 
 DEFAULT_TIME_BUDGET = 45.0  # seconds per file; a large report takes a few
+
+# The PDF readers log a line per damaged stream ("Data-loss while decompressing corrupted
+# data"); the user gets the outcome as one sentence instead. KEMU_DEBUG keeps them.
+if not os.environ.get("KEMU_DEBUG"):
+    for _reader in ("pdfminer", "pdfplumber", "pypdfium2"):
+        logging.getLogger(_reader).setLevel(logging.CRITICAL)
 
 
 class TookTooLong(UnreadableReport):
@@ -69,6 +76,9 @@ def explain(exc: BaseException) -> tuple[str, int]:
     from app.review import ReviewError
     from app.sidecar import SidecarError
 
+    over_budget = _in_chain(exc, TookTooLong)
+    if over_budget is not None:  # a reader may wrap it ("the PDF is damaged (…: took longer …)")
+        return str(over_budget), EXIT_UNREADABLE
     if isinstance(exc, UnreadableReport):
         return str(exc), EXIT_UNREADABLE
     if isinstance(exc, (ReviewError, SidecarError)):
@@ -77,3 +87,13 @@ def explain(exc: BaseException) -> tuple[str, int]:
         where = f"{exc.filename}: " if exc.filename else ""
         return f"{where}{exc.strerror or exc}", EXIT_UNREADABLE
     return f"{type(exc).__name__}: {exc}".rstrip(": "), EXIT_UNREADABLE
+
+
+def _in_chain(exc: BaseException, kind: type[BaseException]) -> BaseException | None:
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, kind):
+            return exc
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return None
