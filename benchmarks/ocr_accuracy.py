@@ -121,8 +121,8 @@ def scanned_corpus_files() -> list[Path]:
     return found
 
 
-def corpus() -> None:
-    files = scanned_corpus_files()
+def corpus(reverse: bool) -> None:
+    files = scanned_corpus_files()[:: -1 if reverse else 1]
     print(f"{len(files)} image-only PDFs in {SHARED / 'corpus'}")
     for path in files:
         started = time.perf_counter()
@@ -141,13 +141,14 @@ def main() -> None:
     parser.add_argument("file", nargs="?", default=HELD_OUT, help="real: a file in ../shared/real_reports")
     parser.add_argument("--dpi", type=int, default=200)
     parser.add_argument("-v", "--verbose", action="store_true")
+    parser.add_argument("--reverse", action="store_true", help="corpus: last file first (a second process shares the page cache)")
     args = parser.parse_args()
     if args.what == "generated":
         generated(args.verbose, args.dpi)
     elif args.what == "real":
         real(args.file, args.dpi, args.verbose)
     else:
-        corpus()
+        corpus(args.reverse)
 
 
 if __name__ == "__main__":

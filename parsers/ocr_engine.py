@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import importlib.metadata
 import importlib.util
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -58,12 +60,8 @@ def _engine():
 
 def read_words(image: np.ndarray) -> list[OcrWord]:
     """Every word on an upright RGB page image, in the engine's reading order."""
-    try:
+    with _engine_errors():
         result, _ = _engine()(image, use_cls=False, return_word_box=True)
-    except Exception as exc:  # the engine wraps whatever interrupted it (a time budget) in its own error
-        if isinstance(exc.__cause__, UnreadableReport):
-            raise exc.__cause__ from None
-        raise UnreadableReport(f"the OCR engine failed on a page ({exc.__class__.__name__})") from exc
     words: list[OcrWord] = []
     for box, text, _score, char_boxes, char_texts, confidences in result or []:
         words.extend(_split_line(box, text, char_boxes, char_texts, confidences))
@@ -106,14 +104,31 @@ def _word(run: list[tuple], top: float, bottom: float) -> OcrWord:
     return OcrWord(text, (run[0][1], top, max(p[2] for p in run), bottom), confidences)
 
 
+@contextmanager
+def _engine_errors() -> Iterator[None]:
+    """The engine wraps whatever interrupts it (a time budget running out) in its own error:
+    unwrap that, and make any other engine failure one sentence."""
+    try:
+        yield
+    except UnreadableReport:
+        raise
+    except Exception as exc:
+        if isinstance(exc.__cause__, UnreadableReport):
+            raise exc.__cause__ from None
+        raise UnreadableReport(f"the OCR engine failed on a page ({exc.__class__.__name__})") from exc
+
+
 def upright_turns(image: np.ndarray) -> int:
     """Quarter turns (counter-clockwise) that make the page upright: 0, 1, 2 or 3.
 
     Text lines are wide, so a page whose detected boxes are mostly tall lies on its side; the
     engine's direction classifier then votes on a sample of lines whether they read upside down.
     """
-    engine = _engine()
-    small = _shrink(image, _ORIENTATION_SIDE)
+    with _engine_errors():
+        return _upright_turns(_engine(), _shrink(image, _ORIENTATION_SIDE))
+
+
+def _upright_turns(engine, small: np.ndarray) -> int:
     boxes = _boxes(engine, small)
     if not boxes:
         return 0

@@ -228,3 +228,42 @@ def test_ocr_cache_lives_in_kemu_cache_folder(workdir):
     from parsers.ocr_cache import cache_folder
 
     assert cache_folder() == Path(os.environ["KEMU_CACHE_DIR"]) / "ocr"
+
+
+def test_each_ocr_page_restarts_the_time_budget(workdir, monkeypatch):
+    """The per-file time budget starts again with every OCR'd page: a long scan is not cut off
+    as if it were a damaged file. Page 2 starts with (about) the whole budget left, although
+    page 1 took 3 s."""
+    import signal
+    import time
+
+    from app.cache import load_report
+
+    scan = workdir / "two_pages.pdf"
+    scan_pdf(GENERATED / "gen_mixed_small.pdf", scan, 72, [1, 2])
+    left: list[float] = []
+
+    def slow_page(image):
+        left.append(signal.getitimer(signal.ITIMER_REAL)[0])
+        time.sleep(3)
+        return []
+
+    monkeypatch.setattr(ocr_engine, "upright_turns", lambda image: 0)
+    monkeypatch.setattr(ocr_engine, "read_words", slow_page)
+    monkeypatch.setenv("KEMU_TIME_BUDGET", "60")
+    with pytest.raises(UnreadableReport, match="not a department budget"):  # read to the end, judged by content
+        load_report(scan)
+    assert len(left) == 2 and left[1] > left[0] - 2
+
+
+def test_terminal_progress_bar():
+    import io
+
+    from parsers.ocr import terminal_progress
+
+    stream = io.StringIO()
+    show = terminal_progress(stream)
+    for done in range(3):
+        show(done, 2)
+    assert stream.getvalue().endswith("\rOCR 2/2 pages [########################]\n")
+    assert "OCR 1/2 pages [############............]" in stream.getvalue()
