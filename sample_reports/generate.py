@@ -269,10 +269,13 @@ def hdr(*rows: str) -> list[HeadCell]:
 
 @dataclass
 class Num:
-    """A figure cited in narrative text; dy != 0 draws it off the sentence baseline."""
+    """A figure cited in narrative text; dy != 0 draws it off the sentence baseline, and
+    ``font`` sets it in another font run (as many real reports do), so a text layer that
+    follows drawing order rather than position may print it away from its blank."""
     label: str
     value: int
     dy: float = 0.0
+    font: str | None = None
 
 
 @dataclass
@@ -322,6 +325,7 @@ class Narrative:
     heading: str
     paras: list[list[Union[str, Num]]]          # a paragraph starting with "#" is a sub-heading
     page: int = 0                                # set when rendered
+    para_pages: list[int] = field(default_factory=list)   # page of each paragraph, as rendered
 
 
 @dataclass
@@ -384,12 +388,12 @@ class Doc:
         if footer:
             self.text(self.w / 2, 28, f"- {self.page} -", 9, "c")
 
-    def text(self, x: float, y: float, s: str, size: float = 10.5, align: str = "l") -> None:
+    def text(self, x: float, y: float, s: str, size: float = 10.5, align: str = "l", font: str = FONT) -> None:
         if not s:
             return
         if len(s) == 1 and not s.isascii():  # PDFium drops a lone CJK character of this non-embedded
             s = {"l": f"{s} ", "c": f" {s} ", "r": f" {s}"}[align]  # CID font; real reports embed theirs
-        self.c.setFont(FONT, size)
+        self.c.setFont(font, size)
         {"l": self.c.drawString, "c": self.c.drawCentredString,
          "r": self.c.drawRightString}[align](x, y, s)
 
@@ -470,19 +474,24 @@ def render_narrative(doc: Doc, n: Narrative, numbers: list[dict]) -> None:
     x0, width, size, lh = 72, doc.w - 144, 12, 22
     doc.text(doc.w / 2, doc.h - 80, n.heading, 16, "c")
     y = doc.h - 120
+    n.para_pages = []
     for para in n.paras:
+        text = "".join(money(p.value, sep=False) if isinstance(p, Num) else p for p in para)
+        if y - lh * len(wrap(text, width - 2 * size, size)) < 60:   # the paragraph goes on the next page
+            doc.new_page()
+            y = doc.h - 80
+        n.para_pages.append(doc.page)
         nums = [p for p in para if isinstance(p, Num)]
         numbers += [{"page": doc.page, "text": p.label, "value": value(money(p.value))} for p in nums]
-        if any(p.dy for p in nums):              # one line; figures drawn off the baseline
+        if any(p.dy or p.font for p in nums):    # one line; figures off the baseline or in another font
             x = x0 + 2 * size
             for p in para:
-                s, dy, gap = (money(p.value, sep=False), p.dy, size * 0.6) if isinstance(p, Num) \
-                    else (p, 0, 0)
-                doc.text(x + gap, y + dy, s, size)
-                x += pdfmetrics.stringWidth(s, FONT, size) + 2 * gap
+                s, dy, gap, font = (money(p.value, sep=False), p.dy, size * 0.6 * bool(p.dy), p.font or FONT) \
+                    if isinstance(p, Num) else (p, 0, 0, FONT)
+                doc.text(x + gap, y + dy, s, size, font=font)
+                x += pdfmetrics.stringWidth(s, font, size) + 2 * gap
             y -= lh
             continue
-        text = "".join(money(p.value, sep=False) if isinstance(p, Num) else p for p in para)
         if text.startswith("#"):
             doc.text(x0, y, text[1:], 13)
             y -= lh
@@ -552,6 +561,38 @@ def write(r: Report, out: Path) -> int:
 
 
 # ---------------------------------------------------------------- report builders
+NUMBER_FONT = "Helvetica"                       # figures set in a font of their own
+# 年初预算 of some 项 of the 决算 (万元), and why 决算 differs: the 情况说明 explains each item in
+# the real pattern — amounts in one sentence, the 大于/小于/等于/基本持平 claim in the next.
+FINAL_BUDGETS = {
+    "2100401": ("1593.12", "疫情防控经费追加"),
+    "2100102": ("300.00", "压减一般性支出"),
+    "2101101": (None, ""),                       # 预算 = 决算: 决算数等于预算数
+    "2210201": ("400.00", ""),                   # within a few per cent: 基本持平
+}
+
+
+def items_explained(func: list[Item], budgets: dict[str, tuple[str | None, str]]) -> list[list]:
+    """"1、X（类）Y（款）Z（项）。年初预算为 A 万元，支出决算为 B 万元，完成年初预算的 P%。决算数大于
+    预算数的主要原因是：…" — one paragraph per item, the claim after the amounts' full stop."""
+    names = {c: n for c, n, _ in func}
+    finals = {c: v[0] for c, _, v in func}
+    paras = []
+    for k, (code, (budget_text, why)) in enumerate(budgets.items(), 1):
+        final = finals[code]
+        budget = final if budget_text is None else fen(budget_text)
+        if budget == final:
+            claim = "决算数等于预算数。"
+        elif why:
+            claim = f"决算数{'大于' if final > budget else '小于'}年初预算数的主要原因是：{why}。"
+        else:
+            claim = "决算数与预算数基本持平。"
+        paras.append([f"{k}、{names[code[:3]]}（类）{names[code[:5]]}（款）{names[code]}（项）。年初预算为",
+                      Num(f"{code} 年初预算", budget), "万元，支出决算为", Num(f"{code} 支出决算", final),
+                      f"万元，完成年初预算的{pct(final, budget)}%。{claim}"])
+    return paras
+
+
 def final_ruled() -> Report:
     """部门决算 with ruled tables (公开01/03/06/07/08表), cover, 目录 and 情况说明."""
     dept, year, m = "洛阳市卫生健康委员会", 2023, money
@@ -561,7 +602,8 @@ def final_ruled() -> Report:
     func = expand(balance(parse(FINAL_ITEMS), "2100101", basic))
     total = class_total(func)
     other_inc, carry_in, carry_out = fen("45.60"), fen("156.32"), fen("88.47")
-    gpb = total[0] + carry_out - carry_in - other_inc            # 一般公共预算财政拨款收入
+    unknown_line = fen("12.30")                 # a summary line no catalog names (上年实户资金余额), part of 收入总计
+    gpb = total[0] + carry_out - carry_in - other_inc - unknown_line   # 一般公共预算财政拨款收入
     grand = total[0] + carry_out
     prev_grand = fen("19862.35")                                 # 上年度收入、支出总计
 
@@ -578,6 +620,7 @@ def final_ruled() -> Report:
                     left, right,
                     [(("本年收入合计", m(gpb + other_inc)), ("本年支出合计", m(total[0]))),
                      (("使用非财政拨款结余", m(0)), ("结余分配", m(0))),
+                     (("上年实户资金余额", m(unknown_line)), ("", "")),
                      (("年初结转和结余", m(carry_in)), ("年末结转和结余", m(carry_out))),
                      (("", ""), ("", "")), (("总计", m(grand)), ("总计", m(grand)))])
 
@@ -633,6 +676,10 @@ def final_ruled() -> Report:
         [f"{y}本年支出合计", Num("本年支出合计", total[0]), "万元，其中：基本支出", Num("基本支出", total[1]),
          f"万元，占{pct(total[1], total[0])}%；项目支出", Num("项目支出", total[2]),
          f"万元，占{pct(total[2], total[0])}%。"],
+        [f"{y}本年支出合计", Num("本年支出合计（另一字体）", total[0], font=NUMBER_FONT), "万元，其中：基本支出",
+         Num("基本支出（另一字体）", total[1], font=NUMBER_FONT), f"万元，占{pct(total[1], total[0])}%。"],
+        ["#（一）一般公共预算财政拨款支出决算具体情况"],
+        *items_explained(func, FINAL_BUDGETS),
         ["#四、一般公共预算财政拨款基本支出决算情况说明"],
         [f"{y}一般公共预算财政拨款基本支出", Num("一般公共预算财政拨款基本支出", basic), "万元，其中：人员经费",
          Num("人员经费", p_sum), "万元，主要包括基本工资、津贴补贴、奖金、绩效工资、机关事业单位基本养老保险缴费、"
@@ -804,10 +851,13 @@ def set_text(r: Report, old: str, new: str, heading: bool = False) -> dict:
         assert n.heading.count(old) == 1
         n.heading = n.heading.replace(old, new)
     else:
-        spots = [(para, i) for para in n.paras for i, s in enumerate(para) if isinstance(s, str) and old in s]
-        assert len(spots) == 1 and spots[0][0][spots[0][1]].count(old) == 1, old
-        para, i = spots[0]
+        spots = [(k, para, i) for k, para in enumerate(n.paras) for i, s in enumerate(para)
+                 if isinstance(s, str) and old in s]
+        assert len(spots) == 1 and spots[0][1][spots[0][2]].count(old) == 1, old
+        k, para, i = spots[0]
         para[i] = para[i].replace(old, new)
+        return {"page": lambda: n.para_pages[k], "table_title": None, "row_code": None, "row_name": None,
+                "column_label": None, "printed_before": old, "printed_after": new}
     return {"page": lambda: n.page, "table_title": None, "row_code": None, "row_name": None,
             "column_label": None, "printed_before": old, "printed_after": new}
 
@@ -908,6 +958,21 @@ def inj_final_narrative_growth(r: Report) -> dict:
     return w
 
 
+def inj_final_claim_next_sentence(r: Report) -> dict:
+    w = set_text(r, "决算数大于年初预算数的主要原因", "决算数小于年初预算数的主要原因")
+    w["description"] = ("item 2100401: 年初预算 and 支出决算 in one sentence, and the next sentence says 决算数小于预算数 "
+                        "though 决算 is larger")
+    w["also_breaks"] = []
+    return w
+
+
+def inj_final_claim_equal(r: Report) -> dict:
+    w = set_text(r, "决算数等于预算数", "决算数大于预算数")
+    w["description"] = "item 2101101: 预算 = 决算, but the next sentence says 决算数大于预算数"
+    w["also_breaks"] = []
+    return w
+
+
 def inj_final_wrong_year(r: Report) -> dict:
     w = set_text(r, f"{r.year}年度", f"{r.year - 1}年度", heading=True)
     w["description"] = (f"情况说明 heading prints {r.year - 1}年度 in a {r.year} report "
@@ -968,6 +1033,8 @@ INJECTIONS: list[tuple[Callable[[], Report], str, Callable[[Report], dict]]] = [
     (final_ruled, "narrative_comparison", inj_final_narrative_comparison),
     (final_ruled, "narrative_growth", inj_final_narrative_growth),
     (final_ruled, "wrong_year", inj_final_wrong_year),
+    (final_ruled, "claim_next_sentence", inj_final_claim_next_sentence),
+    (final_ruled, "claim_equal", inj_final_claim_equal),
     (budget_unruled, "wrong_sum", inj_budget_wrong_sum),
     (budget_unruled, "column_identity", inj_budget_column_identity),
     (budget_unruled, "wrong_total_row", inj_budget_wrong_total_row),

@@ -38,7 +38,7 @@ def test_metadata_matches_truth(name):
 def test_table_continuing_over_pages_is_one_table():
     ruled = _report("gen_final_ruled").tables_of_kind("final_expense")
     unruled = _report("gen_budget_unruled").tables_of_kind("budget_expense")
-    assert len(ruled) == 1 and ruled[0].pages == (5, 6)  # header repeated on page 6
+    assert len(ruled) == 1 and ruled[0].pages == (6, 7)  # header repeated on page 7
     assert len(unruled) == 1 and unruled[0].pages == (4, 5)  # no repeated header
     assert sum(r.name == "合计" for r in ruled[0].rows) == 1
 

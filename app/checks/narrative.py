@@ -84,18 +84,19 @@ def _where(sentence: Sentence) -> tuple[Location, ...]:
 @rule("narrative")
 def narrative(report: Report) -> Iterable[Finding]:
     figures = _table_figures(report)
-    for sentence in sentences(report):
+    read = sentences(report)
+    for sentence in read:
         if "万元" not in sentence.text and "%" not in sentence.text:
             continue
         text, moved = placed_numbers(sentence.text)
         if text is None:
             continue  # numbers displaced in the text layer that do not fill the blanks one to one
-        read = replace(sentence, text=text)
-        found = [*_headlines(read, figures), *_shares(read), *_growth(read), *_flat(read)]
+        placed = replace(sentence, text=text)
+        found = [*_headlines(placed, figures), *_shares(placed), *_growth(placed), *_flat(placed)]
         yield from (_uncertain(f, "文本层中数字位置错乱，已按出现顺序归位") for f in found) if moved else found
     for passage in passages(report):
         yield from _comparisons(passage)
-    yield from _blank_three_public(report)
+    yield from _blank_three_public(report, read)
 
 
 def _uncertain(finding: Finding, why: str) -> Finding:
@@ -335,14 +336,14 @@ def _completion(passage: Passage, claim: re.Match, budget: re.Match, final: re.M
     )
 
 
-def _blank_three_public(report: Report) -> Iterable[Finding]:
+def _blank_three_public(report: Report, read: list[Sentence]) -> Iterable[Finding]:
     """A “三公” table with no figure in it while the text states a “三公” amount: table and text
     disagree. A cell kemu could not read as a number makes it uncertain (a warning)."""
     for table in report.tables:
         if "three_public" not in table.kind or any(c.value is not None for r in table.rows for c in r.cells.values()):
             continue
         unread = any(c.raw.strip() and c.raw.strip() not in ("-", "—", "－") for r in table.rows for c in r.cells.values())
-        for sentence in sentences(report):
+        for sentence in read:
             found = _THREE_PUBLIC.search(sentence.text)
             amount = _number(found.group(2)) if found else None
             if not amount or _NARROWER.search(sentence.text[max(0, found.start() - 4) : found.start()]):
