@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -93,7 +94,8 @@ def scan_pdf(
         else:
             images = [paint_page(pdf.pages[n - 1], dpi) for n in chosen]
     images = [image.rotate(-rotate, expand=True) for image in images]
-    images[0].save(target, "PDF", resolution=dpi, save_all=True, append_images=images[1:])
+    fixed = time.gmtime(946684800)  # 2000-01-01: the same pages give the same bytes, so OCR's page cache serves re-runs
+    images[0].save(target, "PDF", resolution=dpi, save_all=True, append_images=images[1:], title="scan", creationDate=fixed, modDate=fixed)
     return len(images)
 
 
