@@ -14,7 +14,7 @@ from typing import Any
 from parsers.model import Cell, Match, Provenance, Report, Row, Table
 
 CHECK_SCHEMA_VERSION = "1.0"
-SCHEMA_VERSION = "1.2"  # 1.1: rows carry "match" (kemu match/apply), cells "status", rows "ignored"/"note"; 1.2: OCR (format "pdf/ocr", provenance "confidence")
+SCHEMA_VERSION = "1.3"  # 1.1: rows carry "match" (kemu match/apply), cells "status", rows "ignored"/"note"; 1.2: OCR (format "pdf/ocr", provenance "confidence"); 1.3: report "readers", table "kind_confidence"/"kind_reason", row "extra_names"
 
 
 def provenance_json(p: Provenance | None) -> dict[str, Any] | None:
@@ -65,6 +65,8 @@ def table_json(table: Table) -> dict[str, Any]:
     return {
         "id": table.id,
         "kind": table.kind,
+        "kind_confidence": table.kind_confidence,
+        "kind_reason": table.kind_reason,
         "title": table.title,
         "unit": table.unit,
         "pages": list(table.pages),
@@ -111,6 +113,7 @@ def report_json(report: Report, with_text: bool = False) -> dict[str, Any]:
         "sha256": report.sha256,
         "size": report.size,
         "format": report.format,
+        "readers": {reader: list(pages) for reader, pages in report.readers},
         "report_kind": report.report_kind,
         "department": report.department,
         "year": report.year,

@@ -70,7 +70,7 @@ class _Group:
         )
 
 
-def build_table(segment: Segment, table_id: str, kind: str, default_unit: str | None) -> Table:
+def build_table(segment: Segment, table_id: str, default_unit: str | None) -> Table:
     """Assemble one table; flags say what a reviewer should look at."""
     flags: list[str] = []
     lines = [_without_meta(line) for line in segment.lines]
@@ -88,8 +88,6 @@ def build_table(segment: Segment, table_id: str, kind: str, default_unit: str | 
     if unit is None:
         unit = default_unit
         flags.append("unit_inferred" if unit else "unit_unknown")
-    if kind == "unknown":
-        flags.append("kind_unknown")
     model_rows, columns = _model_rows(rows, groups, paths, table_id)
     empty = not model_rows or all(not r.cells or all(c.value is None for c in r.cells.values()) for r in model_rows)
     if empty and is_empty_statement(segment.text):
@@ -101,7 +99,7 @@ def build_table(segment: Segment, table_id: str, kind: str, default_unit: str | 
         title_prov = Provenance(segment.title_line.page, segment.title_line.number, segment.title_line.bbox, segment.title_line.text)
     return Table(
         id=table_id,
-        kind=kind,
+        kind=table_id.split("#")[0],
         title=segment.title,
         unit=unit,
         pages=segment.pages,
@@ -309,7 +307,10 @@ def _model_rows(rows: list[_Row], groups: list[_Group], paths: list[list[str]], 
             key = _unique(key, used_keys)
             columns[(gi, col)] = Column(key, "/".join(label_path), group.label if two_sided else None)
     drafts = [
-        [_draft(row, group, columns, gi) for row in _rejoin_wrapped(_join_across_pages(rows, group), group)]
+        _complete_split_codes(
+            [_draft(row, group, columns, gi) for row in _rejoin_wrapped(_join_across_pages(rows, group), group)],
+            group,
+        )
         for gi, group in enumerate(groups)
     ]
     _merge_split_totals(drafts)
@@ -459,6 +460,7 @@ class _Draft:
     provenance: Provenance
     extra_codes: tuple[str, ...]
     extra_names: tuple[str, ...] = ()
+    code_parts: tuple[str, ...] = ()  # the 类/款/项 cells as printed, when the code is split over columns
     dropped: bool = False
 
     @property
@@ -474,6 +476,31 @@ class _Draft:
         seen[anchor] = seen.get(anchor, 0) + 1
         row_id = f"{table_id}/{anchor}" + (f"#{seen[anchor]}" if seen[anchor] > 1 else "")
         return Row(row_id, self.code, self.name, self.cells, self.provenance, group, self.extra_codes, self.extra_names)
+
+
+def _complete_split_codes(drafts: list["_Draft"], group: _Group) -> list["_Draft"]:
+    """类/款/项 columns where a row prints only its 款 or 项 ("08" under 201): the reader
+    completes the code from the rows above, and so does kemu. A code that stays partial
+    (two or four digits with nothing above it) is never emitted as a code."""
+    above = ["", "", ""]  # the last 类 (3 digits), 款 (2), 项 (2) printed
+    for draft in drafts:
+        parts = [p if p.isdigit() else "" for p in draft.code_parts[:3]]
+        if len(group.code_cols) < 2 or not any(parts):
+            if draft.code is not None and len(draft.code) not in (3, 5, 7):
+                draft.code = None
+            continue
+        if parts[0] and len(parts[0]) == 3:
+            above = [parts[0], "", ""]
+        if len(parts) > 1 and parts[1]:
+            above[1:] = [parts[1].zfill(2)[-2:], ""]
+        if len(parts) > 2 and parts[2]:
+            above[2] = parts[2].zfill(2)[-2:]
+        if not parts[0] and above[0]:
+            level = max(i for i, p in enumerate(parts) if p)
+            draft.code = "".join(above[: level + 1]) if all(above[: level + 1]) else None
+        if draft.code is not None and len(draft.code) not in (3, 5, 7):
+            draft.code = None
+    return drafts
 
 
 def join_code_parts(parts: list[str]) -> tuple[str | None, list[str]]:
@@ -533,7 +560,9 @@ def _draft(row: _Row, group: _Group, columns: dict, gi: int) -> _Draft:
         cells[columns[(gi, col)].key] = Cell(raw, value, _prov(_line_of(row, where), where, raw))
     name_frag = next((f for c in group.name_cols + group.code_cols for f in row.cells.get(c, [])), None)
     names = tuple(extra_names) if any(extra_names) else ()
-    return _Draft(row.line, code, name, cells, _prov(_line_of(row, name_frag), name_frag, name), tuple(extra), names)
+    return _Draft(
+        row.line, code, name, cells, _prov(_line_of(row, name_frag), name_frag, name), tuple(extra), names, tuple(code_parts)
+    )
 
 
 def _line_of(row: _Row, frag: Fragment | None) -> SourceLine:

@@ -100,6 +100,8 @@ class Table:
     empty: bool = False
     flags: tuple[str, ...] = ()
     provenance: Provenance | None = None
+    kind_confidence: float = 1.0  # 1.0 a listed title; lower when read from wording or structure; 0 unknown
+    kind_reason: str = "title"  # why this kind: "title", "title wording (…)", "structure: …", "no title or structure fits"
 
     def column(self, key: str) -> Column | None:
         return next((c for c in self.columns if c.key == key), None)
@@ -142,6 +144,7 @@ class Report:
     tables: tuple[Table, ...]
     extractor_version: str
     flags: tuple[str, ...] = field(default=())
+    readers: tuple[tuple[str, tuple[int, ...]], ...] = ()  # PDF reader → the pages it read ("pdfium", "pdfminer", "ocr")
 
     def table(self, table_id: str) -> Table | None:
         return next((t for t in self.tables if t.id == table_id), None)

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 from parsers.model import Line, Page, Report, Table
 from parsers.errors import NoTextLayer, UnreadableReport
 from parsers.grid import build_table
-from parsers.identify import detect_department, detect_report_kind, detect_unit, detect_year, is_report_text
+from parsers.classify import Identification, classify_structure
+from parsers.identify import (
+    detect_department, detect_report_kind, detect_unit, detect_year, identify_title, is_report_text,
+)
 from parsers.layout import SourceDocument
 from parsers.ocr import read_scanned_pages
 from parsers.pdf import parse_pdf
@@ -78,6 +82,17 @@ def _document_unit(lines: list) -> str | None:
     return detect_unit(text) or ("万元" if text.count("万元") >= 3 else None)
 
 
+def _identify(segment, report_kind: str | None, unit: str | None) -> Identification:
+    """The segment's kind: from its title when the title names one, else from the structure
+    of the table the grid builds from it."""
+    if segment.kind is not None:
+        titled = identify_title(segment.title, report_kind)
+        if titled is not None and titled[0] == segment.kind:
+            return Identification(segment.kind, titled[1], titled[2])
+        return Identification(segment.kind, 1.0, "title")
+    return classify_structure(build_table(segment, "unknown#0", unit), report_kind)
+
+
 def read_report(path: str | Path, sha256: str | None = None) -> Report:
     """Extract a report; raises UnreadableReport for anything that is not a readable report.
 
@@ -92,20 +107,27 @@ def read_report(path: str | Path, sha256: str | None = None) -> Report:
     known = [s for s in segments if s.kind is not None]
     if not known and not is_report_text(head):
         raise UnreadableReport(f"{path.name}: not a department budget or final-account report (no known table or report title found)")
+    if report_kind is None and known:
+        report_kind = known[0].kind.report_kind
     ordinals: Counter[str] = Counter()
     tables: list[Table] = []
     unit = _document_unit(lines)
     for segment in segments:
         if not segment.notes and not any(is_grid_line(line) for line in segment.lines):
             continue  # a heading or TOC entry that names a table is not the table
-        kind = segment.kind.id if segment.kind else "unknown"
+        identification = _identify(segment, report_kind, unit)
+        kind = identification.kind.id if identification.kind else "unknown"
         ordinals[kind] += 1
-        table = build_table(segment, f"{kind}#{ordinals[kind]}", kind, unit)
-        unit = table.unit or unit
-        if segment.kind is not None or any(c.value is not None for r in table.rows for c in r.cells.values()):
+        table = replace(
+            build_table(segment, f"{kind}#{ordinals[kind]}", unit),
+            kind_confidence=identification.confidence,
+            kind_reason=identification.reason,
+        )
+        if kind == "unknown":
+            table = replace(table, flags=(*table.flags, "kind_unknown"))
+        unit = table.unit if table.unit and "unit_inferred" not in table.flags else unit
+        if identification.kind is not None or any(c.value is not None for r in table.rows for c in r.cells.values()):
             tables.append(table)
-    if report_kind is None and known:
-        report_kind = known[0].kind.report_kind
     pages = tuple(
         Page(number, tuple(Line(line.number, line.text, line.bbox) for line in page_lines))
         for number, page_lines in enumerate(doc.pages, start=1)
@@ -121,4 +143,5 @@ def read_report(path: str | Path, sha256: str | None = None) -> Report:
         pages=pages,
         tables=tuple(tables),
         extractor_version=EXTRACTOR_VERSION,
+        readers=tuple((reader, tuple(pages)) for reader, pages in doc.readers.items()),
     )

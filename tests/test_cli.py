@@ -10,10 +10,10 @@ from app.contract import SCHEMA_VERSION
 from tests.conftest import GENERATED, seed
 
 REPORT_FIELDS = {
-    "schema", "schema_version", "extractor_version", "source", "sha256", "size", "format",
+    "schema", "schema_version", "extractor_version", "source", "sha256", "size", "format", "readers",
     "report_kind", "department", "year", "page_count", "tables",
 }
-TABLE_FIELDS = {"id", "kind", "title", "unit", "pages", "empty", "flags", "columns", "rows", "provenance"}
+TABLE_FIELDS = {"id", "kind", "kind_confidence", "kind_reason", "title", "unit", "pages", "empty", "flags", "columns", "rows", "provenance"}
 ROW_FIELDS = {"id", "code", "name", "group", "extra_codes", "extra_names", "values", "cells", "provenance", "ignored", "note"}
 
 
