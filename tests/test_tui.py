@@ -429,3 +429,19 @@ class ScreenContent:
         for word in self.words:
             text = text.replace(word, " ")
         return text
+
+
+async def test_table_list_says_how_a_table_was_identified_when_not_by_its_title(tmp_path):
+    from tests.conftest import seed
+
+    path = tmp_path / "report.txt"
+    shutil.copy(seed("003"), path)
+    for lang, words in (("zh", "标题和表结构都不符合已知的表"), ("en", "no title or structure fits")):
+        app = KemuApp(path, lang=lang)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            tables = app.screen.query_one(TableList)
+            prompts = {tables.get_option_at_index(i).id: str(tables.get_option_at_index(i).prompt) for i in range(tables.option_count)}
+            reviewed = app.screen.session.reviewed.tables
+            assert all(words in prompts[t.id] for t in reviewed if t.kind == "unknown")
+            assert all("\n" not in prompts[t.id] for t in reviewed if t.kind_confidence == 1.0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -18,10 +19,16 @@ class TableList(OptionList):
             self.picked = picked
             super().__init__()
 
-    def __init__(self, tables: tuple[Table, ...], names: dict[str, str] | None = None, **kwargs) -> None:
-        """``names``: table id → the name to show (the screen passes canonical names)."""
-        names = names or {}
-        options = [Option(f"{names.get(t.id) or t.title or t.kind}  ({len(t.rows)})", id=t.id) for t in tables]
+    def __init__(self, tables: tuple[Table, ...], names: dict[str, str] | None = None, details: dict[str, str] | None = None, **kwargs) -> None:
+        """``names``: table id → the name to show (the screen passes canonical names); ``details``:
+        table id → a dim second line (how sure the identification is, and why)."""
+        names, details = names or {}, details or {}
+        options = []
+        for t in tables:
+            prompt = Text(f"{names.get(t.id) or t.title or t.kind}  ({len(t.rows)})")
+            if t.id in details:
+                prompt.append(f"\n{details[t.id]}", style="dim")
+            options.append(Option(prompt, id=t.id))
         super().__init__(*options, **kwargs)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:

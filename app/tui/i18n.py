@@ -70,9 +70,40 @@ TEXT: dict[str, dict[str, str]] = {
     "progress": {"zh": "进度", "en": "Progress"},
     "unreadable": {"zh": "无法读取", "en": "unreadable"},
     "department_or_note": {"zh": "部门 / 说明", "en": "Department / note"},
+    "kind_detail": {"zh": "{reason} · 把握 {confidence:.0%}", "en": "{reason} · confidence {confidence:.0%}"},
     "预算": {"zh": "预算", "en": "budget"},
     "决算": {"zh": "决算", "en": "final accounts"},
 }
+
+#: Why a table is of its kind (parsers: ``Table.kind_reason``, in English) → Chinese.
+KIND_REASON_ZH: dict[str, str] = {
+    "title": "按标题识别",
+    "title wording": "按标题用词识别",
+    "structure": "按表结构识别",
+    "no title or structure fits": "标题和表结构都不符合已知的表",
+    "三公 items in the header": "表头有三公项目",
+    "收入 and 支出 sides, fiscal funds only": "收入、支出两栏，仅财政拨款",
+    "收入 and 支出 sides": "收入、支出两栏",
+    "经济分类 codes": "经济分类编码",
+    "功能分类 codes with income sources": "功能分类编码，带收入来源栏",
+    "功能分类 codes, 政府性基金 columns": "功能分类编码，政府性基金栏",
+    "功能分类 codes with 基本支出/项目支出": "功能分类编码，带基本支出/项目支出栏",
+    "功能分类 codes": "功能分类编码",
+}
+
+
+def kind_reason_text(reason: str, lang: str) -> str:
+    """Why a table is of its kind, in the interface language: "structure: 经济分类 codes" → "按表结构识别：经济分类编码"."""
+    if lang == "en":
+        return reason
+    head, _, detail = reason.partition(": ")
+    if head == "title wording" or reason.startswith("title wording ("):
+        head, detail = "title wording", reason[len("title wording ("):].rstrip(")").replace(", ", "，")
+    text = KIND_REASON_ZH.get(head, head)
+    if detail:
+        text += "：" + KIND_REASON_ZH.get(detail, detail)
+    return text
+
 
 #: Why a file cannot be read (parsers/, in English) → Chinese, by the words that identify the case.
 UNREADABLE_ZH: tuple[tuple[str, str], ...] = (

@@ -18,7 +18,7 @@ from app.matching import reason_text, search_catalog
 from parsers.model import Provenance
 from app.review import Problem, ReviewError, ReviewSession, problems
 from app.sidecar import SidecarChanged, SidecarError
-from app.tui.i18n import Texts, help_lines, translate_bindings
+from app.tui.i18n import Texts, help_lines, kind_reason_text, translate_bindings
 from parsers.identify import table_kind
 from app.tui.screens.modals import EditScreen, HelpScreen, SearchScreen
 from widgets.findings_list import FindingsList
@@ -73,7 +73,7 @@ class ReviewScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal():
-            yield TableList(self.session.reviewed.tables, self.table_names(), id="tables")
+            yield TableList(self.session.reviewed.tables, self.table_names(), self.kind_details(), id="tables")
             with Vertical(id="main"):
                 yield ReportTable(id="grid")
                 with Horizontal(id="lower"):
@@ -98,6 +98,16 @@ class ReviewScreen(Screen):
                 if sum(t.kind == table.kind for t in self.session.reviewed.tables) > 1:
                     names[table.id] += f" #{table.id.split('#')[-1]}"
         return names
+
+    def kind_details(self) -> dict[str, str]:
+        """For tables identified with less than full confidence: how sure, and why (in the interface language)."""
+        details = {}
+        for table in self.session.reviewed.tables:
+            if table.kind_confidence < 1.0:
+                reason = kind_reason_text(table.kind_reason, self.t.lang)
+                known = table.kind != "unknown"
+                details[table.id] = self.t("kind_detail", reason=reason, confidence=table.kind_confidence) if known else reason
+        return details
 
     def on_mount(self) -> None:
         report = self.session.reviewed
