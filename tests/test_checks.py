@@ -358,3 +358,30 @@ def test_a_table_cut_by_a_page_break_is_checked_as_one(tmp_path):
     bad = text.replace("2100401\t疾病预防控制机构\t600.00\t0.00\t600.00", "2100401\t疾病预防控制机构\t610.00\t0.00\t610.00")
     errors = [f for f in _errors(tmp_path, bad, "hierarchy.sum") if "21004" in f.message]
     assert errors and errors[0].locations[0].table == "final_expense#2" and errors[0].locations[0].page == 2
+
+
+NINE_SLIPS = [  # (printed, slipped, rule, severity): the slips an auditor injected into a real 决算
+    ("某县卫生健康局2023年度部门决算\n", "XX局2023年度部门决算\n", "metadata.placeholder", "error"),
+    ("第一部分 情况说明", "第一部分 2022年度部门决算情况说明", "metadata.year", "error"),
+    ("2023年度收入总计1,000.00万元", "2023年度收入总计0万元", "narrative.amount", "error"),
+    ("本部门共有车辆2辆。", "本部门共有车辆2辆。。", "hygiene.doubled", "warning"),
+    ("决算数等于预算数。", "决算数大于预算数。", "narrative.comparison", "error"),
+    ("决算数小于预算数的主要原因", "决算数大于预算数的主要原因", "narrative.comparison", "error"),
+    ("完成年初预算的80.00%，决算数小于预算数。", "完成年初预算的80.00%，决算数等于预算数。", "narrative.comparison", "error"),
+    ("截至2023年12月31日", "截至2022年12月31日", "metadata.as_of", "error"),
+    ("10.00\t0.00\t10.00\t8.00\t0.00\t8.00\n", "", "narrative.amount", "error"),
+]
+
+
+def test_nine_slips_each_reported_on_its_page_and_the_clean_twin_stays_quiet(tmp_path):
+    clean = _with_items(ITEMS.replace("2、卫生健康支出", "\f2、卫生健康支出"))
+    assert [f for f in _findings(tmp_path, clean) if f.severity == "error"] == []
+    slipped = clean
+    for printed, slip, _, _ in NINE_SLIPS:
+        assert slipped.count(printed) == 1, printed
+        slipped = slipped.replace(printed, slip)
+    findings = _findings(tmp_path, slipped)
+    for printed, slip, rule, severity in NINE_SLIPS:
+        page = clean[: clean.index(printed)].count("\f") + 1
+        hits = [f for f in findings if f.rule == rule and f.severity == severity and any(l.page == page for l in f.locations)]
+        assert hits, (slip, rule, [(f.rule, f.severity, f.message) for f in findings])

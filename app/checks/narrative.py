@@ -352,7 +352,7 @@ def _blank_three_public(report: Report, read: list[Sentence]) -> Iterable[Findin
             finding = Finding(
                 "narrative.amount", "error",
                 f"情况说明称“三公”经费{found.group(1)} {found.group(2)} 万元，但{table.title}未填列任何数字",
-                (*_where(sentence), Location(page, table.id)),
+                (Location(page, table.id), *_where(sentence)),  # the blank table is the slip
             )
             yield _uncertain(finding, "表中有未能识别为数字的内容") if unread else finding
             break
