@@ -30,7 +30,10 @@ class PdfminerPages:
 
     def close(self) -> None:
         if self._pdf is not None:
-            self._pdf.close()
+            try:
+                self._pdf.close()
+            except Exception:  # a damaged page tree fails again while closing: release the file, keep the first reason
+                self._pdf.stream.close()
 
 
 def page_lines(page, number: int, settings) -> list[SourceLine]:
