@@ -86,7 +86,8 @@ async def test_next_problem_then_edit_save_reopen_shows_the_edit(injected):
         await _next_problem_at(pilot, screen, "/2101101")  # the cell an error points at
         table_id, row_id, column = screen.current
         assert row_id.endswith("/2101101") and column == "current_expense.total"
-        assert screen.query_one(SourceView).highlighted.page == 6  # the source line the cell came from
+        cell = screen.session.reviewed.table(table_id).row(row_id).cells[column]
+        assert screen.query_one(SourceView).highlighted == cell.provenance  # the source line the cell came from
         await pilot.press("e", *"86.54", "enter")
         await pilot.pause()
         assert not [f for f in screen.findings if f.severity == "error"]
