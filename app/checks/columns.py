@@ -10,6 +10,7 @@ was misread, so it is reported once, as a warning.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 
 from app.checks import Finding, Location, rule
@@ -62,6 +63,21 @@ def _components(prefix: list[str], columns: list[Column]) -> list[Column]:
 def value_missing(cell) -> bool:
     """A total printed blank beside printed parts: more likely a cell read into the wrong column."""
     return cell is None or cell.value is None
+
+
+def _nested_part_explains(row, total: Column, parts: list[Column]) -> bool:
+    """The total holds without one of two or more parts nested in one group (项目支出/项目支出总数
+    beside 项目支出/扣除基建项目后预算数): that part is probably a "其中" column whose label does
+    not say so, a header kemu cannot read for sure."""
+    prefix = _path(total)[:-1]
+    groups = Counter(tuple(_path(p)[:-1]) for p in parts)
+    for part in parts:
+        group = tuple(_path(part)[:-1])
+        if group != tuple(prefix) and groups[group] >= 2:
+            rest = [row.cells.get(p.key) for p in parts if p is not part]
+            if Sum(row.cells.get(total.key), rest).severity() != "error":
+                return True
+    return False
 
 
 def _other_grouping_adds_up(table: Table, row, total: Column, parts: list[Column]) -> bool:
@@ -117,6 +133,8 @@ def column_identities(report: Report) -> Iterable[Finding]:
                     "header_spans_inferred" in table.flags
                     or duplicated
                     or value_missing(row.cells.get(total.key))
+                    or all(value_missing(row.cells.get(p.key)) for p in parts)
+                    or _nested_part_explains(row, total, parts)
                     or _other_grouping_adds_up(table, row, total, parts)
                 )
                 if unsure:

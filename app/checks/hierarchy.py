@@ -43,17 +43,24 @@ def hierarchy_sums(report: Report) -> Iterable[Finding]:
         coded = coded_rows(table)
         if len(coded) < 2:
             continue
-        checks = list(parent_checks(table, coded)) + list(_total_checks(table, coded))
+        parents, totals = list(parent_checks(table, coded)), list(_total_checks(table, coded))
+        checks = parents + totals
         failing = sum(1 for _, s, _ in checks if s.severity() == "error")
         inferred = not any(r.code for r in table.rows)  # codes from matching, not printed: less certain
         misread = len(checks) >= 4 and failing > len(checks) / 2
         unsure = inferred or misread
+        # 合计 against top-level lines that are not all 类: the table does not print the whole
+        # hierarchy (or kemu missed lines), so which lines make the 合计 is not certain.
+        partial = any(_parent_code(r.code) not in {c.code for c in coded} and len(r.code) != 3 for r in coded)
         if inferred and not misread:
             yield from _children_above_parent(table, coded)
-        for message, sum_, locations in checks:
+        for number, (message, sum_, locations) in enumerate(checks):
             if inferred:
                 message += "；表中未印科目编码，层级由名称匹配推断"
-            finding = sum_finding("hierarchy.sum", sum_, message, locations, unsure)
+            is_total = number >= len(parents)
+            if is_total and partial:
+                message += "；表中顶层行并非全为类级科目，合计的构成不确定"
+            finding = sum_finding("hierarchy.sum", sum_, message, locations, unsure or (is_total and partial))
             if finding:
                 yield finding
 
