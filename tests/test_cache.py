@@ -82,13 +82,14 @@ import json, sys
 from app.cache import load_matched
 report = load_matched(sys.argv[1])
 rows = {r.code: r.match.name for t in report.tables for r in t.rows if r.code and r.match}
-print(json.dumps({"kinds": sorted({t.kind for t in report.tables}), "2080505": rows.get("2080505")}, ensure_ascii=False))
+columns = [c.key for c in report.table("final_expense#1").columns]
+print(json.dumps({"columns": columns, "2080505": rows.get("2080505")}, ensure_ascii=False))
 """
 
 
 def test_a_changed_data_file_refreshes_cached_results(tmp_path):
-    """The same file and the same key must give the same answer: editing table kinds or the
-    catalog in a copy of the code gives new answers, not the entries cached before the edit."""
+    """The same file and the same key must give the same answer: editing the column vocabulary
+    or the catalog in a copy of the code gives new answers, not the entries cached before the edit."""
     import json
     import subprocess
     import sys
@@ -111,18 +112,18 @@ def test_a_changed_data_file_refreshes_cached_results(tmp_path):
         return len(list((tmp_path / "cache").glob("*.pickle")))
 
     first = probe()
-    assert "final_expense" in first["kinds"] and first["2080505"] == "机关事业单位基本养老保险缴费支出"
+    assert "project" in first["columns"] and first["2080505"] == "机关事业单位基本养老保险缴费支出"
     assert probe() == first and entries() == 2  # unchanged code: served from the two entries
 
-    kinds = code / "parsers" / "table_kinds.toml"
-    kinds.write_text(kinds.read_text(encoding="utf-8").replace('name = "支出决算表"', 'name = "另一种支出表"').replace('patterns = ["支出决算表", "支出总表"]', 'patterns = []'), encoding="utf-8")
+    vocabulary = code / "parsers" / "column_vocabulary.toml"
+    vocabulary.write_text(vocabulary.read_text(encoding="utf-8").replace('\nproject = ["项目支出"]', '\nproject_spending = ["项目支出"]'), encoding="utf-8")
     second = probe()
-    assert "final_expense" not in second["kinds"]
+    assert "project_spending" in second["columns"] and "project" not in second["columns"]
 
     catalog = code / "app" / "catalog" / "data" / "functional.csv"
     catalog.write_text(catalog.read_text(encoding="utf-8").replace("2080505,机关事业单位基本养老保险缴费支出", "2080505,养老保险缴费"), encoding="utf-8")
     third = probe()
-    assert third["kinds"] == second["kinds"] and third["2080505"] == "养老保险缴费"
+    assert third["columns"] == second["columns"] and third["2080505"] == "养老保险缴费"
 
 
 def test_a_non_report_is_rejected_from_the_cache_the_second_time(tmp_path, monkeypatch):
