@@ -446,3 +446,16 @@ async def test_table_list_says_how_a_table_was_identified_when_not_by_its_title(
             reviewed = app.screen.session.reviewed.tables
             assert all(words in prompts[t.id] for t in reviewed if t.kind == "unknown")
             assert all("\n" not in prompts[t.id] for t in reviewed if t.kind_confidence == 1.0)
+
+
+async def test_a_typed_right_after_n_acts_on_the_problem_n_went_to(injected):
+    app = KemuApp(injected)
+    async with app.run_test(size=(120, 35)) as pilot:
+        screen = app.screen
+        await pilot.pause()
+        first = screen.problem_list[0]
+        screen.action_next_problem()
+        screen.action_accept()  # no pause: the grid has not reported its cursor yet
+        await pilot.pause()
+        decided = screen.session.reviewed.table(first.table).row(first.row).match.decision
+        assert decided == "confirmed"

@@ -272,8 +272,10 @@ class ReviewScreen(Screen):
         problem = ordered[index]
         self._problem_index = index
         self.jump(problem.table if problem.row else None, problem.row, problem.column, problem.page, problem.line)
-        if problem.row is None:
-            self.current = None  # a finding in the running text: no cell to act on
+        # the problem's cell is current at once, so a key typed right after n (a, e) acts on it even
+        # before the grid reports its cursor; a finding in the running text has no cell to act on
+        self.current = (problem.table, problem.row, problem.column) if problem.row else None
+        self.show_mapping()
         self.update_status()
         reason = reason_text(problem.reason, self.t.lang)
         self.app.clear_notifications()  # one toast, about the problem under the cursor
