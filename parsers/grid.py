@@ -212,6 +212,8 @@ def _groups(rows: list[_Row], paths: list[list[str]], width: int) -> list[_Group
             roles.append("name")
         elif codes[col] >= 0.6 and (amounts[col] < 1 or any(word == leaf or leaf.endswith(word) for word in _CODE_LABELS)):
             roles.append("code")
+        elif codes[col] >= 0.9 and col + 1 < width and names[col + 1] >= 0.5 and coded[col + 1] < 0.6:
+            roles.append("code")  # whole 3/5/7-digit numbers left of a name column are its codes, not amounts
         elif amounts[col] > 0 or (label and not texts[col]):
             roles.append("amount")
         else:

@@ -128,16 +128,18 @@ def _glyphs(textpage: pdfium.PdfTextPage, transform: _Transform, width: float, h
 def _scan_objects(page_raw, textpage_raw) -> tuple[list, bool]:
     """The page's path objects, and whether PDFium lost text on it.
 
-    PDFium decodes text through the font; with no metrics for a font (a non-embedded CJK
-    CID font, say) it returns nothing for some text objects, and those characters are lost.
+    PDFium decodes text through the font; with no metrics for a font that is not embedded
+    (a CJK CID font, say) it returns nothing for some text objects: those characters are lost.
     """
     paths = []
     lost = 0
     for obj, kind, frame in _page_objects(page_raw):
         if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
             paths.append((obj, frame))
-        elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
-            lost += pdfium_c.FPDFTextObj_GetText(obj, textpage_raw, None, 0) <= 2  # UTF-16 length incl. NUL
+        elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT and pdfium_c.FPDFTextObj_GetText(obj, textpage_raw, None, 0) <= 2:
+            # no text (the length counts the UTF-16 NUL): lost if the font is not embedded; an
+            # embedded font's empty object is a glyph with no character (a drawn space, a rule)
+            lost += not pdfium_c.FPDFFont_GetIsEmbedded(pdfium_c.FPDFTextObj_GetFont(obj))
     return paths, lost > 0
 
 

@@ -20,7 +20,7 @@ from parsers.layout import SourceDocument, SourceLine
 _MARK = re.compile(r"(?:公开|附)?\s*(?:表\s*)?\d{1,2}\s*表$|^公开\d{1,2}表|^表\s*[\d一二三四五六七八九十]+\s*[:：.、]?")
 _META = re.compile(
     r"^(?:(?:编制|填报|预算|主管)?(?:部门|单位)(?:名称|代码)?|编制单位|预算代码|金额单位|单位)\s*[:：]"
-    r"|^公开\s*\d{1,2}\s*表$|^(?:\(|（)?(?:\d{4}|\d,\d{3})\s*年度?(?:\)|）)?$|金额单位|单位\s*[:：]\s*(?:万元|元|千元)"
+    r"|^公开\s*\d{1,2}\s*表$|^公开表\s*\d{1,2}$|^(?:\(|（)?(?:\d{4}|\d,\d{3})\s*年度?(?:\)|）)?$|金额单位|单位\s*[:：]\s*(?:万元|元|千元)"
 )
 _PAGE_NUMBER = re.compile(r"^[-—–第\s]*\d{1,3}[\s页]*[-—–]?$|^第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?$")
 _NOTE = re.compile(r"^(?:注|备注|说明)\s*\d*\s*[:：.]")
@@ -134,23 +134,31 @@ def segment_tables(lines: list[SourceLine], report_kind: str | None) -> list[Seg
     segments: list[Segment] = []
     current: Segment | None = None
     pending_title: SourceLine | None = None
+    pending_meta: list[SourceLine] = []  # 单位：元 / 部门： lines printed above the next table's title
     for line in lines:
         if is_toc_entry(line, report_kind):
-            current, pending_title = None, None
+            current, pending_title, pending_meta = None, None, []
             continue
         titled = title_kind(line, report_kind)
         if titled:
-            current = Segment(titled[0], titled[1], line)
+            current = Segment(titled[0], titled[1], line, meta=pending_meta)
             segments.append(current)
+            pending_meta = []
             continue
         text = normalize_text(line.text)
         if current is None:
             if is_grid_line(line) and sum(is_amount(c) for c in line.cells) >= 2 and len(line.cells) >= 3:
                 title = pending_title.text if pending_title is not None else ""
-                current = Segment(None, title, pending_title)
+                current = Segment(None, title, pending_title, meta=pending_meta)
                 segments.append(current)
+                pending_meta = []
+            elif line.cells and is_meta_text(line.cells[0]) and line.region is None:
+                pending_meta.append(line)
+                continue
             else:
                 pending_title = line if 2 <= len(text) <= 40 and not is_narrative(line) else None
+                if is_narrative(line):
+                    pending_meta = []
                 continue
         if _NOTE.match(text):
             current.notes.append(line.text)

@@ -1,0 +1,209 @@
+"""Minimal PDFs for the layout patterns real templates use, each with its ground truth.
+
+``generate.py`` renders whole reports; this module renders one table per file in the
+layouts that broke kemu on reports from cities it had never seen, so each reading rule is
+tested on the smallest case that needs it, without depending on one real file:
+
+- ``split_codes``: 类/款/项 in three columns, rows printing only the 款 or the 项;
+- ``dual_classification``: 部门经济分类 and 政府经济分类 side by side, each code with its name;
+- ``coded_names``: function, government and department classifications as "code-name" cells;
+- ``year_run``: the title's year set as a text run of its own ("2026" / "年部门支出总表");
+- ``repeated_header``: a table continued on a second page under its repeated header and mark;
+- ``unit_above_title``: "单位：元" printed above the title, not below it.
+
+``write(name, path)`` returns the expected rows: (code, name, amounts as printed).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
+
+FONT = "STSong-Light"
+pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+ROW_H = 18.0
+SIZE = 9.0
+
+Expected = list[tuple[str | None, str, tuple[str, ...]]]
+
+
+@dataclass
+class Layout:
+    title: str
+    header: list[list[str]]  # header rows, one label per column ("" = merged with the cell above)
+    widths: list[float]
+    body: list[list[str]]
+    expected: Expected
+    title_runs: list[tuple[str, float]] = field(default_factory=list)  # (text, dx) when the title is set in runs
+    above_title: str | None = None
+    below_title: str = "单位：万元"
+    rows_per_page: int = 40
+    mark: str | None = None
+
+
+def _text(c: canvas.Canvas, x: float, y: float, s: str, size: float = SIZE, align: str = "l") -> None:
+    if not s:
+        return
+    if len(s) == 1 and not s.isascii():  # PDFium drops a lone CJK character of this non-embedded CID font
+        s = {"l": f"{s} ", "c": f" {s} ", "r": f" {s}"}[align]
+    c.setFont(FONT, size)
+    {"l": c.drawString, "c": c.drawCentredString, "r": c.drawRightString}[align](x, y, s)
+
+
+def _row(c: canvas.Canvas, xs: list[float], top: float, cells: list[str], header: bool) -> None:
+    for i, text in enumerate(cells):
+        numeric = not header and text.replace(",", "").replace(".", "").isdigit() and "." in text
+        if numeric:
+            _text(c, xs[i + 1] - 3, top - 13, text, align="r")
+        elif header:
+            _text(c, (xs[i] + xs[i + 1]) / 2, top - 13, text, align="c")
+        else:
+            _text(c, xs[i] + 3, top - 13, text)
+    c.line(xs[0], top - ROW_H, xs[-1], top - ROW_H)
+
+
+def _page(c: canvas.Canvas, layout: Layout, xs: list[float], rows: list[list[str]], first: bool) -> None:
+    y = A4[1] - 60
+    if first and layout.above_title:
+        _text(c, xs[-1], y + 22, layout.above_title, 10, "r")
+    if first or layout.mark:
+        if layout.mark:
+            _text(c, xs[0], y + 22, layout.mark, 10)
+        if layout.title_runs:
+            x = xs[0] + 60
+            for text, dx in layout.title_runs:
+                _text(c, x, y, text, 14)
+                x += pdfmetrics.stringWidth(text, FONT, 14) + dx
+        elif first:
+            _text(c, A4[0] / 2, y, layout.title, 14, "c")
+    if first and layout.below_title:
+        _text(c, xs[-1], y - 20, layout.below_title, 10, "r")
+    top = y - 28
+    c.setLineWidth(0.6)
+    c.line(xs[0], top, xs[-1], top)
+    height = ROW_H * (len(layout.header) + len(rows))
+    for x in xs:
+        c.line(x, top, x, top - height)
+    for cells in layout.header:
+        _row(c, xs, top, cells, header=True)
+        top -= ROW_H
+    for cells in rows:
+        _row(c, xs, top, cells, header=False)
+        top -= ROW_H
+
+
+def render(layout: Layout, path: Path) -> None:
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    xs = [40.0]
+    for width in layout.widths:
+        xs.append(xs[-1] + width)
+    chunks = [layout.body[i:i + layout.rows_per_page] for i in range(0, len(layout.body), layout.rows_per_page)]
+    for index, rows in enumerate(chunks):
+        if index:
+            c.showPage()
+        _page(c, layout, xs, rows, first=index == 0)
+    c.save()
+
+
+def split_codes() -> Layout:
+    body = [
+        ["208", "", "", "社会保障和就业支出", "681.62"],
+        ["", "05", "", "行政事业单位养老支出", "156.17"],
+        ["", "", "01", "行政单位离退休", "12.36"],
+        ["", "", "05", "机关事业单位基本养老保险缴费支出", "143.81"],
+        ["", "08", "", "抚恤", "525.45"],
+        ["", "", "01", "死亡抚恤", "525.45"],
+        ["210", "", "", "卫生健康支出", "40.00"],
+        ["", "11", "02", "事业单位医疗", "40.00"],
+    ]
+    expected = [
+        ("208", "社会保障和就业支出", ("681.62",)), ("20805", "行政事业单位养老支出", ("156.17",)),
+        ("2080501", "行政单位离退休", ("12.36",)), ("2080505", "机关事业单位基本养老保险缴费支出", ("143.81",)),
+        ("20808", "抚恤", ("525.45",)), ("2080801", "死亡抚恤", ("525.45",)),
+        ("210", "卫生健康支出", ("40.00",)), ("2101102", "事业单位医疗", ("40.00",)),
+    ]
+    return Layout(
+        "部门支出总表", [["类", "款", "项", "科目名称", "合计"]], [40, 40, 40, 230, 90], body, expected,
+    )
+
+
+def dual_classification() -> Layout:
+    body = [
+        ["301", "工资福利支出", "501", "机关工资福利支出", "120.00"],
+        ["30101", "基本工资", "50101", "工资奖金津补贴", "80.00"],
+        ["30102", "津贴补贴", "50101", "工资奖金津补贴", "40.00"],
+        ["302", "商品和服务支出", "502", "机关商品和服务支出", "30.00"],
+        ["30201", "办公费", "50201", "办公经费", "30.00"],
+    ]
+    expected = [(r[0], r[1], (r[4],)) for r in body]
+    return Layout(
+        "一般公共预算基本支出表",
+        [["部门经济编码", "部门经济名称", "政府经济编码", "政府经济名称", "合计"]],
+        [70, 110, 70, 130, 80], body, expected,
+    )
+
+
+def coded_names() -> Layout:
+    body = [
+        ["2050303-技校教育", "50902-助学金", "30308-助学金", "219.98"],
+        ["2050305-高等职业教育", "50501-工资福利支出", "30101-基本工资", "1,410.09"],
+        ["2050305-高等职业教育", "50502-商品和服务支出", "30201-办公费", "22.87"],
+    ]
+    expected = [(r[0].split("-")[0], r[0].split("-")[1], (r[3],)) for r in body]
+    return Layout(
+        "支出总表", [["支出功能分类科目", "政府经济分类科目", "部门经济分类科目", "合计"]],
+        [130, 130, 130, 80], body, expected,
+    )
+
+
+def year_run() -> Layout:
+    layout = split_codes()
+    layout.title_runs = [("2026", 2.0), ("年市级部门财政拨款支出预算表", 0.0)]
+    return layout
+
+
+def repeated_header() -> Layout:
+    body = [[f"20101{i:02d}", f"人大事务第{i}项", f"{i}.00"] for i in range(1, 13)]
+    expected = [(r[0], r[1], (r[2],)) for r in body]
+    return Layout(
+        "一般公共预算支出表", [["科目编码", "科目名称", "合计"]], [80, 240, 90], body, expected,
+        rows_per_page=7, mark="公开表5",
+    )
+
+
+def unit_above_title() -> Layout:
+    layout = dual_classification()
+    layout.above_title, layout.below_title = "单位：元", ""
+    return layout
+
+
+LAYOUTS: dict[str, Callable[[], Layout]] = {
+    f.__name__: f for f in (split_codes, dual_classification, coded_names, year_run, repeated_header, unit_above_title)
+}
+
+
+def write(name: str, path: Path) -> Layout:
+    layout = LAYOUTS[name]()
+    render(layout, path)
+    return layout
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path("layouts"))
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name in LAYOUTS:
+        write(name, args.out / f"{name}.pdf")
+        print(args.out / f"{name}.pdf")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""Each layout pattern of real templates, on the smallest generated PDF that shows it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from parsers.report import read_report
+from sample_reports.generate_layouts import LAYOUTS, write
+
+
+@pytest.mark.parametrize("name", sorted(LAYOUTS))
+def test_every_printed_code_row_comes_out_right_in_an_identified_table(tmp_path: Path, name: str):
+    layout = write(name, tmp_path / f"{name}.pdf")
+    report = read_report(tmp_path / f"{name}.pdf")
+    tables = [t for t in report.tables if t.rows]
+    assert len(tables) == 1, [(t.id, t.pages) for t in report.tables]
+    table = tables[0]
+    assert table.kind != "unknown", table.kind_reason
+    got = [(r.code, r.name, tuple(c.raw for c in r.cells.values() if c.raw)) for r in table.rows if r.code or r.name]
+    assert got == layout.expected
+
+
+def test_split_codes_are_completed_from_the_rows_above(tmp_path: Path):
+    write("split_codes", tmp_path / "t.pdf")
+    codes = [r.code for r in read_report(tmp_path / "t.pdf").tables[0].rows]
+    assert codes == ["208", "20805", "2080501", "2080505", "20808", "2080801", "210", "2101102"]
+
+
+def test_a_second_classification_keeps_its_codes_and_names(tmp_path: Path):
+    write("dual_classification", tmp_path / "t.pdf")
+    row = read_report(tmp_path / "t.pdf").tables[0].rows[1]
+    assert (row.code, row.name, row.extra_codes) == ("30101", "基本工资", ("50101",))
+    write("coded_names", tmp_path / "c.pdf")
+    row = read_report(tmp_path / "c.pdf").tables[0].rows[0]
+    assert (row.code, row.extra_codes, row.extra_names) == ("2050303", ("50902", "30308"), ("助学金", "助学金"))
+
+
+def test_a_title_whose_year_is_its_own_text_run_is_identified(tmp_path: Path):
+    write("year_run", tmp_path / "t.pdf")
+    table = read_report(tmp_path / "t.pdf").tables[0]
+    assert table.kind == "budget_fiscal_expense" and table.kind_confidence >= 0.9
+
+
+def test_a_table_continued_under_its_repeated_header_is_one_table(tmp_path: Path):
+    write("repeated_header", tmp_path / "t.pdf")
+    report = read_report(tmp_path / "t.pdf")
+    assert [(t.kind, t.pages, len(t.rows)) for t in report.tables] == [("budget_gp_expense", (1, 2), 12)]
+
+
+def test_the_printed_unit_wins_even_above_the_title(tmp_path: Path):
+    write("unit_above_title", tmp_path / "t.pdf")
+    table = read_report(tmp_path / "t.pdf").tables[0]
+    assert table.unit == "元" and "unit_inferred" not in table.flags
