@@ -148,16 +148,29 @@ def survey_file(path: str, use_cache: bool = False) -> FileSurvey:
     start, cpu_start = time.perf_counter(), time.process_time()
     try:
         result = survey_report(load_report(path, use_cache=use_cache), path)
-    except TookTooLong:  # the reader's own alarm, set to the survey's budget (_start_worker)
-        result = FileSurvey(path, "timeout", _over_budget(time_budget_seconds()))
     except UnreadableReport as exc:
-        result = FileSurvey(path, "rejected", _sentence(exc, path))
+        if _stopped_by_the_clock(exc):  # the reader's own alarm, set to the survey's budget (_start_worker)
+            result = FileSurvey(path, "timeout", _over_budget(time_budget_seconds()))
+        else:
+            result = FileSurvey(path, "rejected", _sentence(exc, path))
     except Exception as exc:  # a kemu bug must not end the survey of the other files
         first_line = str(exc).strip().splitlines()[:1]
         result = FileSurvey(path, "error", ": ".join([type(exc).__name__, *first_line]))
     result.seconds = round(time.perf_counter() - start, 3)
     result.cpu_seconds = round(time.process_time() - cpu_start, 3)
     return result
+
+
+def _stopped_by_the_clock(exc: BaseException | None) -> bool:
+    """The time budget ran out, even where a library wrapped the alarm in its own error
+    (a reader that calls every failure "damaged" would otherwise hide it)."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, TookTooLong):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def _sentence(exc: UnreadableReport, path: str) -> str:

@@ -18,6 +18,8 @@ import pytest
 import app.survey as survey_module
 from app.cli import main
 from app.survey import NARRATIVE_ONLY, FileSurvey, amounts_parsed, code_in_name, survey, survey_file, survey_files, survey_json
+from app.errors import TookTooLong
+from parsers.errors import UnreadableReport
 from parsers.model import Cell, Provenance, Row
 from tests.conftest import GENERATED, REAL_REPORTS
 
@@ -267,3 +269,21 @@ def test_real_reports_are_read_or_rejected_as_not_reports() -> None:
     assert all(reason.startswith("not a department budget or final-account report") for reason in rejected.values()), rejected
     assert len(rejected) <= 2
     assert [name for name, r in results.items() if r.status == "accepted" and r.code_rows_identified == 0] == []
+
+
+def _wrapped_alarm(path, use_cache=False):
+    """A reader library that turns the alarm into its own error, and kemu calling that damage."""
+    try:
+        try:
+            raise TookTooLong(f"{Path(path).name}: took longer than 5 s (the file may be damaged); skipped")
+        except TookTooLong as alarm:
+            raise ValueError("page tree") from alarm
+    except ValueError as exc:
+        raise UnreadableReport(f"{Path(path).name}: the PDF is damaged (ValueError: {exc})") from exc
+
+
+def test_the_time_budget_is_a_timeout_even_when_a_library_wraps_it(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(survey_module, "load_report", _wrapped_alarm)
+    monkeypatch.setenv("KEMU_TIME_BUDGET", "5")
+    result = survey_file(str(tmp_path / "slow.pdf"))
+    assert (result.status, result.reason) == ("timeout", "took longer than 5 s")
