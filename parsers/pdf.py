@@ -12,6 +12,7 @@ tables from the positions of those word runs.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -118,18 +119,39 @@ def _split(glyphs: list[Glyph], bbox) -> tuple[list[Glyph], list[Glyph]]:
     return inside, outside
 
 
+class _GlyphIndex:
+    """Glyphs sorted by height on the page, so a cell finds its glyphs by bisection
+    instead of testing every glyph of the table (tables have thousands of cells)."""
+
+    def __init__(self, glyphs: list[Glyph]) -> None:
+        self.glyphs = sorted(glyphs, key=lambda g: g.y_mid)
+        self.ys = [g.y_mid for g in self.glyphs]
+        self.used = [False] * len(self.glyphs)
+
+    def take(self, bbox) -> list[Glyph]:
+        """The glyphs centred in the box that no earlier box took."""
+        x0, top, x1, bottom = bbox
+        taken = []
+        for i in range(bisect_left(self.ys, top), bisect_left(self.ys, bottom)):
+            glyph = self.glyphs[i]
+            if not self.used[i] and x0 <= glyph.x_mid < x1:
+                self.used[i] = True
+                taken.append(glyph)
+        return taken
+
+
 def _table_lines(table, glyphs: list[Glyph], page: int, region: int, settings: PdfSettings) -> list[SourceLine]:
     """One line per ruled row; a merged cell's span is the number of column starts it covers."""
     starts = sorted({round(cell[0], 1) for row in table.rows for cell in row.cells if cell})
+    index = _GlyphIndex(glyphs)
     out = []
     for row in table.rows:
         fragments = []
         for col, bbox in enumerate(row.cells):
             if bbox is None:
                 continue
-            in_cell, glyphs = _split(glyphs, bbox)
             span = max(1, sum(1 for x in starts if bbox[0] - 1 <= x < bbox[2] - 1))
-            fragments.append(Fragment(_cell_text(in_cell, settings), col, tuple(bbox), span))
+            fragments.append(Fragment(_cell_text(index.take(bbox), settings), col, tuple(bbox), span))
         if any(f.text for f in fragments):
             out.append(SourceLine(page, 0, fragments, region, tuple(row.bbox)))
     return out

@@ -32,14 +32,12 @@ class Glyph:
     top: float
     x1: float
     bottom: float
+    x_mid: float = 0.0
+    y_mid: float = 0.0
 
-    @property
-    def x_mid(self) -> float:
-        return (self.x0 + self.x1) / 2
-
-    @property
-    def y_mid(self) -> float:
-        return (self.top + self.bottom) / 2
+    def __post_init__(self) -> None:
+        self.x_mid = (self.x0 + self.x1) / 2
+        self.y_mid = (self.top + self.bottom) / 2
 
 
 @dataclass
@@ -132,15 +130,21 @@ def _scan_objects(page_raw, textpage_raw) -> tuple[list, bool]:
     (a CJK CID font, say) it returns nothing for some text objects: those characters are lost.
     """
     paths = []
-    lost = 0
+    lost = False
+    embedded: dict[int, bool] = {}  # font handle → embedded; a page has few fonts and many text objects
     for obj, kind, frame in _page_objects(page_raw):
         if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
             paths.append((obj, frame))
-        elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT and pdfium_c.FPDFTextObj_GetText(obj, textpage_raw, None, 0) <= 2:
-            # no text (the length counts the UTF-16 NUL): lost if the font is not embedded; an
-            # embedded font's empty object is a glyph with no character (a drawn space, a rule)
-            lost += not pdfium_c.FPDFFont_GetIsEmbedded(pdfium_c.FPDFTextObj_GetFont(obj))
-    return paths, lost > 0
+        elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT and not lost:
+            font = pdfium_c.FPDFTextObj_GetFont(obj)
+            handle = ctypes.cast(font, ctypes.c_void_p).value or 0
+            if handle not in embedded:
+                embedded[handle] = bool(pdfium_c.FPDFFont_GetIsEmbedded(font))
+            # an embedded font's empty object is a glyph with no character (a drawn space, a
+            # rule); a font that is not embedded may have lost its characters. The length
+            # counts the UTF-16 NUL.
+            lost = not embedded[handle] and pdfium_c.FPDFTextObj_GetText(obj, textpage_raw, None, 0) <= 2
+    return paths, lost
 
 
 def _edges(paths: list, transform: _Transform, width: float, height: float) -> list[dict]:
