@@ -48,7 +48,18 @@ class Sentence:
     offset: int  # where the sentence starts in its passage
 
 
+_last: tuple[object, object, list[Passage]] | None = None  # the narrative and hygiene rules read the same report in turn
+
+
 def passages(report: Report) -> list[Passage]:
+    """The report's passages (computed once per report for the rules that read them in turn)."""
+    global _last
+    if _last is None or _last[0] is not report.pages or _last[1] is not report.tables:
+        _last = (report.pages, report.tables, _read_passages(report))
+    return _last[2]
+
+
+def _read_passages(report: Report) -> list[Passage]:
     table_lines = {(r.provenance.page, r.provenance.line) for t in report.tables for r in t.rows if r.provenance.line is not None}
     out: list[Passage] = []
     text, starts = "", []
