@@ -158,6 +158,15 @@ def test_mixed_document_ocrs_only_the_pages_without_text(workdir, monkeypatch):
     again = read_report(path)  # the page reading is cached: no pixel is read again
     assert again.tables == report.tables
 
+    from parsers.ocr_view import marked_reading, page_crop
+
+    cell = next(c for r in report.tables[0].rows for c in r.cells.values() if c.raw and c.value)
+    x0, top, x1, bottom = cell.provenance.bbox
+    crop = page_crop(path, cell.provenance.page, cell.provenance.bbox, margin=0)
+    assert abs(crop.width - (x1 - x0) * 200 / 72) <= 2 and abs(crop.height - (bottom - top) * 200 / 72) <= 2
+    assert marked_reading(path, cell.provenance.page, cell.provenance.bbox, threshold=0).replace("⟦", "").replace("⟧", "") == cell.raw
+    assert marked_reading(path, cell.provenance.page, cell.provenance.bbox, threshold=1.01).startswith("⟦")
+
 
 def _engine_must_not_run(image):
     raise AssertionError("the OCR engine ran although the page reading was cached")
