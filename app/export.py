@@ -27,6 +27,7 @@ import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
 from app.batch import Failure, discover, run
+from app.export_formats import FORMATS, PARTITION_COLUMNS, SUFFIX_FORMATS  # noqa: F401 (re-exported)
 from app.catalog import Edition, current_catalog
 from app.checks import Finding, run_checks
 from parsers.model import Cell, Report, Row, Table
@@ -61,9 +62,6 @@ FACTS_SCHEMA = pa.schema(
 )
 FINDING_FIELDS = ("source", "rule", "severity", "message", "page", "table", "row", "column")
 UNIT_YUAN = YUAN_PER_UNIT
-FORMATS = ("parquet", "csv", "xlsx", "jsonl", "duckdb")
-SUFFIX_FORMATS = {".parquet": "parquet", ".csv": "csv", ".xlsx": "xlsx", ".jsonl": "jsonl", ".duckdb": "duckdb", ".db": "duckdb"}
-PARTITION_COLUMNS = ("year", "report_kind")
 BUFFER_ROWS = 50_000  # facts held before a write: one Parquet row group, a few MB
 HIVE_NULL = "__HIVE_DEFAULT_PARTITION__"  # how Hive-style folders spell a null key
 

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from app.batch import ENGINES, SUFFIXES, Failure
-from app.export import FORMATS, PARTITION_COLUMNS, SUFFIX_FORMATS, export, triage
+from app.export_formats import FORMATS, PARTITION_COLUMNS, SUFFIX_FORMATS
 from app.survey import NARRATIVE_ONLY
 
 COMMANDS: tuple[str, ...] = ("export", "triage")
@@ -57,6 +57,7 @@ def run(args) -> int:
 
 
 def _export(args, engine: dict) -> int:
+    from app.export import export  # pandas and pyarrow load only when exporting
     partition_by = tuple(args.partition_by.split(",")) if args.partition_by else ()
     result = export(args.paths, args.output, _format(args), reviewed_only=args.reviewed_only, partition_by=partition_by, **engine)
     found = result.exported + result.skipped + len(result.failures)
@@ -111,6 +112,7 @@ def _exit_code(failures: list[Failure], succeeded: int) -> int:
 
 
 def _triage(args, engine: dict) -> int:
+    from app.export import triage
     summaries, failures = triage(args.paths, **engine)
     _report_missing(failures, len(summaries) + len(failures))
     if args.format == "json":

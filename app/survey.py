@@ -26,9 +26,7 @@ from typing import Any
 
 from app.batch import Progress, discover
 from app.cache import load_report
-from app.catalog import default_catalog
 from app.errors import TookTooLong, time_budget_seconds
-from app.checks.hierarchy import coded_rows, parent_checks, subject_table
 from parsers.amounts import states_no_value
 from parsers.errors import UnreadableReport
 from parsers.model import Report, Row, Table
@@ -81,6 +79,8 @@ def is_full_code(code: str | None) -> bool:
 def catalog_codes() -> frozenset[str]:
     """Every 科目 code of the built-in catalog, any edition (the user's file is left out: the
     figures must not depend on who runs the survey)."""
+    from app.catalog import default_catalog  # the catalog loads in the survey's workers, not with every command
+
     return frozenset(entry.code for entry in default_catalog().entries)
 
 
@@ -109,6 +109,8 @@ def survey_report(report: Report, path: str) -> FileSurvey:
 
 
 def _count_table(result: FileSurvey, table: Table) -> None:
+    from app.checks.hierarchy import subject_table  # the checks (and numpy, rapidfuzz) load where a report is surveyed
+
     coded = [row for row in table.rows if is_full_code(row.code)]
     fused = sum(code_in_name(row) for row in table.rows)
     if table.kind == "unknown":
@@ -135,6 +137,8 @@ def _count_table(result: FileSurvey, table: Table) -> None:
 
 
 def _parents(table: Table) -> tuple[int, int]:
+    from app.checks.hierarchy import coded_rows, parent_checks
+
     """(parents checked, parents whose children sum to them in every column; rounding-sized gaps pass)."""
     failing: dict[str | None, bool] = {}
     for _message, sum_, locations in parent_checks(table, coded_rows(table)):

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from parsers import ocr_cache
 from parsers.errors import NoTextLayer, UnreadableReport
@@ -30,7 +30,9 @@ from parsers.identify import is_report_text
 from parsers.layout import Fragment, SourceDocument, SourceLine
 from parsers.ocr_digits import normalize_amount_text
 from parsers.ocr_engine import OcrWord, engine_installed
-from parsers.ocr_rulings import Cell, cell_text, enclosures, find_rulings, group_cells
+
+if TYPE_CHECKING:  # the ruling finder needs numpy: it loads when a page is OCR'd, not with every command
+    from parsers.ocr_rulings import Cell
 
 INSTALL_HINT = 'pip install -e ".[ocr]"'
 #: Below this OCR confidence a reading goes to review (docs/ocr.md says how it was chosen).
@@ -141,6 +143,8 @@ def read_page(pdf, number: int, sha256: str, settings: OcrSettings) -> ocr_cache
     if turns:
         image = _turn(image, turns)
     words = read_words(image)
+    from parsers.ocr_rulings import enclosures, find_rulings
+
     boxes = enclosures(words, find_rulings(image))
     reading = ocr_cache.PageReading(turns, image.shape[1], image.shape[0], tuple(words), tuple(boxes))
     ocr_cache.store(sha256, number, settings.dpi, engine, reading)
@@ -165,6 +169,8 @@ def page_lines(reading: ocr_cache.PageReading, page: int, settings: OcrSettings)
     points of the upright page; amounts with OCR digit confusions are normalised here."""
     scale = settings.dpi / 72
     words = [replace(w, text=normalize_amount_text(w.text)) for w in reading.words]
+    from parsers.ocr_rulings import group_cells
+
     cells, free = group_cells(words, list(reading.enclosures))
     lines = _ruled_lines(cells, page, scale) + _free_lines(free, page, scale, settings.line_overlap)
     lines.sort(key=lambda line: (line.bbox[1], line.bbox[0]))
@@ -174,6 +180,8 @@ def page_lines(reading: ocr_cache.PageReading, page: int, settings: OcrSettings)
 
 
 def _ruled_lines(cells: list[Cell], page: int, scale: float) -> list[SourceLine]:
+    from parsers.ocr_rulings import cell_text
+
     """One line per ruled row; fragments know their column and span, as in a PDF's ruled table."""
     rows: dict[tuple[int, int], list[Cell]] = {}
     for cell in cells:

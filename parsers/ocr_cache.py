@@ -15,8 +15,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from parsers.ocr_engine import OcrWord
-from parsers.ocr_rulings import Enclosure
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: numpy and the engine load when a page is OCR'd, not at start-up
+    from parsers.ocr_engine import OcrWord
+    from parsers.ocr_rulings import Enclosure
 
 #: Bump when the stored reading changes meaning (word splitting, orientation).
 READING_VERSION = 2

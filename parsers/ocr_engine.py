@@ -16,7 +16,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
-import numpy as np
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # numpy loads with the OCR engine, not with every kemu command
+    import numpy as np
 
 from parsers.errors import UnreadableReport
 
@@ -136,6 +139,8 @@ def _upright_turns(engine, small: np.ndarray) -> int:
     wide = sum(1 for w, h in (_size(b) for b in boxes) if w > 1.5 * h)
     turns = 1 if tall > wide else 0
     if turns:
+        import numpy as np
+
         small = np.ascontiguousarray(np.rot90(small, turns))
         boxes = _boxes(engine, small)
     boxes = sorted(boxes, key=lambda b: -_size(b)[0])[:_ORIENTATION_SAMPLE]

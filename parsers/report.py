@@ -21,7 +21,6 @@ from parsers.identify import (
 )
 from parsers.layout import SourceDocument
 from parsers.ocr import read_scanned_pages
-from parsers.pdf import parse_pdf
 from parsers.segment import is_grid_line, segment_tables, strip_running_text
 from parsers.text import parse_text
 
@@ -48,6 +47,8 @@ def read_source(path: Path) -> SourceDocument:
         raise UnreadableReport(f"{path.name}: the file is empty (0 bytes)")
     head = path.open("rb").read(2048)
     if head.lstrip().startswith(b"%PDF") or b"%PDF-" in head[:1024]:
+        from parsers.pdf import parse_pdf  # PDFium and pdfplumber's geometry load only to read a PDF
+
         try:
             doc = parse_pdf(path)
         except NoTextLayer:
