@@ -180,9 +180,9 @@ def page_lines(reading: ocr_cache.PageReading, page: int, settings: OcrSettings)
 
 
 def _ruled_lines(cells: list[Cell], page: int, scale: float) -> list[SourceLine]:
+    """One line per ruled row; fragments know their column and span, as in a PDF's ruled table."""
     from parsers.ocr_rulings import cell_text
 
-    """One line per ruled row; fragments know their column and span, as in a PDF's ruled table."""
     rows: dict[tuple[int, int], list[Cell]] = {}
     for cell in cells:
         rows.setdefault((cell.region, cell.row), []).append(cell)
