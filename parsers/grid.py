@@ -26,7 +26,8 @@ from parsers.segment import Segment, is_empty_statement, is_meta_text, normalize
 
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _CODE_PART = re.compile(r"^\d{2,7}$")
-_LEADING_CODE = re.compile(r"^[\[【(（]?(\d{3}(?:\d{2}){0,2})[\]】)）]?(?:\s*[-－—–:：.、]\s*|\s+|(?=[\u4e00-\u9fff]))(.+)$")
+_CLASS = re.compile(r"^[1-35]\d[1-9]$|^[1-35][1-9]0$")  # a 类 code: 101–399 or 501–599, never x00
+_LEADING_CODE = re.compile(r"^[\[【(（]?(\d{3}(?:\d{2}){0,2})[\]】)）]?(?:\s*[-－—–:：.、]\s*(?=[\u4e00-\u9fff])|\s+|(?=[\u4e00-\u9fff]))(.+)$")
 _CODE_NAME = re.compile(r"^[\[【(（]?\d{3}(?:\d{2}){0,2}[\]】)）]?\s*[-－—–:：.、]?\s*[\u4e00-\u9fff]")
 _UNIT_CODE = re.compile(r"^(\d{6,12})\s*([\u4e00-\u9fff].*)$")
 _DECIMAL = re.compile(r"\d[.,]\s?\d")
@@ -195,8 +196,15 @@ def _column_profile(rows: list[_Row], width: int) -> tuple[list[float], list[flo
     return codes, names, amounts, coded
 
 
+def _share(rows: list[_Row], col: int, test) -> float:
+    """Share of the column's non-empty body cells that pass ``test``."""
+    texts = [r.text(col) for r in rows if r.text(col)]
+    return sum(map(test, texts)) / len(texts) if texts else 0.0
+
+
 def _groups(rows: list[_Row], paths: list[list[str]], width: int) -> list[_Group]:
     codes, names, amounts, coded = _column_profile(rows, width)
+    full_codes = [_share(rows, col, lambda t: bool(_CODE.match(t.replace(" ", "")))) for col in range(width)]
     texts = [any(_CJK.search(r.text(col)) for r in rows) for col in range(width)]  # CJK debris, split labels
     roles: list[str] = []
     for col in range(width):
@@ -212,7 +220,7 @@ def _groups(rows: list[_Row], paths: list[list[str]], width: int) -> list[_Group
             roles.append("name")
         elif codes[col] >= 0.6 and (amounts[col] < 1 or any(word == leaf or leaf.endswith(word) for word in _CODE_LABELS)):
             roles.append("code")
-        elif codes[col] >= 0.9 and col + 1 < width and names[col + 1] >= 0.5 and coded[col + 1] < 0.6:
+        elif full_codes[col] >= 0.9 and col + 1 < width and names[col + 1] >= 0.5 and coded[col + 1] < 0.6:
             roles.append("code")  # whole 3/5/7-digit numbers left of a name column are its codes, not amounts
         elif amounts[col] > 0 or (label and not texts[col]):
             roles.append("amount")
@@ -491,8 +499,8 @@ def _complete_split_codes(drafts: list["_Draft"], group: _Group) -> list["_Draft
             if draft.code is not None and len(draft.code) not in (3, 5, 7):
                 draft.code = None
             continue
-        if parts[0] and len(parts[0]) == 3:
-            above = [parts[0], "", ""]
+        if parts[0]:
+            above = [parts[0] if _CLASS.match(parts[0]) else "", "", ""]
         if len(parts) > 1 and parts[1]:
             above[1:] = [parts[1].zfill(2)[-2:], ""]
         if len(parts) > 2 and parts[2]:
