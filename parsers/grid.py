@@ -496,8 +496,7 @@ def _complete_split_codes(drafts: list["_Draft"], group: _Group) -> list["_Draft
     for draft in drafts:
         parts = [p if p.isdigit() else "" for p in draft.code_parts[:3]]
         if len(group.code_cols) < 2 or not any(parts):
-            if draft.code is not None and len(draft.code) not in (3, 5, 7):
-                draft.code = None
+            _keep_subject_code(draft)
             continue
         if parts[0]:
             above = [parts[0] if _CLASS.match(parts[0]) else "", "", ""]
@@ -508,9 +507,20 @@ def _complete_split_codes(drafts: list["_Draft"], group: _Group) -> list["_Draft
         if not parts[0] and above[0]:
             level = max(i for i, p in enumerate(parts) if p)
             draft.code = "".join(above[: level + 1]) if all(above[: level + 1]) else None
-        if draft.code is not None and len(draft.code) not in (3, 5, 7):
-            draft.code = None
+        _keep_subject_code(draft)
     return drafts
+
+
+def _keep_subject_code(draft: "_Draft") -> None:
+    """Only a 科目 code is a row's code: 3/5/7 digits under a real 类. Other numbers printed
+    in the code's place (a project or unit code, "43840") move to ``extra_codes``."""
+    if draft.code is None or (len(draft.code) in (3, 5, 7) and _CLASS.match(draft.code[:3])):
+        return
+    if len(draft.code) >= 3:
+        draft.extra_codes = (draft.code, *draft.extra_codes)
+        if draft.extra_names:
+            draft.extra_names = ("", *draft.extra_names)
+    draft.code = None
 
 
 def join_code_parts(parts: list[str]) -> tuple[str | None, list[str]]:
