@@ -140,6 +140,8 @@ def segment_tables(lines: list[SourceLine], report_kind: str | None) -> list[Seg
             current, pending_title, pending_meta = None, None, []
             continue
         titled = title_kind(line, report_kind)
+        if titled and _repeats_title(current, titled, line):
+            continue  # the title printed again at the top of a continuation page
         if titled:
             current = Segment(titled[0], titled[1], line, meta=pending_meta)
             segments.append(current)
@@ -176,6 +178,19 @@ def segment_tables(lines: list[SourceLine], report_kind: str | None) -> list[Seg
             continue
         current.lines.append(line)
     return segments
+
+
+def _repeats_title(segment: Segment | None, titled: tuple[TableKind, str], line: SourceLine) -> bool:
+    """Some templates print a table's title on every page it runs over: the same title on the
+    page after the table's last line continues the table, it does not start a new one."""
+    if segment is None or not segment.lines or segment.kind != titled[0] or segment.title != titled[1]:
+        return False
+    earlier = [l for l in segment.lines if l.page < line.page]
+    above = [l for l in segment.lines if l.page == line.page]  # a "表3" mark printed above the title
+    if not earlier or earlier[-1].page != line.page - 1 or any(len(l.cells) > 1 for l in above):
+        return False
+    segment.lines[:] = earlier
+    return True
 
 
 def _leaves_ruled_table(segment: Segment, line: SourceLine) -> bool:
