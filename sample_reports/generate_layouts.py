@@ -9,6 +9,7 @@ tested on the smallest case that needs it, without depending on one real file:
 - ``coded_names``: function, government and department classifications as "code-name" cells;
 - ``year_run``: the title's year set as a text run of its own ("2026" / "年部门支出总表");
 - ``repeated_header``: a table continued on a second page under its repeated header and mark;
+- ``title_every_page``: the same, with the title and a 表N mark printed again on every page;
 - ``unit_above_title``: "单位：元" printed above the title, not below it.
 
 ``write(name, path)`` returns the expected rows: (code, name, amounts as printed).
@@ -46,6 +47,7 @@ class Layout:
     below_title: str = "单位：万元"
     rows_per_page: int = 40
     mark: str | None = None
+    title_every_page: bool = False
 
 
 def _text(c: canvas.Canvas, x: float, y: float, s: str, size: float = SIZE, align: str = "l") -> None:
@@ -81,7 +83,7 @@ def _page(c: canvas.Canvas, layout: Layout, xs: list[float], rows: list[list[str
             for text, dx in layout.title_runs:
                 _text(c, x, y, text, 14)
                 x += pdfmetrics.stringWidth(text, FONT, 14) + dx
-        elif first:
+        elif first or layout.title_every_page:
             _text(c, A4[0] / 2, y, layout.title, 14, "c")
     if first and layout.below_title:
         _text(c, xs[-1], y - 20, layout.below_title, 10, "r")
@@ -178,6 +180,12 @@ def repeated_header() -> Layout:
     )
 
 
+def title_every_page() -> Layout:
+    layout = repeated_header()
+    layout.title_every_page, layout.mark = True, "表3"
+    return layout
+
+
 def unit_above_title() -> Layout:
     layout = dual_classification()
     layout.above_title, layout.below_title = "单位：元", ""
@@ -185,7 +193,8 @@ def unit_above_title() -> Layout:
 
 
 LAYOUTS: dict[str, Callable[[], Layout]] = {
-    f.__name__: f for f in (split_codes, dual_classification, coded_names, year_run, repeated_header, unit_above_title)
+    f.__name__: f
+    for f in (split_codes, dual_classification, coded_names, year_run, repeated_header, title_every_page, unit_above_title)
 }
 
 

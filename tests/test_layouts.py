@@ -43,8 +43,9 @@ def test_a_title_whose_year_is_its_own_text_run_is_identified(tmp_path: Path):
     assert table.kind == "budget_fiscal_expense" and table.kind_confidence >= 0.9
 
 
-def test_a_table_continued_under_its_repeated_header_is_one_table(tmp_path: Path):
-    write("repeated_header", tmp_path / "t.pdf")
+@pytest.mark.parametrize("name", ["repeated_header", "title_every_page"])
+def test_a_table_continued_under_its_repeated_header_is_one_table(tmp_path: Path, name: str):
+    write(name, tmp_path / "t.pdf")
     report = read_report(tmp_path / "t.pdf")
     assert [(t.kind, t.pages, len(t.rows)) for t in report.tables] == [("budget_gp_expense", (1, 2), 12)]
 
