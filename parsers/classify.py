@@ -30,7 +30,7 @@ def _codes(table: Table) -> dict[str, int]:
     """Coded rows by classification: function (2xx), economic (3xx/5xx), income (1xx)."""
     found = {"function": 0, "economic": 0, "income": 0}
     for row in table.rows:
-        if row.code and len(row.code) in (3, 5, 7):
+        if row.code and len(row.code) in (3, 5, 7) and row.name:  # a 科目 line prints its name
             head = row.code[0]
             found["function" if head == "2" else "economic" if head in "35" else "income" if head == "1" else "function"] += 1
     return found
@@ -61,9 +61,9 @@ def classify_structure(table: Table, report_kind: str | None) -> Identification:
         if fiscal and not institution:
             return pick("budget_fiscal_summary", "final_fiscal_summary", "收入 and 支出 sides, fiscal funds only")
         return pick("budget_summary", "final_income_expense_summary", "收入 and 支出 sides")
-    if codes["economic"] > codes["function"] and codes["economic"] >= 2:
+    if codes["economic"] > codes["function"] and codes["economic"] >= 3:
         return pick("budget_gp_basic", "final_gp_basic", "经济分类 codes")
-    if codes["function"] >= 2 or codes["income"] >= 2:
+    if codes["function"] >= 3 or codes["income"] >= 3:
         sources = ("institution_income", "general_budget", "gov_fund", "fiscal_grant", "opening_balance", "other_income")
         if sum(word in labels for word in sources) >= 2 and "basic" not in labels:
             return pick("budget_income", "final_income", "功能分类 codes with income sources")
