@@ -76,7 +76,7 @@ def explain(exc: BaseException) -> tuple[str, int]:
     from app.review import ReviewError
     from app.sidecar import SidecarError
 
-    over_budget = _in_chain(exc, TookTooLong)
+    over_budget = in_chain(exc, TookTooLong)
     if over_budget is not None:  # a reader may wrap it ("the PDF is damaged (…: took longer …)")
         return str(over_budget), EXIT_UNREADABLE
     if isinstance(exc, UnreadableReport):
@@ -89,7 +89,8 @@ def explain(exc: BaseException) -> tuple[str, int]:
     return f"{type(exc).__name__}: {exc}".rstrip(": "), EXIT_UNREADABLE
 
 
-def _in_chain(exc: BaseException, kind: type[BaseException]) -> BaseException | None:
+def in_chain(exc: BaseException | None, kind: type[BaseException]) -> BaseException | None:
+    """The first exception of ``kind`` among ``exc`` and its causes (libraries wrap errors in their own)."""
     seen: set[int] = set()
     while exc is not None and id(exc) not in seen:
         if isinstance(exc, kind):

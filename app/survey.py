@@ -26,7 +26,7 @@ from typing import Any
 
 from app.batch import Progress, discover
 from app.cache import load_report
-from app.errors import TookTooLong, time_budget_seconds
+from app.errors import TookTooLong, in_chain, time_budget_seconds
 from parsers.amounts import states_no_value
 from parsers.errors import UnreadableReport
 from parsers.model import Report, Row, Table
@@ -168,13 +168,7 @@ def survey_file(path: str, use_cache: bool = False) -> FileSurvey:
 def _stopped_by_the_clock(exc: BaseException | None) -> bool:
     """The time budget ran out, even where a library wrapped the alarm in its own error
     (a reader that calls every failure "damaged" would otherwise hide it)."""
-    seen = set()
-    while exc is not None and id(exc) not in seen:
-        if isinstance(exc, TookTooLong):
-            return True
-        seen.add(id(exc))
-        exc = exc.__cause__ or exc.__context__
-    return False
+    return in_chain(exc, TookTooLong) is not None
 
 
 def _sentence(exc: UnreadableReport, path: str) -> str:
