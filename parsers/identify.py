@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -330,45 +331,71 @@ _VALUE_END = re.compile(r"(?:金额)?单位:|(?:19|20)\d{2}年|公开\d{1,2}表"
 _COVER_PATTERNS = (
     re.compile(r"^(?:19|20)\d{2}年度?(?P<name>.+?)(?:部门|单位)(?:预算|决算)"),
     re.compile(r"^(?P<name>.+?)(?:19|20)\d{2}年度?(?:[市区县省]级)?(?:部门|单位)(?:预算|决算)"),
-    re.compile(r"^(?P<name>.+?)(?:部门|单位)(?:预算|决算)(?:公开)?(?:报告)?$"),
+    re.compile(r"^(?P<name>.+?)(?:年度)?(?:部门|单位)(?:预算|决算)(?:信息)?(?:公开)?(?:报告)?$"),
 )
-_BARE_COVER = re.compile(r"^(?:(?:19|20)\d{2}年度?|年度)?(?:部门|单位)(?:预算|决算)(?:公开)?(?:报告)?$")
+_COVER_END = re.compile(r"(?:部门|单位)(?:预算|决算)(?:信息)?(?:公开)?(?:报告|报表)?$")
+_COVER_PIECE = re.compile(r"^[^:;,.、。，；!?]{2,30}$")
 _REGION_ONLY = re.compile(r"^(?:[\u4e00-\u9fff]{1,8}?(?:自治区|自治州|自治县|省|市|区|县|旗|州|盟))+$")
 _NOT_A_NAME = re.compile(r"预算|决算|说明|公开|情况|部分|目录|报告|表|^[市区县省]级|^[本我该各]|万元|^元$")
+_SENTENCE_MARK = re.compile(r"[。，；、,;]")
 
 
 def _clean_name(value: str) -> str | None:
     value = _VALUE_END.split(value, maxsplit=1)[0]
     value = _strip_loop(_PREFIXES, value.rsplit(":", 1)[-1]).strip("-—·.,、 ")
     cjk = len(re.findall(r"[\u4e00-\u9fff]", value))
-    if not 3 <= len(value) <= 40 or cjk < 3 or re.search(r"\d", value):
+    if not 3 <= len(value) <= 40 or cjk < 3 or re.search(r"\d", value) or _SENTENCE_MARK.search(value):
         return None
     if _REGION_ONLY.match(value) or _NOT_A_NAME.search(value):
         return None
     return value.replace("(", "（").replace(")", "）")
 
 
+def _cover_titles(lines: list[str]) -> Iterator[str]:
+    """Cover titles as printed, rejoined: a cover wraps "2026年度 / 某某局 / （本级） / 部门预算"
+    over two to four short lines, and the name is only whole when they are read as one."""
+    for end, line in enumerate(lines):
+        if not _COVER_END.search(line) or ":" in line:
+            continue
+        start = end
+        while start > 0 and end - start < 3 and _COVER_PIECE.match(lines[start - 1]) and not _COVER_END.search(lines[start - 1]):
+            start -= 1
+        for first in range(start, end + 1):
+            yield "".join(lines[first : end + 1])
+
+
 def detect_department(text: str) -> str | None:
-    """The department as printed: a 部门/编制单位/部门名称 line first, else the cover or title line."""
+    """The department as printed: a 部门/编制单位/部门名称 field first, else the cover or title line.
+
+    A field's value ends at the next field; a value running on into a sentence (…；全市…) is a
+    narrative that happens to start with 单位：, not a field. A line holding ":" is never a cover.
+    """
     for raw in text.splitlines():
         for match in _LABEL.finditer(unicodedata.normalize("NFKC", raw).strip()):
             name = _clean_name(match.group(1))
             if name:
                 return name
     lines = _lines(text)
-    for index, line in enumerate(lines):
-        if _BARE_COVER.match(line) and index > 0:
-            name = _clean_name(lines[index - 1])
-            if name:
-                return name
+    for title in _cover_titles(lines):
+        name = _cover_name(_strip_loop(_PREFIXES, title))
+        if name:
+            return name
+    for line in lines:
         line = _strip_loop(_PREFIXES, line)
-        if len(line) > 50 or _NARRATIVE.search(line.replace("说明", "")):
+        if len(line) > 50 or ":" in line or _NARRATIVE.search(line.replace("说明", "")):
             continue
-        for pattern in _COVER_PATTERNS:
-            match = pattern.search(line)
-            name = _clean_name(match.group("name")) if match else None
-            if name:
-                return name
+        name = _cover_name(line)
+        if name:
+            return name
+    return None
+
+
+def _cover_name(line: str) -> str | None:
+    for pattern in _COVER_PATTERNS:
+        match = pattern.search(line)
+        name = _clean_name(match.group("name")) if match else None
+        if name:
+            return name
     return None
 
 
