@@ -126,25 +126,40 @@ def _glyphs(textpage: pdfium.PdfTextPage, transform: _Transform, width: float, h
 def _scan_objects(page_raw, textpage_raw) -> tuple[list, bool]:
     """The page's path objects, and whether PDFium lost text on it.
 
-    PDFium decodes text through the font; with no metrics for a font that is not embedded
-    (a CJK CID font, say) it returns nothing for some text objects: those characters are lost.
+    PDFium decodes text through the font; with no metrics for a symbolic font that is not
+    embedded (a CJK CID font, say) it returns nothing for some text objects: those characters
+    are lost. An empty object in any other font is a space or a glyph with no character.
     """
     paths = []
     lost = False
-    embedded: dict[int, bool] = {}  # font handle → embedded; a page has few fonts and many text objects
+    lossy: dict[int, bool] = {}  # font handle → may lose text; a page has few fonts and many text objects
     for obj, kind, frame in _page_objects(page_raw):
         if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
             paths.append((obj, frame))
         elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT and not lost:
             font = pdfium_c.FPDFTextObj_GetFont(obj)
             handle = ctypes.cast(font, ctypes.c_void_p).value or 0
-            if handle not in embedded:
-                embedded[handle] = bool(pdfium_c.FPDFFont_GetIsEmbedded(font))
-            # an embedded font's empty object is a glyph with no character (a drawn space, a
-            # rule); a font that is not embedded may have lost its characters. The length
-            # counts the UTF-16 NUL.
-            lost = not embedded[handle] and pdfium_c.FPDFTextObj_GetText(obj, textpage_raw, None, 0) <= 2
+            if handle not in lossy:
+                lossy[handle] = _may_lose_text(font)
+            # the length counts the UTF-16 NUL
+            lost = lossy[handle] and pdfium_c.FPDFTextObj_GetText(obj, textpage_raw, None, 0) <= 2
     return paths, lost
+
+
+_NONSYMBOLIC = 1 << 5  # font descriptor flag: the font's characters are in the standard Latin set
+
+
+def _may_lose_text(font) -> bool:
+    """A font PDFium may not decode: not embedded, and not declared Latin.
+
+    A non-embedded font flagged nonsymbolic is decoded through the standard encodings and
+    drawn with PDFium's built-in Latin fonts, so nothing is lost (the real reports' empty
+    Times New Roman and Arial objects are spaces). A CJK font is symbolic by definition.
+    """
+    if pdfium_c.FPDFFont_GetIsEmbedded(font):
+        return False
+    flags = pdfium_c.FPDFFont_GetFlags(font)
+    return flags < 0 or not flags & _NONSYMBOLIC
 
 
 def _edges(paths: list, transform: _Transform, width: float, height: float) -> list[dict]:

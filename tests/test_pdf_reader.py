@@ -102,6 +102,22 @@ def test_text_pdfium_cannot_decode_is_read_by_pdfminer(tmp_path: Path):
     assert _texts(doc, 1) == [["类", "款"]]
 
 
+def test_a_space_in_a_latin_font_that_is_not_embedded_stays_with_pdfium(tmp_path: Path):
+    """PDFium returns no text for a space drawn on its own; in a font declared Latin that
+    loses nothing, so the page is not sent to pdfminer."""
+    path = tmp_path / "spaces.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    c.setFont(FONT, 10)
+    c.drawString(100, 700, "合计")
+    c.setFont("Times-Roman", 10)
+    c.drawString(130, 700, " ")
+    c.drawString(140, 700, "12.50")
+    c.save()
+    doc = parse_pdf(path)
+    assert doc.readers == {"pdfium": [1]}
+    assert _texts(doc) == [["合计", "12.50"]]
+
+
 @pytest.mark.parametrize("damage", ["truncate", "garbage"])
 def test_damaged_pdf_is_one_sentence(tmp_path: Path, damage: str):
     from parsers.errors import UnreadableReport
