@@ -29,7 +29,7 @@ from parsers.report import EXTRACTOR_VERSION, file_sha256, read_report
 ROOT = Path(__file__).resolve().parent.parent
 EXTRACTION_INPUTS = (ROOT / "parsers",)  # code and data (table_kinds.toml, column_vocabulary.toml)
 EXTRACTION_LIBRARIES = ("pypdfium2", "pdfplumber", "pdfminer.six")
-MATCHING_INPUTS = (ROOT / "app" / "matching.py", ROOT / "app" / "catalog")  # matcher, catalog code and CSVs
+MATCHING_INPUTS = (ROOT / "app" / "matching.py", ROOT / "app" / "catalog", ROOT / "parsers" / "catalog")  # matcher, catalog code and CSVs
 MATCHING_LIBRARIES = ("rapidfuzz", "numpy")
 DATA_SUFFIXES = (".py", ".toml", ".csv", ".json", ".txt")
 

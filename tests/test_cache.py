@@ -120,7 +120,7 @@ def test_a_changed_data_file_refreshes_cached_results(tmp_path):
     second = probe()
     assert "project_spending" in second["columns"] and "project" not in second["columns"]
 
-    catalog = code / "app" / "catalog" / "data" / "functional.csv"
+    catalog = code / "parsers" / "catalog" / "functional.csv"
     catalog.write_text(catalog.read_text(encoding="utf-8").replace("2080505,机关事业单位基本养老保险缴费支出", "2080505,养老保险缴费"), encoding="utf-8")
     third = probe()
     assert third["columns"] == second["columns"] and third["2080505"] == "养老保险缴费"

@@ -1,4 +1,4 @@
-"""The standard 科目 catalog: data files in ``data/``, editions by year, aliases, user overrides.
+"""The standard 科目 catalog: data files in ``parsers/catalog/``, editions by year, aliases, user overrides.
 
 Entries come from CSV files (see docs/catalog.md); a user TOML file may add entries or
 override names. ``Catalog.edition(year)`` is the view a report of that year is matched
@@ -15,14 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from app.config import config_dir
+from parsers.subject_codes import CATALOG_DATA, FAMILIES
 
-DATA = Path(__file__).resolve().parent / "data"
-FAMILIES = {
-    "functional.csv": "functional",
-    "economic_dept.csv": "economic_dept",
-    "economic_gov.csv": "economic_gov",
-    "income.csv": "income",
-}
 
 
 @dataclass(frozen=True)
@@ -138,7 +132,7 @@ def user_catalog_path() -> Path | None:
     return default if default.exists() else None
 
 
-def load_catalog(data_dir: Path = DATA, user_file: Path | None = None) -> Catalog:
+def load_catalog(data_dir: Path = CATALOG_DATA, user_file: Path | None = None) -> Catalog:
     """All catalog files, then the user's TOML entries on top (same code → replaced)."""
     catalog = Catalog()
     for filename, family in FAMILIES.items():
