@@ -72,7 +72,7 @@ def looks_like_a_report(path: Path) -> bool:
         return False
     if path.suffix.lower() not in TEXT_SUFFIXES:
         return True
-    from parsers.identify import is_report_text
+    from parsers.sniff import is_report_text
 
     try:
         with path.open("rb") as handle:

@@ -26,10 +26,10 @@ from typing import TYPE_CHECKING, TextIO
 
 from parsers import ocr_cache
 from parsers.errors import NoTextLayer, UnreadableReport
-from parsers.identify import is_report_text
 from parsers.layout import Fragment, SourceDocument, SourceLine
 from parsers.ocr_digits import normalize_amount_text
 from parsers.ocr_engine import OcrWord, engine_installed
+from parsers.sniff import is_report_text
 
 if TYPE_CHECKING:  # the ruling finder needs numpy: it loads when a page is OCR'd, not with every command
     from parsers.ocr_rulings import Cell

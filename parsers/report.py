@@ -17,11 +17,12 @@ from parsers.errors import NoTextLayer, UnreadableReport
 from parsers.grid import build_table
 from parsers.classify import Identification, classify_structure
 from parsers.identify import (
-    detect_department, detect_report_kind, detect_unit, detect_year, identify_title, is_report_text,
+    detect_department, detect_report_kind, detect_unit, detect_year, identify_title,
 )
 from parsers.layout import SourceDocument
 from parsers.ocr import read_scanned_pages
 from parsers.segment import is_grid_line, segment_tables, strip_running_text
+from parsers.sniff import is_report_text
 from parsers.text import parse_text
 
 EXTRACTOR_VERSION = "1.0.0"

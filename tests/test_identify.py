@@ -15,9 +15,9 @@ from parsers.identify import (
     detect_unit,
     detect_year,
     identify_table,
-    is_report_text,
     table_kind,
 )
+from parsers.sniff import is_report_text
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "sample_reports" / "seeds"
