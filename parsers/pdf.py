@@ -13,11 +13,13 @@ tables from the positions of those word runs.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import defaultdict
 from dataclasses import dataclass, field
+from operator import attrgetter, itemgetter
 from pathlib import Path
 
 import pypdfium2 as pdfium
-from pdfplumber.table import TableFinder
+from pdfplumber.table import Table, TableFinder, TableSettings, cells_to_tables, edges_to_intersections
 
 from parsers.errors import NoTextLayer, UnreadableReport
 from parsers.layout import Fragment, SourceDocument, SourceLine
@@ -81,20 +83,81 @@ class _PageGeometry:
         self.bbox = content.bbox
 
 
+class _TableFinder(TableFinder):
+    """pdfplumber's table finder, step by step with its own functions, except the cell search:
+    ``_cells`` finds the same cells without rebuilding edge sets for every pair of points."""
+
+    def __init__(self, page: _PageGeometry, settings: dict) -> None:
+        self.page = page
+        self.settings = TableSettings.resolve(settings)
+        self.edges = self.get_edges()
+        self.intersections = edges_to_intersections(
+            self.edges, self.settings.intersection_x_tolerance, self.settings.intersection_y_tolerance
+        )
+        self.cells = _cells(self.intersections)
+        self.tables = [Table(self.page, group) for group in cells_to_tables(self.cells)]
+
+
+_EDGE_BOX = itemgetter("x0", "top", "x1", "bottom")
+
+
+def _cells(intersections: dict) -> list[tuple[float, float, float, float]]:
+    """``pdfplumber.table.intersections_to_cells``, cell for cell, in time linear in the pairs tried.
+
+    From each intersection (in sorted order) the smallest cell whose four corners are joined by
+    shared edges: the first point below it, then the first point right of it, that close a box.
+    pdfplumber builds two sets of edge boxes for every pair it tests; here each point's sets
+    are built once.
+    """
+    vertical = {point: set(map(_EDGE_BOX, edges["v"])) for point, edges in intersections.items()}
+    horizontal = {point: set(map(_EDGE_BOX, edges["h"])) for point, edges in intersections.items()}
+    points = sorted(intersections)
+    row_of: dict[float, list] = defaultdict(list)  # points of one height, left to right
+    for point in points:
+        row_of[point[1]].append(point)
+    place = {point: i for row in row_of.values() for i, point in enumerate(row)}
+    cells = []
+    for i, point in enumerate(points):
+        x, y = point
+        down, across = vertical[point], horizontal[point]
+        right = row_of[y][place[point] + 1 :]
+        cell = None
+        for below in points[i + 1 :]:
+            if below[0] != x:
+                break  # sorted by x then y: the points below are the run that follows
+            if down.isdisjoint(vertical[below]):
+                continue
+            for beside in right:
+                if across.isdisjoint(horizontal[beside]):
+                    continue
+                corner = (beside[0], below[1])
+                if (
+                    corner in intersections
+                    and not vertical[corner].isdisjoint(vertical[beside])
+                    and not horizontal[corner].isdisjoint(horizontal[below])
+                ):
+                    cell = (x, y, corner[0], corner[1])
+                    break
+            if cell is not None:
+                break
+        if cell is not None:
+            cells.append(cell)
+    return cells
+
+
 def page_lines(content: PageContent, settings: PdfSettings) -> list[SourceLine]:
     """Ruled rows first-class (cells know their column); all other characters as text lines."""
     tables = []
     if content.edges:
-        tables = [
-            t
-            for t in TableFinder(_PageGeometry(content), settings.table_settings).tables
-            if len(t.rows) >= settings.min_table_rows and len(t.columns) >= settings.min_table_cols
-        ]
+        for table in _TableFinder(_PageGeometry(content), settings.table_settings).tables:
+            rows = table.rows
+            if len(rows) >= settings.min_table_rows and len(table.columns) >= settings.min_table_cols:
+                tables.append((table.bbox, rows))
     free = content.glyphs
     lines: list[SourceLine] = []
-    for region, table in enumerate(tables):
-        inside, free = _split(free, table.bbox)
-        lines.extend(_table_lines(table, inside, content.number, region, settings))
+    for region, (bbox, rows) in enumerate(tables):
+        inside, free = _split(free, bbox)
+        lines.extend(_table_lines(rows, inside, content.number, region, settings))
     lines.extend(_free_lines(free, content.number, settings))
     return lines
 
@@ -107,15 +170,12 @@ def _reading_order(lines: list[SourceLine]) -> list[SourceLine]:
     return lines
 
 
-def _inside(glyph: Glyph, bbox) -> bool:
-    x0, top, x1, bottom = bbox
-    return x0 <= glyph.x_mid < x1 and top <= glyph.y_mid < bottom
-
-
 def _split(glyphs: list[Glyph], bbox) -> tuple[list[Glyph], list[Glyph]]:
+    """The glyphs centred in ``bbox``, and the others."""
+    x0, top, x1, bottom = bbox
     inside, outside = [], []
     for glyph in glyphs:
-        (inside if _inside(glyph, bbox) else outside).append(glyph)
+        (inside if x0 <= glyph.x_mid < x1 and top <= glyph.y_mid < bottom else outside).append(glyph)
     return inside, outside
 
 
@@ -140,17 +200,17 @@ class _GlyphIndex:
         return taken
 
 
-def _table_lines(table, glyphs: list[Glyph], page: int, region: int, settings: PdfSettings) -> list[SourceLine]:
+def _table_lines(rows: list, glyphs: list[Glyph], page: int, region: int, settings: PdfSettings) -> list[SourceLine]:
     """One line per ruled row; a merged cell's span is the number of column starts it covers."""
-    starts = sorted({round(cell[0], 1) for row in table.rows for cell in row.cells if cell})
+    starts = sorted({round(cell[0], 1) for row in rows for cell in row.cells if cell})
     index = _GlyphIndex(glyphs)
     out = []
-    for row in table.rows:
+    for row in rows:
         fragments = []
         for col, bbox in enumerate(row.cells):
             if bbox is None:
                 continue
-            span = max(1, sum(1 for x in starts if bbox[0] - 1 <= x < bbox[2] - 1))
+            span = max(1, bisect_left(starts, bbox[2] - 1) - bisect_left(starts, bbox[0] - 1))
             fragments.append(Fragment(_cell_text(index.take(bbox), settings), col, tuple(bbox), span))
         if any(f.text for f in fragments):
             out.append(SourceLine(page, 0, fragments, region, tuple(row.bbox)))
@@ -183,25 +243,31 @@ def _free_lines(glyphs: list[Glyph], page: int, settings: PdfSettings) -> list[S
     return lines
 
 
+_TOP_LEFT = attrgetter("top", "x0")
+_LEFT = attrgetter("x0")
+
+
 def _bands(glyphs: list[Glyph], min_overlap: float) -> list[list[Glyph]]:
     """Printed lines: characters whose boxes overlap vertically by ``min_overlap`` of the smaller height."""
     bands: list[list[Glyph]] = []
-    extent: list[list[float]] = []  # [top, bottom] of each band
-    for glyph in sorted(glyphs, key=lambda g: (g.top, g.x0)):
-        if glyph.text.isspace() and not bands:
-            continue
-        if bands:
-            top, bottom = extent[-1]
-            inter = min(bottom, glyph.bottom) - max(top, glyph.top)
-            height = min(bottom - top, glyph.bottom - glyph.top)
+    band: list[Glyph] = []
+    top = bottom = 0.0  # of the current band
+    for glyph in sorted(glyphs, key=_TOP_LEFT):
+        g_top, g_bottom = glyph.top, glyph.bottom
+        if band:
+            inter = (bottom if bottom < g_bottom else g_bottom) - (top if top > g_top else g_top)
+            height = bottom - top if bottom - top < g_bottom - g_top else g_bottom - g_top
             if height > 0 and inter / height >= min_overlap:
-                bands[-1].append(glyph)
-                extent[-1] = [min(top, glyph.top), max(bottom, glyph.bottom)]
+                band.append(glyph)
+                top, bottom = (top if top < g_top else g_top), (bottom if bottom > g_bottom else g_bottom)
                 continue
-        bands.append([glyph])
-        extent.append([glyph.top, glyph.bottom])
+        elif glyph.text.isspace():
+            continue
+        band = [glyph]
+        bands.append(band)
+        top, bottom = g_top, g_bottom
     for band in bands:
-        band.sort(key=lambda g: g.x0)
+        band.sort(key=_LEFT)
     return bands
 
 

@@ -23,21 +23,18 @@ _SCALE = 1000.0  # FPDF_PageToDevice returns integers: map to a 1000× device, d
 _ORTHOGONAL = 0.5  # a segment whose ends differ by less than this (points) across its axis is a rule
 
 
-@dataclass(slots=True)
 class Glyph:
     """One printed character in display coordinates (points, origin top-left)."""
 
-    text: str
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-    x_mid: float = 0.0
-    y_mid: float = 0.0
+    __slots__ = ("text", "x0", "top", "x1", "bottom", "x_mid", "y_mid")
 
-    def __post_init__(self) -> None:
-        self.x_mid = (self.x0 + self.x1) / 2
-        self.y_mid = (self.top + self.bottom) / 2
+    def __init__(self, text: str, x0: float, top: float, x1: float, bottom: float) -> None:
+        self.text, self.x0, self.top, self.x1, self.bottom = text, x0, top, x1, bottom
+        self.x_mid = (x0 + x1) / 2
+        self.y_mid = (top + bottom) / 2
+
+    def __repr__(self) -> str:
+        return f"Glyph({self.text!r}, {self.x0:.1f}, {self.top:.1f}, {self.x1:.1f}, {self.bottom:.1f})"
 
 
 @dataclass
@@ -54,51 +51,78 @@ class PageContent:
         return (0.0, 0.0, self.width, self.height)
 
 
-class _Transform:
-    """Page user space → display space, as an affine map taken from FPDF_PageToDevice."""
+Matrix = tuple[float, float, float, float, float, float]  # PDF order: x' = a·x + c·y + e, y' = b·x + d·y + f
+_IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
-    def __init__(self, page: pdfium.PdfPage, width: float, height: float) -> None:
-        def device(x: float, y: float) -> tuple[float, float]:
-            dx, dy = ctypes.c_int(), ctypes.c_int()
-            pdfium_c.FPDF_PageToDevice(
-                page.raw, 0, 0, round(width * _SCALE), round(height * _SCALE), 0, x, y, ctypes.byref(dx), ctypes.byref(dy)
-            )
-            return dx.value / _SCALE, dy.value / _SCALE
 
-        ox, oy = device(0.0, 0.0)
-        ax, ay = device(100.0, 0.0)
-        bx, by = device(0.0, 100.0)
-        self.a, self.b = (ax - ox) / 100, (ay - oy) / 100  # d(display)/d(user x)
-        self.c, self.d = (bx - ox) / 100, (by - oy) / 100  # d(display)/d(user y)
-        self.e, self.f = ox, oy
+def _plain(function, restype, *argtypes):
+    """The C function behind a pypdfium2 binding, taking and returning handles as plain integers.
 
-    def point(self, x: float, y: float) -> tuple[float, float]:
-        return self.a * x + self.c * y + self.e, self.b * x + self.d * y + self.f
+    The object walk calls these hundreds of thousands of times per report; the bindings make
+    a ctypes pointer object for every handle they return, which costs more than the call.
+    """
+    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
 
-    def box(self, left: float, top: float, right: float, bottom: float) -> tuple[float, float, float, float]:
-        x1, y1 = self.point(left, top)
-        x2, y2 = self.point(right, bottom)
-        return min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)
+
+_P, _INT = ctypes.c_void_p, ctypes.c_int
+_count_objects = _plain(pdfium_c.FPDFPage_CountObjects, _INT, _P)
+_get_object = _plain(pdfium_c.FPDFPage_GetObject, _P, _P, _INT)
+_form_count = _plain(pdfium_c.FPDFFormObj_CountObjects, _INT, _P)
+_form_object = _plain(pdfium_c.FPDFFormObj_GetObject, _P, _P, ctypes.c_ulong)
+_object_type = _plain(pdfium_c.FPDFPageObj_GetType, _INT, _P)
+_object_matrix = _plain(pdfium_c.FPDFPageObj_GetMatrix, _INT, _P, _P)
+_text_font = _plain(pdfium_c.FPDFTextObj_GetFont, _P, _P)
+_text_length = _plain(pdfium_c.FPDFTextObj_GetText, ctypes.c_ulong, _P, _P, _P, ctypes.c_ulong)
+_font_embedded = _plain(pdfium_c.FPDFFont_GetIsEmbedded, _INT, _P)
+_font_flags = _plain(pdfium_c.FPDFFont_GetFlags, _INT, _P)
+_draw_mode = _plain(pdfium_c.FPDFPath_GetDrawMode, _INT, _P, _P, _P)
+_count_segments = _plain(pdfium_c.FPDFPath_CountSegments, _INT, _P)
+_get_segment = _plain(pdfium_c.FPDFPath_GetPathSegment, _P, _P, _INT)
+_segment_point = _plain(pdfium_c.FPDFPathSegment_GetPoint, _INT, _P, _P, _P)
+_segment_type = _plain(pdfium_c.FPDFPathSegment_GetType, _INT, _P)
+_segment_closes = _plain(pdfium_c.FPDFPathSegment_GetClose, _INT, _P)
+
+
+def _handle(pointer) -> int:
+    return ctypes.cast(pointer, ctypes.c_void_p).value or 0
+
+
+def _display_matrix(page: pdfium.PdfPage, width: float, height: float) -> Matrix:
+    """Page user space → display space (``/Rotate`` and the flip to a top-left origin), taken
+    from FPDF_PageToDevice."""
+
+    def device(x: float, y: float) -> tuple[float, float]:
+        dx, dy = ctypes.c_int(), ctypes.c_int()
+        pdfium_c.FPDF_PageToDevice(
+            page.raw, 0, 0, round(width * _SCALE), round(height * _SCALE), 0, x, y, ctypes.byref(dx), ctypes.byref(dy)
+        )
+        return dx.value / _SCALE, dy.value / _SCALE
+
+    ox, oy = device(0.0, 0.0)
+    ax, ay = device(100.0, 0.0)
+    bx, by = device(0.0, 100.0)
+    return (ax - ox) / 100, (ay - oy) / 100, (bx - ox) / 100, (by - oy) / 100, ox, oy
 
 
 def read_page(document: pdfium.PdfDocument, index: int) -> PageContent:
+    """Page ``index`` (0-based)."""
     page = document[index]
     try:
         width, height = page.get_size()
-        transform = _Transform(page, width, height)
+        display = _display_matrix(page, width, height)
         textpage = page.get_textpage()
         try:
-            glyphs = _glyphs(textpage, transform, width, height)
-            paths, unmeasured = _scan_objects(page.raw, textpage.raw)
+            glyphs = _glyphs(textpage, display, width, height)
+            paths, unmeasured = _scan_objects(_handle(page.raw), _handle(textpage.raw))
         finally:
             textpage.close()
-        edges = _edges(paths, transform, width, height)
+        edges = _edges(paths, display, width, height)
     finally:
         page.close()
     return PageContent(index + 1, width, height, glyphs, edges, unmeasured)
 
 
-def _glyphs(textpage: pdfium.PdfTextPage, transform: _Transform, width: float, height: float) -> list[Glyph]:
+def _glyphs(textpage: pdfium.PdfTextPage, display: Matrix, width: float, height: float) -> list[Glyph]:
     count = pdfium_c.FPDFText_CountChars(textpage.raw)
     if count <= 0:
         return []
@@ -110,21 +134,31 @@ def _glyphs(textpage: pdfium.PdfTextPage, transform: _Transform, width: float, h
     loose_box = pdfium_c.FPDFText_GetLooseCharBox
     generated = pdfium_c.FPDFText_IsGenerated
     raw = textpage.raw
+    a, b, c, d, e, f = display
     glyphs: list[Glyph] = []
     for index, char in enumerate(text):
-        if char in "\r\n\x00\x02\ufffe\uffff" or (char == " " and generated(raw, index)):
+        if char in _NOT_PRINTED or (char == " " and generated(raw, index)):
             continue
         if not loose_box(raw, index, rect_ref):
             continue
-        x0, top, x1, bottom = transform.box(rect.left, rect.top, rect.right, rect.bottom)
-        if x1 < 0 or top > height or x0 > width or bottom < 0:
+        # the box's two corners in display space, inlined (this loop runs for every character)
+        left, top, right, bottom = rect.left, rect.top, rect.right, rect.bottom
+        xa, ya = a * left + c * top + e, b * left + d * top + f
+        xb, yb = a * right + c * bottom + e, b * right + d * bottom + f
+        x0, x1 = (xa, xb) if xa < xb else (xb, xa)
+        y0, y1 = (ya, yb) if ya < yb else (yb, ya)
+        if x1 < 0 or y0 > height or x0 > width or y1 < 0:
             continue  # printed off the page: invisible
-        glyphs.append(Glyph(char, x0, top, x1, bottom))
+        glyphs.append(Glyph(char, x0, y0, x1, y1))
     return glyphs
 
 
-def _scan_objects(page_raw, textpage_raw) -> tuple[list, bool]:
-    """The page's path objects, and whether PDFium lost text on it.
+_NOT_PRINTED = frozenset("\r\n\x00\x02\ufffe\uffff")
+
+
+def _scan_objects(page: int, textpage: int) -> tuple[list[tuple[int, Matrix]], bool]:
+    """The page's path objects (with the matrix of their enclosing forms), and whether PDFium
+    lost text on it.
 
     PDFium decodes text through the font; with no metrics for a symbolic font that is not
     embedded (a CJK CID font, say) it returns nothing for some text objects: those characters
@@ -133,79 +167,78 @@ def _scan_objects(page_raw, textpage_raw) -> tuple[list, bool]:
     paths = []
     lost = False
     lossy: dict[int, bool] = {}  # font handle → may lose text; a page has few fonts and many text objects
-    for obj, kind, frame in _page_objects(page_raw):
-        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+    for obj, kind, frame in _page_objects(page):
+        if kind == _PATH:
             paths.append((obj, frame))
-        elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT and not lost:
-            font = pdfium_c.FPDFTextObj_GetFont(obj)
-            handle = ctypes.cast(font, ctypes.c_void_p).value or 0
-            if handle not in lossy:
-                lossy[handle] = _may_lose_text(font)
+        elif kind == _TEXT and not lost:
+            font = _text_font(obj)
+            may_lose = lossy.get(font)
+            if may_lose is None:
+                may_lose = lossy[font] = _may_lose_text(font)
             # the length counts the UTF-16 NUL
-            lost = lossy[handle] and pdfium_c.FPDFTextObj_GetText(obj, textpage_raw, None, 0) <= 2
+            lost = may_lose and _text_length(obj, textpage, None, 0) <= 2
     return paths, lost
 
 
+_PATH, _TEXT, _FORM = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_FORM
 _NONSYMBOLIC = 1 << 5  # font descriptor flag: the font's characters are in the standard Latin set
 
 
-def _may_lose_text(font) -> bool:
+def _may_lose_text(font: int) -> bool:
     """A font PDFium may not decode: not embedded, and not declared Latin.
 
     A non-embedded font flagged nonsymbolic is decoded through the standard encodings and
     drawn with PDFium's built-in Latin fonts, so nothing is lost (the real reports' empty
     Times New Roman and Arial objects are spaces). A CJK font is symbolic by definition.
     """
-    if pdfium_c.FPDFFont_GetIsEmbedded(font):
+    if _font_embedded(font):
         return False
-    flags = pdfium_c.FPDFFont_GetFlags(font)
+    flags = _font_flags(font)
     return flags < 0 or not flags & _NONSYMBOLIC
 
 
-def _edges(paths: list, transform: _Transform, width: float, height: float) -> list[dict]:
+def _edges(paths: list[tuple[int, Matrix]], display: Matrix, width: float, height: float) -> list[dict]:
     """Horizontal and vertical segments of every visible path, clipped to the page."""
     edges: list[dict] = []
     matrix = pdfium_c.FS_MATRIX()
+    matrix_ref = ctypes.byref(matrix)
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    fill_ref, stroke_ref = ctypes.byref(fill), ctypes.byref(stroke)
     for obj, frame in paths:
-        fill, stroke = ctypes.c_int(), ctypes.c_int()
-        pdfium_c.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke))
+        _draw_mode(obj, fill_ref, stroke_ref)
         if not fill.value and not stroke.value:
             continue  # a clipping or invisible path draws nothing
-        pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix))
+        _object_matrix(obj, matrix_ref)
         own = (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
-        for (xa, ya), (xb, yb) in _segments(obj, own if frame is _IDENTITY else _compose(own, frame)):
-            (x0, y0), (x1, y1) = transform.point(xa, ya), transform.point(xb, yb)
+        to_display = _compose(own if frame is _IDENTITY else _compose(own, frame), display)
+        for (x0, y0), (x1, y1) in _segments(obj, to_display):
             edge = _edge(x0, y0, x1, y1, width, height)
             if edge is not None:
                 edges.append(edge)
     return edges
 
 
-_IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-Matrix = tuple[float, float, float, float, float, float]
-
-
-def _page_objects(page_raw):
+def _page_objects(page: int):
     """(object, type, matrix of the enclosing forms) for every object, form XObjects opened up."""
-    for i in range(pdfium_c.FPDFPage_CountObjects(page_raw)):
-        obj = pdfium_c.FPDFPage_GetObject(page_raw, i)
-        kind = pdfium_c.FPDFPageObj_GetType(obj)
-        if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+    for i in range(_count_objects(page)):
+        obj = _get_object(page, i)
+        kind = _object_type(obj)
+        if kind == _FORM:
             yield from _form_objects(obj, _IDENTITY, 0)
         else:
             yield obj, kind, _IDENTITY
 
 
-def _form_objects(form, outer: Matrix, depth: int):
+def _form_objects(form: int, outer: Matrix, depth: int):
     if depth > 8:  # forms may nest; a cycle in a damaged file must not recurse forever
         return
     matrix = pdfium_c.FS_MATRIX()
-    pdfium_c.FPDFPageObj_GetMatrix(form, ctypes.byref(matrix))
+    _object_matrix(form, ctypes.byref(matrix))
     frame = _compose((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), outer)
-    for i in range(pdfium_c.FPDFFormObj_CountObjects(form)):
-        obj = pdfium_c.FPDFFormObj_GetObject(form, i)
-        kind = pdfium_c.FPDFPageObj_GetType(obj)
-        if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+    for i in range(_form_count(form)):
+        obj = _form_object(form, i)
+        kind = _object_type(obj)
+        if kind == _FORM:
             yield from _form_objects(obj, frame, depth + 1)
         else:
             yield obj, kind, frame
@@ -218,25 +251,30 @@ def _compose(inner: Matrix, outer: Matrix) -> Matrix:
     return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
 
 
-def _segments(obj, m: Matrix) -> list[tuple[tuple[float, float], tuple[float, float]]]:
-    """Straight segments of a path in page user space (curves are never table rules)."""
+def _segments(obj: int, m: Matrix) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    """Straight segments of a path, mapped by ``m`` (curves are never table rules)."""
     a, b, c, d, e, f = m
     out = []
     x, y = ctypes.c_float(), ctypes.c_float()
+    x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
     start = previous = None
-    for i in range(pdfium_c.FPDFPath_CountSegments(obj)):
-        segment = pdfium_c.FPDFPath_GetPathSegment(obj, i)
-        pdfium_c.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y))
-        point = (a * x.value + c * y.value + e, b * x.value + d * y.value + f)
-        kind = pdfium_c.FPDFPathSegment_GetType(segment)
-        if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+    for i in range(_count_segments(obj)):
+        segment = _get_segment(obj, i)
+        _segment_point(segment, x_ref, y_ref)
+        px, py = x.value, y.value
+        point = (a * px + c * py + e, b * px + d * py + f)
+        kind = _segment_type(segment)
+        if kind == _MOVETO:
             start = point
-        elif kind == pdfium_c.FPDF_SEGMENT_LINETO and previous is not None:
+        elif kind == _LINETO and previous is not None:
             out.append((previous, point))
         previous = point
-        if pdfium_c.FPDFPathSegment_GetClose(segment) and start is not None and start != point:
+        if _segment_closes(segment) and start is not None and start != point:
             out.append((point, start))
     return out
+
+
+_MOVETO, _LINETO = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_LINETO
 
 
 def _edge(x0: float, y0: float, x1: float, y1: float, width: float, height: float) -> dict | None:

@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-from parsers.pdf import parse_pdf
+from parsers.pdf import _cells, parse_pdf
 
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
@@ -116,6 +118,30 @@ def test_a_space_in_a_latin_font_that_is_not_embedded_stays_with_pdfium(tmp_path
     doc = parse_pdf(path)
     assert doc.readers == {"pdfium": [1]}
     assert _texts(doc) == [["合计", "12.50"]]
+
+
+def _rule_edges(xs: list[int], ys: list[int], drawn: list[bool]) -> list[dict]:
+    """The unit segments of a grid over ``xs`` × ``ys``, each drawn or not: merged cells, gaps."""
+    segments = [("h", x0, x1, y, y) for y in ys for x0, x1 in zip(xs, xs[1:])]
+    segments += [("v", x, x, y0, y1) for x in xs for y0, y1 in zip(ys, ys[1:])]
+    return [
+        {"x0": x0, "x1": x1, "top": top, "bottom": bottom, "width": x1 - x0, "height": bottom - top, "orientation": o}
+        for (o, x0, x1, top, bottom), keep in zip(segments, drawn) if keep
+    ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(0, 60), min_size=2, max_size=7, unique=True).map(sorted),
+    st.lists(st.integers(0, 60), min_size=2, max_size=7, unique=True).map(sorted),
+    st.lists(st.booleans(), min_size=84, max_size=84),
+)
+def test_the_cell_search_finds_the_cells_pdfplumber_finds(xs: list[int], ys: list[int], drawn: list[bool]):
+    """The fast cell search is pdfplumber's, cell for cell, on grids with merged cells and gaps."""
+    from pdfplumber.table import edges_to_intersections, intersections_to_cells
+
+    intersections = edges_to_intersections(_rule_edges([x * 5 for x in xs], [y * 5 for y in ys], drawn), 3, 3)
+    assert _cells(intersections) == intersections_to_cells(intersections)
 
 
 @pytest.mark.parametrize("damage", ["truncate", "garbage"])
