@@ -23,10 +23,10 @@ from parsers.identify import detect_unit
 from parsers.layout import Fragment, SourceLine
 from parsers.segment import CJK as _CJK
 from parsers.segment import Segment, is_empty_statement, is_meta_text, normalize_text
+from parsers.subject_codes import is_class, known_section
 
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _CODE_PART = re.compile(r"^\d{2,7}$")
-_CLASS = re.compile(r"^[1-35]\d[1-9]$|^[1-35][1-9]0$")  # a 类 code: 101–399 or 501–599, never x00
 _LEADING_CODE = re.compile(r"^[\[【(（]?(\d{3}(?:\d{2}){0,2})[\]】)）]?(?:\s*[-－—–:：.、]\s*(?=[\u4e00-\u9fff])|\s+|(?=[\u4e00-\u9fff]))(.+)$")
 _CODE_NAME = re.compile(r"^[\[【(（]?\d{3}(?:\d{2}){0,2}[\]】)）]?\s*[-－—–:：.、]?\s*[\u4e00-\u9fff]")
 _UNIT_CODE = re.compile(r"^(\d{6,12})\s*([\u4e00-\u9fff].*)$")
@@ -499,7 +499,7 @@ def _complete_split_codes(drafts: list["_Draft"], group: _Group) -> list["_Draft
             _keep_subject_code(draft)
             continue
         if parts[0]:
-            above = [parts[0] if _CLASS.match(parts[0]) else "", "", ""]
+            above = [parts[0] if len(parts[0]) == 3 and is_class(parts[0]) else "", "", ""]
         if len(parts) > 1 and parts[1]:
             above[1:] = [parts[1].zfill(2)[-2:], ""]
         if len(parts) > 2 and parts[2]:
@@ -512,9 +512,9 @@ def _complete_split_codes(drafts: list["_Draft"], group: _Group) -> list["_Draft
 
 
 def _keep_subject_code(draft: "_Draft") -> None:
-    """Only a 科目 code is a row's code: 3/5/7 digits under a real 类. Other numbers printed
-    in the code's place (a project or unit code, "43840") move to ``extra_codes``."""
-    if draft.code is None or (len(draft.code) in (3, 5, 7) and _CLASS.match(draft.code[:3])):
+    """Only a 科目 code is a row's code: 3/5/7 digits under a 类 of the standard. Other numbers
+    printed in the code's place (a project or unit code, "43840") move to ``extra_codes``."""
+    if draft.code is None or (len(draft.code) in (3, 5, 7) and is_class(draft.code)):
         return
     if len(draft.code) >= 3:
         draft.extra_codes = (draft.code, *draft.extra_codes)
@@ -566,8 +566,11 @@ def _draft(row: _Row, group: _Group, columns: dict, gi: int) -> _Draft:
     if code is None:
         leading = _LEADING_CODE.match(name)
         unit_code = _UNIT_CODE.match(name)
-        if leading:
+        if leading and known_section(leading.group(1)):
             code, name = leading.group(1), clean_name(leading.group(2))
+        elif leading:  # "53045-北京文化艺术基金资助款": a project's number, no 款 of the standard
+            extra, name = [leading.group(1), *extra], clean_name(leading.group(2))
+            extra_names = ["", *extra_names]
         elif unit_code:  # "313001无锡市交通运输局（本级）": a 单位代码 glued to the unit's name
             extra, name = [unit_code.group(1), *extra], unit_code.group(2)
             extra_names = ["", *extra_names]

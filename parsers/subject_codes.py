@@ -23,26 +23,38 @@ FAMILIES = {
 }
 
 
+_NEW_SECTIONS = 5  # 款 added by later editions than the catalog's continue a 类's numbering
+_RESERVED_SECTIONS = (98, 99)  # 98 超长期特别国债安排的支出, 99 其他… — in any 类
+
+
 @lru_cache(maxsize=1)
-def _prefixes() -> tuple[frozenset[str], frozenset[str]]:
+def _prefixes() -> tuple[frozenset[str], dict[str, int]]:
+    """The standard's 类, and the highest ordinary 款 number each 类 has."""
     classes: set[str] = set()
-    sections: set[str] = set()
+    last_section: dict[str, int] = {}
     for file_name in FAMILIES:
         with (CATALOG_DATA / file_name).open(encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle):
                 code = row["code"].strip()
                 classes.add(code[:3])
-                if len(code) >= 5:
-                    sections.add(code[:5])
-    return frozenset(classes), frozenset(sections)
+                if len(code) >= 5 and int(code[3:5]) not in _RESERVED_SECTIONS:
+                    last_section[code[:3]] = max(last_section.get(code[:3], 0), int(code[3:5]))
+    return frozenset(classes), last_section
 
 
 def is_class(code: str) -> bool:
     """A 类 of the standard (201, 302, 501, 103 …): the first three digits of every 科目 code."""
-    return code[:3] in _prefixes()[0] and len(code) >= 3
+    return len(code) >= 3 and code[:3] in _prefixes()[0]
 
 
 def known_section(code: str) -> bool:
-    """The code's 类 — and, for five or seven digits, its 类+款 — exist in the standard."""
-    classes, sections = _prefixes()
-    return code[:3] in classes and (len(code) < 5 or code[:5] in sections)
+    """The code's 类 is the standard's, and its 款 one the 类 has or could have: 款 are numbered
+    in order within a 类 (a later edition adds the next few, and 98/99 exist everywhere), so
+    "20381" (国防 has 款 01–06) or "53045" (no 类 530) is a project number, not a 科目."""
+    classes, last_section = _prefixes()
+    if code[:3] not in classes:
+        return False
+    if len(code) < 5:
+        return True
+    section = int(code[3:5])
+    return section in _RESERVED_SECTIONS or 1 <= section <= last_section.get(code[:3], 0) + _NEW_SECTIONS

@@ -10,7 +10,8 @@ tested on the smallest case that needs it, without depending on one real file:
 - ``year_run``: the title's year set as a text run of its own ("2026" / "年部门支出总表");
 - ``repeated_header``: a table continued on a second page under its repeated header and mark;
 - ``title_every_page``: the same, with the title and a 表N mark printed again on every page;
-- ``unit_above_title``: "单位：元" printed above the title, not below it.
+- ``unit_above_title``: "单位：元" printed above the title, not below it;
+- ``project_numbers``: project names numbered "53045-…", numbers no 科目 has (no 类 530, no 款 81 in 国防).
 
 ``write(name, path)`` returns the expected rows: (code, name, amounts as printed).
 """
@@ -192,9 +193,21 @@ def unit_above_title() -> Layout:
     return layout
 
 
+def project_numbers() -> Layout:
+    body = [
+        ["53045-文化艺术基金资助款", "7,600.00", "7,600.00"],
+        ["20381-画院藏品保护修复", "55.94", "55.94"],
+        ["34198-戏曲学院办学保障", "186.58", "186.58"],
+    ]
+    expected = [(None, r[0].split("-")[1], (r[1], r[2])) for r in body]
+    return Layout("项目支出预算表", [["项目名称", "合计", "财政拨款"]], [200, 90, 90], body, expected)
+
+
 LAYOUTS: dict[str, Callable[[], Layout]] = {
     f.__name__: f
-    for f in (split_codes, dual_classification, coded_names, year_run, repeated_header, title_every_page, unit_above_title)
+    for f in (
+        split_codes, dual_classification, coded_names, year_run, repeated_header, title_every_page, unit_above_title, project_numbers
+    )
 }
 
 

@@ -48,3 +48,21 @@ def test_amount_wrapped_inside_a_ruled_cell():
     draft = _draft(row, _Group(code_cols=[0], name_cols=[1], amount_cols=[2]), {(0, 2): Column("total", "合计")}, 0)
     assert draft.cells["total"].value == Decimal("18536.88")
     assert draft.cells["total"].raw == "18,536.8\n8"
+
+
+@pytest.mark.parametrize(
+    "code, known",
+    [
+        ("2014150", True),  # 数据事务 (2025): one 款 past the catalog's last in 201
+        ("21598", True),  # 超长期特别国债安排的支出: 98 exists in every 类
+        ("30101", True),
+        ("50501", True),
+        ("20381", False),  # 国防 has 款 01–06 and 99
+        ("53045", False),  # no 类 530
+        ("14539", False),
+    ],
+)
+def test_a_code_glued_to_a_name_needs_a_section_the_standard_can_have(code, known):
+    from parsers.subject_codes import known_section
+
+    assert known_section(code) is known

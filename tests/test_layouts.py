@@ -37,6 +37,12 @@ def test_a_second_classification_keeps_its_codes_and_names(tmp_path: Path):
     assert (row.code, row.extra_codes, row.extra_names) == ("2050303", ("50902", "30308"), ("助学金", "助学金"))
 
 
+def test_a_number_no_科目_has_stays_with_the_row_as_an_extra_code(tmp_path: Path):
+    write("project_numbers", tmp_path / "p.pdf")
+    rows = read_report(tmp_path / "p.pdf").tables[0].rows
+    assert [(r.code, r.extra_codes) for r in rows] == [(None, ("53045",)), (None, ("20381",)), (None, ("34198",))]
+
+
 def test_a_title_whose_year_is_its_own_text_run_is_identified(tmp_path: Path):
     write("year_run", tmp_path / "t.pdf")
     table = read_report(tmp_path / "t.pdf").tables[0]
