@@ -22,7 +22,7 @@ from parsers.identify import (
 from parsers.layout import SourceDocument
 from parsers.ocr import read_scanned_pages
 from parsers.segment import is_grid_line, segment_tables, strip_running_text
-from parsers.sniff import is_report_text
+from parsers.sniff import is_report_table, is_report_text
 from parsers.text import parse_text
 
 EXTRACTOR_VERSION = "1.0.0"
@@ -107,7 +107,7 @@ def read_report(path: str | Path, sha256: str | None = None) -> Report:
     report_kind = detect_report_kind(head)
     segments = segment_tables(lines, report_kind)
     known = [s for s in segments if s.kind is not None]
-    if not known and not is_report_text(head):
+    if not any(is_report_table(s.kind) for s in known) and not is_report_text(head):
         raise UnreadableReport(f"{path.name}: not a department budget or final-account report (no known table or report title found)")
     if report_kind is None and known:
         report_kind = known[0].kind.report_kind
