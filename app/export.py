@@ -152,7 +152,7 @@ def report_facts(report: Report) -> pa.Table:
     """The report's facts: one row per (table, row, column), ignored rows skipped."""
     edition = current_catalog().edition(report.year)
     cols: dict[str, list[Any]] = {name: [] for name in FACTS_SCHEMA.names}
-    for table in report.tables:
+    for table in filter(lambda t: t.is_data, report.tables):  # chart data is not a budget table
         labels = {c.key: c.label for c in table.columns}
         factor = UNIT_YUAN.get(table.unit or "")
         for row in table.rows:
@@ -203,7 +203,7 @@ def fact_status(row: Row, cell: Cell) -> str:
 def wide_blocks(report: Report) -> list[Block]:
     """Each non-empty table as printed: 编码, 名称 (分组 when grouped), then its columns by label."""
     name = " ".join(str(x) for x in (report.department, report.year, report.report_kind) if x) or Path(report.source).name
-    return [_block(table, name, report.source) for table in report.tables if any(not r.ignored for r in table.rows)]
+    return [_block(table, name, report.source) for table in report.tables if table.is_data and any(not r.ignored for r in table.rows)]
 
 
 def _block(table: Table, report_name: str, source: str) -> Block:

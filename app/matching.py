@@ -20,7 +20,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from app.catalog import Catalog, Edition, Entry, current_catalog
-from parsers.model import Candidate, Match, Report, Row, Table
+from parsers.model import CHART_KIND, Candidate, Match, Report, Row, Table
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ _TOTALS = {"合计", "总计", "小计", "共计"}
 #: OCR misreads whose wrong character never occurs in a 科目 name, so they can be undone safely.
 _CONFUSABLES = str.maketrans({"〇": "0", "—": "-", "－": "-", "曰": "日", "攴": "支", "岀": "出", "亊": "事", "貝": "贝", "亍": "行"})
 #: Table kinds (by id fragment) whose rows are not 科目 lines: statistics, 三公, performance, projects.
-NON_SUBJECT_KINDS = ("info_stats", "three_public", "performance", "project_expense", "purchase_services")
+NON_SUBJECT_KINDS = ("info_stats", "three_public", "performance", "project_expense", "purchase_services", CHART_KIND)
 
 #: Every reason a match can give: id → (English, Chinese). The English text is the JSON contract's
 #: ``reason``; the workbench shows the reviewer's language (``reason_text``).

@@ -103,7 +103,7 @@ def survey_report(report: Report, path: str) -> FileSurvey:
     )
     if result.narrative_only:
         result.reason = NARRATIVE_ONLY
-    for table in report.tables:
+    for table in filter(lambda t: t.is_data, report.tables):
         _count_table(result, table)
     return result
 

@@ -11,6 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+#: The kind of chart data (parsers/chart.py): kept for the reviewer, not a budget table, so
+#: matching, checks and exports pass it by.
+CHART_KIND = "chart_data"
+
 
 @dataclass(frozen=True)
 class Provenance:
@@ -102,6 +106,11 @@ class Table:
     provenance: Provenance | None = None
     kind_confidence: float = 1.0  # 1.0 a listed title; lower when read from wording or structure; 0 unknown
     kind_reason: str = "title"  # why this kind: "title", "title wording (…)", "structure: …", "no title or structure fits"
+
+    @property
+    def is_data(self) -> bool:
+        """A budget table whose rows are figures of the report (not the data behind a chart)."""
+        return self.kind != CHART_KIND
 
     def column(self, key: str) -> Column | None:
         return next((c for c in self.columns if c.key == key), None)

@@ -12,8 +12,9 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
-from parsers.model import Line, Page, Report, Table
+from parsers.model import CHART_KIND, Line, Page, Report, Table
 from parsers.errors import NoTextLayer, UnreadableReport
+from parsers.chart import build_chart, is_chart
 from parsers.grid import build_table
 from parsers.classify import Identification, classify_structure
 from parsers.identify import (
@@ -117,6 +118,10 @@ def read_report(path: str | Path, sha256: str | None = None) -> Report:
     for segment in segments:
         if not segment.notes and not any(is_grid_line(line) for line in segment.lines):
             continue  # a heading or TOC entry that names a table is not the table
+        if is_chart(segment):
+            ordinals[CHART_KIND] += 1
+            tables.append(build_chart(segment, f"{CHART_KIND}#{ordinals[CHART_KIND]}", unit))
+            continue
         identification = _identify(segment, report_kind, unit)
         kind = identification.kind.id if identification.kind else "unknown"
         ordinals[kind] += 1

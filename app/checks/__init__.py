@@ -10,7 +10,7 @@ table flagged by the parser) a rule reports a warning, not an error.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from parsers.model import Report
@@ -65,7 +65,7 @@ def run_checks(report: Report, only: Iterable[str] | None = None) -> list[Findin
 
     if not any(r.match for t in report.tables for r in t.rows):
         report = match_report(report)
-    report = whole_tables(report)
+    report = whole_tables(replace(report, tables=tuple(t for t in report.tables if t.is_data)))  # chart data is no figure of the report
     wanted = set(only) if only else None
     findings: list[Finding] = []
     for name, fn in registered_rules().items():

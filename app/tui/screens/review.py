@@ -15,7 +15,7 @@ from textual.widgets import Footer, Header
 from app.catalog import current_catalog
 from app.checks import run_checks
 from app.matching import reason_text, search_catalog
-from parsers.model import Provenance
+from parsers.model import CHART_KIND, Provenance
 from app.review import Problem, ReviewError, ReviewSession, problems
 from app.sidecar import SidecarChanged, SidecarError
 from app.tui.i18n import Texts, help_lines, kind_reason_text, translate_bindings
@@ -88,8 +88,9 @@ class ReviewScreen(Screen):
         """Canonical names (收入支出决算总表 …); an unidentified table shows its page and printed title."""
         names = {}
         for table in self.session.reviewed.tables:
-            if table.kind == "unknown":
-                names[table.id] = f"{self.t('unknown_table')} p.{table.pages[0] if table.pages else '?'} {table.title}".strip()
+            if table.kind in ("unknown", CHART_KIND):
+                label = self.t("unknown_table" if table.kind == "unknown" else "chart_table")
+                names[table.id] = f"{label} p.{table.pages[0] if table.pages else '?'} {table.title}".strip()
             else:
                 try:
                     names[table.id] = table_kind(table.kind).name
