@@ -21,7 +21,7 @@ from app.errors import EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE, explain  # noqa: F4
 from app.survey import add_command as add_survey_command
 from app.survey import run_command as run_survey_command
 from app.text_views import render_findings, render_matches, render_text
-from parsers.ocr import add_progress_listener, terminal_progress
+from parsers.progress import add_progress_listener, terminal_progress
 
 EXIT_FINDINGS = 1  # `kemu check`: at least one error-level finding
 
@@ -180,7 +180,7 @@ def _configured_lang() -> str:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if sys.stderr.isatty() and args.command != "review":  # the workbench draws its own screen
-        add_progress_listener(terminal_progress(sys.stderr))  # scanned pages take seconds each
+        add_progress_listener(terminal_progress(sys.stderr))  # a long report, or scanned pages (seconds each)
     try:
         if args.command == "extract":
             report = load_report(args.file, use_cache=not args.no_cache)

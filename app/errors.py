@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from parsers.errors import UnreadableReport
-from parsers.ocr import ocr_progress
+from parsers.progress import OCR, reading_progress
 
 EXIT_OK = 0
 EXIT_USAGE = 1  # also `kemu check`: at least one error-level finding
@@ -57,10 +57,14 @@ def time_budget(name: str, seconds: float | None = None) -> Iterator[None]:
     def expire(signum, frame):
         raise TookTooLong(f"{name}: took longer than {seconds:g} s (the file may be damaged); skipped")
 
+    def page_read(done: int, total: int, stage: str) -> None:
+        if stage == OCR:  # each OCR'd page gets the whole budget
+            signal.setitimer(signal.ITIMER_REAL, seconds)
+
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        with ocr_progress(lambda done, total: signal.setitimer(signal.ITIMER_REAL, seconds)):  # each OCR'd page gets the whole budget
+        with reading_progress(page_read):
             yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)

@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from parsers.ocr import ocr_progress  # noqa: E402
+from parsers.progress import OCR, reading_progress  # noqa: E402
 from parsers.report import read_report  # noqa: E402
 from sample_reports.scan import page_list, scan_pdf  # noqa: E402
 
@@ -37,7 +37,7 @@ def main() -> None:
         count = scan_pdf(ROOT / "sample_reports" / "generated" / "gen_final_ruled.pdf", scan, args.dpi, args.pages)
         stamps: list[float] = []
         started = time.perf_counter()
-        with ocr_progress(lambda done, total: stamps.append(time.perf_counter())):
+        with reading_progress(lambda done, total, stage: stage == OCR and stamps.append(time.perf_counter())):
             report = read_report(scan)
         cold = time.perf_counter() - started
         started = time.perf_counter()

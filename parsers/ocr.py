@@ -11,24 +11,22 @@ reaches the cell's provenance; the ``ocr`` check turns unsure cells into review 
 The engine is the optional ``ocr`` extra (``pip install -e ".[ocr]"``); without it a scan is
 rejected with a sentence that says how to install it. ``KEMU_OCR=off`` turns OCR off (a
 batch that must stay fast rejects scans as before). Readings are cached per page
-(``ocr_cache``) and a progress callback hears of every page (``ocr_progress``).
+(``ocr_cache``) and every page is reported to the reading progress listeners (``parsers.progress``).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
 
 from parsers import ocr_cache
 from parsers.errors import NoTextLayer, UnreadableReport
 from parsers.layout import Fragment, SourceDocument, SourceLine
 from parsers.ocr_digits import normalize_amount_text
 from parsers.ocr_engine import OcrWord, engine_installed
+from parsers.progress import OCR, report_progress
 from parsers.sniff import is_report_text
 
 if TYPE_CHECKING:  # the ruling finder needs numpy: it loads when a page is OCR'd, not with every command
@@ -39,9 +37,6 @@ INSTALL_HINT = 'pip install -e ".[ocr]"'
 LOW_CONFIDENCE = 0.9
 #: Format of a PDF some of whose pages were read by OCR (extract JSON ``format``).
 OCR_FORMAT = "pdf/ocr"
-
-Progress = Callable[[int, int], None]  # (pages done, pages to read); called before the first page too
-_listeners: ContextVar[tuple[Progress, ...]] = ContextVar("ocr_progress", default=())
 
 
 @dataclass(frozen=True)
@@ -57,37 +52,6 @@ class OcrSettings:
     image_share: float = 0.3
     line_overlap: float = 0.5
     probe_pages: int = 3
-
-
-@contextmanager
-def ocr_progress(callback: Progress) -> Iterator[None]:
-    """Tell ``callback`` (besides any listener already set) of every OCR'd page while the block runs."""
-    token = _listeners.set((*_listeners.get(), callback))
-    try:
-        yield
-    finally:
-        _listeners.reset(token)
-
-
-def add_progress_listener(callback: Progress) -> None:
-    """Tell ``callback`` of every OCR'd page from now on in this context (a command-line run)."""
-    _listeners.set((*_listeners.get(), callback))
-
-
-def terminal_progress(stream: TextIO) -> Progress:
-    """A one-line progress bar for a terminal: "OCR 3/8 pages [#######.......]"."""
-
-    def show(done: int, total: int) -> None:
-        filled = 24 * done // max(1, total)
-        stream.write(f"\rOCR {done}/{total} pages [{'#' * filled}{'.' * (24 - filled)}]" + ("\n" if done == total else ""))
-        stream.flush()
-
-    return show
-
-
-def _notify(done: int, total: int) -> None:
-    for listener in _listeners.get():
-        listener(done, total)
 
 
 def read_scanned_pages(path: Path, doc: SourceDocument | None, settings: OcrSettings = OcrSettings()) -> SourceDocument:
@@ -118,12 +82,12 @@ def read_scanned_pages(path: Path, doc: SourceDocument | None, settings: OcrSett
             return doc
         pages = [list(lines) for lines in texts]
         sha256 = _sha256(path)
-        _notify(0, len(scans))
+        report_progress(0, len(scans), OCR)
         for done, number in enumerate(scans, start=1):
             pages[number - 1] = page_lines(read_page(pdf, number, sha256, settings), number, settings)
-            _notify(done, len(scans))
+            report_progress(done, len(scans), OCR)
             if doc is None and done == settings.probe_pages < len(scans) and not is_report_text(_text(pages)):
-                _notify(len(scans), len(scans))  # nothing more will be read
+                report_progress(len(scans), len(scans), OCR)  # nothing more will be read
                 break
     finally:
         pdf.close()

@@ -25,6 +25,7 @@ from parsers.errors import NoTextLayer, UnreadableReport
 from parsers.layout import Fragment, SourceDocument, SourceLine
 from parsers.pdf_pdfminer import PdfminerPages
 from parsers.pdfium_page import Glyph, PageContent, read_page
+from parsers.progress import PDF, report_progress
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,8 @@ def parse_pdf(path: Path, settings: PdfSettings = PdfSettings()) -> SourceDocume
     fallback = PdfminerPages(path)
     try:
         doc = SourceDocument(format="pdf", page_count=len(document))
-        for index in range(len(document)):
+        report_progress(0, doc.page_count, PDF)
+        for index in range(doc.page_count):
             content = read_page(document, index)
             if content.unmeasured_fonts:
                 lines = fallback.lines(content.number, settings)
@@ -59,6 +61,7 @@ def parse_pdf(path: Path, settings: PdfSettings = PdfSettings()) -> SourceDocume
                 lines = page_lines(content, settings)
                 doc.readers.setdefault("pdfium", []).append(content.number)
             doc.pages.append(_reading_order(lines))
+            report_progress(index + 1, doc.page_count, PDF)
     except UnreadableReport:
         raise
     except pdfium.PdfiumError as exc:

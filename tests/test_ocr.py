@@ -21,7 +21,8 @@ from app.evaluate import load_truth, score_report  # noqa: E402
 from app.review import problems  # noqa: E402
 from parsers import ocr_engine  # noqa: E402
 from parsers.errors import NoTextLayer, UnreadableReport  # noqa: E402
-from parsers.ocr import OCR_FORMAT, ocr_progress, render_page  # noqa: E402
+from parsers.ocr import OCR_FORMAT, render_page  # noqa: E402
+from parsers.progress import reading_progress  # noqa: E402
 from parsers.ocr_digits import normalize_amount_text  # noqa: E402
 from parsers.report import read_report  # noqa: E402
 from sample_reports.scan import NoCjkFont, cjk_font_file, scan_pdf, truth_for_pages  # noqa: E402
@@ -143,10 +144,10 @@ def test_mixed_document_ocrs_only_the_pages_without_text(workdir, monkeypatch):
     mixed.import_pages(pdfium.PdfDocument(str(scan)), [0])
     path = workdir / "mixed.pdf"
     mixed.save(str(path))
-    read_pages: list[tuple[int, int]] = []
-    with ocr_progress(lambda done, total: read_pages.append((done, total))):
+    read_pages: list[tuple[int, int, str]] = []
+    with reading_progress(lambda done, total, stage: read_pages.append((done, total, stage))):
         report = read_report(path)
-    assert read_pages == [(0, 1), (1, 1)]
+    assert read_pages == [(0, 2, "pdf"), (1, 2, "pdf"), (2, 2, "pdf"), (0, 1, "ocr"), (1, 1, "ocr")]
     printed = read_report(GENERATED / "gen_mixed_small.pdf")
     assert report.format == OCR_FORMAT
     assert report.pages[0] == printed.pages[0]
@@ -268,11 +269,11 @@ def test_each_ocr_page_restarts_the_time_budget(workdir, monkeypatch):
 def test_terminal_progress_bar():
     import io
 
-    from parsers.ocr import terminal_progress
+    from parsers.progress import terminal_progress
 
     stream = io.StringIO()
     show = terminal_progress(stream)
     for done in range(3):
-        show(done, 2)
+        show(done, 2, "ocr")
     assert stream.getvalue().endswith("\rOCR 2/2 pages [########################]\n")
     assert "OCR 1/2 pages [############............]" in stream.getvalue()

@@ -120,6 +120,37 @@ def test_a_space_in_a_latin_font_that_is_not_embedded_stays_with_pdfium(tmp_path
     assert _texts(doc) == [["合计", "12.50"]]
 
 
+def test_every_page_read_is_reported(tmp_path: Path):
+    """The reading progress hook hears of each page, so a front door can draw a bar."""
+    from parsers.progress import reading_progress
+
+    path = tmp_path / "two.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    for text in ("第一页 ", "第二页 "):
+        c.setFont(FONT, 10)
+        c.drawString(100, 700, text)
+        c.showPage()
+    c.save()
+    heard: list[tuple[int, int, str]] = []
+    with reading_progress(lambda done, total, stage: heard.append((done, total, stage))):
+        parse_pdf(path)
+    assert heard == [(0, 2, "pdf"), (1, 2, "pdf"), (2, 2, "pdf")]
+
+
+def test_the_terminal_bar_stays_quiet_for_a_quick_read_and_shows_ocr_at_once():
+    import io
+
+    from parsers.progress import terminal_progress
+
+    stream = io.StringIO()
+    show = terminal_progress(stream)
+    for done in range(3):
+        show(done, 2, "pdf")
+    assert stream.getvalue() == ""
+    show(0, 1, "ocr")
+    assert stream.getvalue() == "\rOCR 0/1 pages [........................]"
+
+
 def _rule_edges(xs: list[int], ys: list[int], drawn: list[bool]) -> list[dict]:
     """The unit segments of a grid over ``xs`` × ``ys``, each drawn or not: merged cells, gaps."""
     segments = [("h", x0, x1, y, y) for y in ys for x0, x1 in zip(xs, xs[1:])]
