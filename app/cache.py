@@ -15,22 +15,20 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from dataclasses import replace
 from functools import lru_cache
-from importlib import metadata
+from importlib.util import find_spec
 from pathlib import Path
 
 from app.errors import TookTooLong, time_budget
 from parsers.errors import NoTextLayer, UnreadableReport
 from parsers.model import Report
-from parsers.report import EXTRACTOR_VERSION, file_sha256, read_report
 
 ROOT = Path(__file__).resolve().parent.parent
-EXTRACTION_INPUTS = (ROOT / "parsers",)  # code and data (table_kinds.toml, column_vocabulary.toml)
-EXTRACTION_LIBRARIES = ("pypdfium2", "pdfplumber", "pdfminer.six")
-MATCHING_INPUTS = (ROOT / "app" / "matching.py", ROOT / "app" / "catalog", ROOT / "parsers" / "catalog")  # matcher, catalog code and CSVs
-MATCHING_LIBRARIES = ("rapidfuzz", "numpy")
+EXTRACTION_INPUTS = (ROOT / "parsers",)  # code and data (report.py with EXTRACTOR_VERSION, table kinds, vocabulary)
+EXTRACTION_LIBRARIES = {"pypdfium2": "pypdfium2", "pdfplumber": "pdfplumber", "pdfminer.six": "pdfminer"}  # distribution → module
+MATCHING_INPUTS = (ROOT / "app" / "matching.py", ROOT / "app" / "catalog")  # matcher, catalog code and CSVs
+MATCHING_LIBRARIES = {"rapidfuzz": "rapidfuzz", "numpy": "numpy"}
 DATA_SUFFIXES = (".py", ".toml", ".csv", ".json", ".txt")
 
 
@@ -42,11 +40,48 @@ def cache_dir() -> Path:
     return Path(base) / "kemu"
 
 
-def _fingerprint(inputs: tuple[Path, ...], libraries: tuple[str, ...], extra: tuple[Path, ...] = ()) -> str:
-    """Hash of every file under ``inputs`` (names and bytes), the libraries' versions and ``extra`` files."""
-    digest = hashlib.sha256(f"{EXTRACTOR_VERSION} {sys.version_info[:2]}".encode())
-    files = [p for root in inputs for p in ([root] if root.is_file() else sorted(root.rglob("*"))) if p.suffix in DATA_SUFFIXES]
-    for path in [*files, *extra]:
+def read_report(path: Path, sha256: str | None = None) -> Report:
+    """``parsers.report.read_report``, loaded on first use: a report served from the cache never
+    loads the parsers (their imports are most of a cached open's start-up)."""
+    from parsers.report import read_report as read
+
+    return read(path, sha256)
+
+
+def file_sha256(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _fingerprint(inputs: tuple[Path, ...], libraries: dict[str, str], extra: tuple[Path, ...] = ()) -> str:
+    """Hash of every file under ``inputs`` (names and bytes), the libraries' versions and ``extra`` files.
+
+    Reading and hashing the files and asking for the versions costs more than a cached open
+    itself, so the result is remembered in the cache folder under a stamp of the same files'
+    and libraries' sizes and modification times: an edit, a checkout or an upgrade changes the
+    stamp, and the fingerprint is computed again from the contents.
+    """
+    files = [*(p for root in inputs for p in ([root] if root.is_file() else sorted(root.rglob("*"))) if p.suffix in DATA_SUFFIXES), *extra]
+    modules = [find_spec(module) for module in libraries.values()]
+    stamp = hashlib.sha256(f"{sys.version_info[:2]} {sys.prefix}".encode())
+    for path in [*files, *(Path(m.origin) for m in modules if m is not None and m.origin)]:
+        status = path.stat()
+        stamp.update(f"{path}\0{status.st_size}\0{status.st_mtime_ns}\0".encode())
+    memo = cache_dir() / "fingerprints" / stamp.hexdigest()[:24]
+    try:
+        return memo.read_text(encoding="ascii")
+    except OSError:
+        pass
+    fingerprint = _content_fingerprint(files, libraries)
+    _store(memo, fingerprint.encode("ascii"))
+    return fingerprint
+
+
+def _content_fingerprint(files: list[Path], libraries: dict[str, str]) -> str:
+    from importlib import metadata
+
+    digest = hashlib.sha256(f"{sys.version_info[:2]}".encode())
+    for path in files:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     for library in libraries:
         try:
@@ -149,6 +184,8 @@ def _load(entry: Path) -> Report | None:
 
 
 def _store(entry: Path, data: bytes) -> None:
+    import tempfile  # only a write needs it: a cached open starts without it
+
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")

@@ -14,16 +14,14 @@ from pathlib import Path
 
 from app.cache import load_report
 from app.contract import dumps, findings_json, report_json
-from app.export_cli import COMMANDS as EXPORT_COMMANDS
-from app.export_cli import add_commands as add_export_commands
-from app.export_cli import run as run_export_command
 from app.errors import EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE, explain  # noqa: F401 (EXIT_UNREADABLE: part of the CLI API)
-from app.survey import add_command as add_survey_command
-from app.survey import run_command as run_survey_command
-from app.text_views import render_findings, render_matches, render_text
 from parsers.progress import add_progress_listener, terminal_progress
 
 EXIT_FINDINGS = 1  # `kemu check`: at least one error-level finding
+REVIEW_COMMANDS = ("edit", "confirm", "note", "undo", "redo", "status", "apply")
+#: Commands defined here: running one of them builds a parser without the export and survey
+#: commands, whose modules load the batch machinery and the whole parser stack (start-up).
+OWN_COMMANDS = ("extract", "match", "check", "review", *REVIEW_COMMANDS)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -69,6 +67,17 @@ def _version() -> str:
     return f"kemu {package} (extractor {EXTRACTOR_VERSION}, extract JSON schema {SCHEMA_VERSION})"
 
 
+class _VersionAction(argparse.Action):
+    """``--version``, worked out only when asked for: it loads the parsers and package metadata."""
+
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS, default: str = argparse.SUPPRESS, help: str = "show program's version number and exit") -> None:
+        super().__init__(option_strings, dest, nargs=0, default=default, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object, option_string: str | None = None) -> None:
+        sys.stdout.write(_version() + "\n")
+        parser.exit()
+
+
 def _describe(sub) -> None:
     """Every subcommand's --help: its one line as a description, what FILE is, defaults, exit codes."""
     for choice in sub._choices_actions:
@@ -83,12 +92,13 @@ def _describe(sub) -> None:
                 action.help = "output format"
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(command: str | None = None) -> argparse.ArgumentParser:
+    """Every subcommand, or for one of ``OWN_COMMANDS`` only the ones defined here."""
     parser = _Parser(
         prog="kemu", description="Turn department budget / final-account reports into verified data.",
         epilog=EXIT_CODES_HELP, formatter_class=_Formatter,
     )
-    parser.add_argument("--version", action="version", version=_version())
+    parser.add_argument("--version", action=_VersionAction)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     extract = sub.add_parser("extract", help="extract the tables of one report")
     extract.add_argument("file", type=Path)
@@ -105,8 +115,12 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--no-cache", action="store_true", help="re-extract even if the file is cached")
     check.add_argument("--min-severity", choices=("error", "warning", "info"), default="info", help="show only findings this severe or worse (the exit code still counts errors)")
     _review_commands(sub)
-    add_export_commands(sub)
-    add_survey_command(sub)
+    if command not in OWN_COMMANDS:
+        from app.export_cli import add_commands as add_export_commands
+        from app.survey import add_command as add_survey_command
+
+        add_export_commands(sub)
+        add_survey_command(sub)
     review = sub.add_parser("review", help="open the review workbench on a report, or a folder of reports")
     review.add_argument("file", type=Path, metavar="PATH", help="a report, or a folder of reports (opens the triage list, worst first)")
     review.add_argument("--lang", choices=("zh", "en"), default=None, help="interface language (default: config, else zh)")
@@ -178,31 +192,43 @@ def _configured_lang() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = _parser(argv[0] if argv else None).parse_args(argv)
     if sys.stderr.isatty() and args.command != "review":  # the workbench draws its own screen
         add_progress_listener(terminal_progress(sys.stderr))  # a long report, or scanned pages (seconds each)
     try:
         if args.command == "extract":
             report = load_report(args.file, use_cache=not args.no_cache)
-            text = dumps(report_json(report, with_text=args.with_text)) if args.format == "json" else render_text(report)
+            if args.format == "json":
+                text = dumps(report_json(report, with_text=args.with_text))
+            else:
+                from app.text_views import render_text
+
+                text = render_text(report)
             sys.stdout.write(text + "\n")
             return EXIT_OK
         if args.command == "match":
             from app.matching import match_report
+            from app.text_views import render_matches
 
             report = match_report(load_report(args.file, use_cache=not args.no_cache))
             text = dumps(report_json(report)) if args.format == "json" else render_matches(report)
             sys.stdout.write(text + "\n")
             return EXIT_OK
         if args.command == "survey":
+            from app.survey import run_command as run_survey_command
+
             return run_survey_command(args)
-        if args.command in EXPORT_COMMANDS:
+        if args.command not in OWN_COMMANDS:  # export, triage
+            from app.export_cli import run as run_export_command
+
             return run_export_command(args)
-        if args.command in ("edit", "confirm", "note", "undo", "redo", "status", "apply"):
+        if args.command in REVIEW_COMMANDS:
             return _run_review_command(args)
         if args.command == "check":
             from app.checks import at_least, run_checks
             from app.review import ReviewSession
+            from app.text_views import render_findings
 
             report = ReviewSession(args.file, use_cache=not args.no_cache).reviewed  # the sidecar's edits count
             findings = run_checks(report)

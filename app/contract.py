@@ -127,14 +127,84 @@ def report_json(report: Report, with_text: bool = False) -> dict[str, Any]:
     return out
 
 
-class _Encoder(json.JSONEncoder):
-    """Decimals become JSON numbers; float's shortest repr keeps 311.15 as 311.15."""
-
-    def default(self, o: Any) -> Any:
-        if isinstance(o, Decimal):
-            return float(o)
-        return super().default(o)
-
-
 def dumps(data: Any) -> str:
-    return json.dumps(data, cls=_Encoder, ensure_ascii=False, indent=2)
+    """``json.dumps(data, ensure_ascii=False, indent=2)`` with Decimals as JSON numbers, byte for byte.
+
+    The standard library writes indented JSON in pure Python, one generator per nesting level,
+    each token passing through all of them; a report's JSON nests eight deep, so that took
+    longer than the rest of a cached ``kemu extract``. Here one recursive pass appends to a list.
+    """
+    out: list[str] = []
+    _write(data, out, "\n")
+    return "".join(out)
+
+
+_quote = json.encoder.encode_basestring  # the encoder's own string escaping (ensure_ascii=False), in C
+_int_text = int.__repr__
+_float_text = float.__repr__
+
+
+def _write(o: Any, out: list[str], newline: str) -> None:
+    """Append ``o`` as JSON; ``newline`` is a line break with the indentation of ``o``'s own line."""
+    if isinstance(o, str):
+        out.append(_quote(o))
+    elif o is None:
+        out.append("null")
+    elif o is True:
+        out.append("true")
+    elif o is False:
+        out.append("false")
+    elif isinstance(o, int):
+        out.append(_int_text(o))
+    elif isinstance(o, (float, Decimal)):
+        out.append(_number(float(o)))
+    elif isinstance(o, dict):
+        if not o:
+            out.append("{}")
+            return
+        inner = newline + "  "
+        separator = "{" + inner
+        for key, value in o.items():
+            out.append(separator)
+            out.append(_quote(key) if isinstance(key, str) else _quote(json.dumps(key)))
+            out.append(": ")
+            _write_value(value, out, inner)
+            separator = "," + inner
+        out.append(newline + "}")
+    elif isinstance(o, (list, tuple)):
+        if not o:
+            out.append("[]")
+            return
+        inner = newline + "  "
+        separator = "[" + inner
+        for value in o:
+            out.append(separator)
+            _write_value(value, out, inner)
+            separator = "," + inner
+        out.append(newline + "]")
+    else:
+        raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")
+
+
+def _write_value(value: Any, out: list[str], newline: str) -> None:
+    """``_write`` with the common leaves (text, null, finite numbers) handled without a call."""
+    kind = type(value)
+    if kind is str:
+        out.append(_quote(value))
+    elif value is None:
+        out.append("null")
+    elif kind is float and value - value == 0.0:  # finite
+        out.append(_float_text(value))
+    elif kind is int:
+        out.append(_int_text(value))
+    else:
+        _write(value, out, newline)
+
+
+def _number(value: float) -> str:
+    """A float as the json module writes it (NaN and the infinities as JavaScript names)."""
+    if value != value:
+        return "NaN"
+    if value in (float("inf"), float("-inf")):
+        return "Infinity" if value > 0 else "-Infinity"
+    return _float_text(value)

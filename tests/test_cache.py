@@ -138,3 +138,31 @@ def test_a_non_report_is_rejected_from_the_cache_the_second_time(tmp_path, monke
     shutil.copy(notes, copy)
     with pytest.raises(UnreadableReport, match=r"^copy\.md: not a department budget"):
         cache.load_report(copy)
+
+
+def test_the_remembered_fingerprint_follows_every_edit_of_the_inputs(tmp_path, monkeypatch):
+    """The fingerprint is remembered under the inputs' sizes and times, so an unchanged tree is
+    not hashed again; any edit gives a new stamp, and the key is computed from the contents."""
+    import os
+
+    code = tmp_path / "parsers"
+    code.mkdir()
+    module, data = code / "grid.py", code / "kinds.toml"
+    module.write_text("WIDTH = 3\n", encoding="utf-8")
+    data.write_text('a = ["甲"]\n', encoding="utf-8")
+    first = cache._fingerprint((code,), {"pdfplumber": "pdfplumber"})
+
+    hashed: list[int] = []
+    content = cache._content_fingerprint
+    monkeypatch.setattr(cache, "_content_fingerprint", lambda *args: hashed.append(1) or content(*args))
+    assert cache._fingerprint((code,), {"pdfplumber": "pdfplumber"}) == first and not hashed  # remembered
+
+    later = data.stat().st_mtime_ns + 10**9  # an edit a second later: the clock's tick is coarser than a test
+    data.write_text('a = ["乙"]\n', encoding="utf-8")  # same size, new content
+    os.utime(data, ns=(later, later))
+    changed = cache._fingerprint((code,), {"pdfplumber": "pdfplumber"})
+    assert changed != first and hashed == [1]
+
+    data.write_text('a = ["甲"]\n', encoding="utf-8")
+    os.utime(module, ns=(module.stat().st_atime_ns, module.stat().st_mtime_ns + 10**9))  # touched, not changed
+    assert cache._fingerprint((code,), {"pdfplumber": "pdfplumber"}) == first and hashed == [1, 1]
