@@ -21,7 +21,7 @@ from parsers.layout import SourceLine
 from parsers.model import CHART_KIND, Cell, Column, Provenance, Row, Table
 from parsers.segment import Segment, normalize_text
 
-_LABEL = re.compile(r"[\u4e00-\u9fff].*[\u4e00-\u9fff]")  # two CJK characters at least
+_LABEL = re.compile(r"^[^\d]*[\u4e00-\u9fff].*[\u4e00-\u9fff]")  # two CJK characters, no code in front
 _MIN_SHARE = 0.6  # of a segment's values that sit in multi-label series
 VALUE_COLUMN = Column("value", "数值")
 
@@ -36,7 +36,10 @@ class _Point:
 
 
 def _split(line: SourceLine) -> tuple[list[str], list[str]] | None:
-    """Leading labels and trailing values of one line, or None when they interleave."""
+    """Leading labels and trailing values of one line, or None when they interleave or the line
+    is a row of a ruled table (a chart's data is never ruled)."""
+    if line.region is not None:
+        return None
     cells = line.cells
     labels = 0
     while labels < len(cells) and not is_amount(cells[labels]):
