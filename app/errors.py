@@ -77,14 +77,14 @@ def _in_main_thread() -> bool:
 
 def explain(exc: BaseException) -> tuple[str, int]:
     """The sentence and exit code for an exception that reached a front door."""
-    from app.review import ReviewError
-    from app.sidecar import SidecarError
-
     over_budget = in_chain(exc, TookTooLong)
     if over_budget is not None:  # a reader may wrap it ("the PDF is damaged (…: took longer …)")
         return str(over_budget), EXIT_UNREADABLE
     if isinstance(exc, UnreadableReport):
         return str(exc), EXIT_UNREADABLE
+    from app.review import ReviewError  # after the common case: a rejected file does not load the review stack
+    from app.sidecar import SidecarError
+
     if isinstance(exc, (ReviewError, SidecarError)):
         return str(exc), EXIT_REVIEW
     if isinstance(exc, OSError):
