@@ -11,6 +11,7 @@ tested on the smallest case that needs it, without depending on one real file:
 - ``repeated_header``: a table continued on a second page under its repeated header and mark;
 - ``title_every_page``: the same, with the title and a 表N mark printed again on every page;
 - ``unit_above_title``: "单位：元" printed above the title, not below it;
+- ``bare_continuation``: a continuation page with no header whose rows leave two of five amount columns empty;
 - ``project_numbers``: project names numbered "53045-…", numbers no 科目 has (no 类 530, no 款 81 in 国防).
 
 ``write(name, path)`` returns the expected rows: (code, name, amounts as printed).
@@ -49,6 +50,7 @@ class Layout:
     rows_per_page: int = 40
     mark: str | None = None
     title_every_page: bool = False
+    header_every_page: bool = True  # False: a continuation page starts straight with rows
 
 
 def _text(c: canvas.Canvas, x: float, y: float, s: str, size: float = SIZE, align: str = "l") -> None:
@@ -91,10 +93,11 @@ def _page(c: canvas.Canvas, layout: Layout, xs: list[float], rows: list[list[str
     top = y - 28
     c.setLineWidth(0.6)
     c.line(xs[0], top, xs[-1], top)
-    height = ROW_H * (len(layout.header) + len(rows))
+    header = layout.header if first or layout.header_every_page else []
+    height = ROW_H * (len(header) + len(rows))
     for x in xs:
         c.line(x, top, x, top - height)
-    for cells in layout.header:
+    for cells in header:
         _row(c, xs, top, cells, header=True)
         top -= ROW_H
     for cells in rows:
@@ -193,6 +196,16 @@ def unit_above_title() -> Layout:
     return layout
 
 
+def bare_continuation() -> Layout:
+    body = [[f"20101{i:02d}", f"人大事务第{i}项", f"{i}0.00", f"{i}.00", f"{i}.00", "", f"{i * 8}.00"] for i in range(1, 6)]
+    body += [[f"20102{i:02d}", f"政协事务第{i}项", f"{i}0.00", "", "", "", f"{i}0.00"] for i in range(1, 6)]
+    expected = [(r[0], r[1], tuple(v for v in r[2:] if v)) for r in body]
+    header = [["科目编码", "科目名称", "合计", "基本支出", "", "", "项目支出"], ["", "", "", "小计", "人员经费", "公用经费", ""]]
+    return Layout(
+        "一般公共预算支出表", header, [60, 150, 60, 60, 60, 60, 60], body, expected, rows_per_page=5, header_every_page=False,
+    )
+
+
 def project_numbers() -> Layout:
     body = [
         ["53045-文化艺术基金资助款", "7,600.00", "7,600.00"],
@@ -206,7 +219,8 @@ def project_numbers() -> Layout:
 LAYOUTS: dict[str, Callable[[], Layout]] = {
     f.__name__: f
     for f in (
-        split_codes, dual_classification, coded_names, year_run, repeated_header, title_every_page, unit_above_title, project_numbers
+        split_codes, dual_classification, coded_names, year_run, repeated_header, title_every_page, unit_above_title,
+        bare_continuation, project_numbers,
     )
 }
 

@@ -60,3 +60,13 @@ def test_the_printed_unit_wins_even_above_the_title(tmp_path: Path):
     write("unit_above_title", tmp_path / "t.pdf")
     table = read_report(tmp_path / "t.pdf").tables[0]
     assert table.unit == "元" and "unit_inferred" not in table.flags
+
+
+def test_a_continuation_page_without_header_keeps_every_printed_column(tmp_path: Path):
+    write("bare_continuation", tmp_path / "t.pdf")
+    table = read_report(tmp_path / "t.pdf").tables[0]
+    assert table.pages == (1, 2) and len(table.columns) == 5
+    first, last = table.rows[0], table.rows[-1]
+    keys = [c.key for c in table.columns]
+    assert [first.cells[k].raw for k in keys] == ["10.00", "1.00", "1.00", "", "8.00"]
+    assert [last.cells[k].raw for k in keys] == ["50.00", "", "", "", "50.00"]
