@@ -11,6 +11,7 @@ tested on the smallest case that needs it, without depending on one real file:
 - ``repeated_header``: a table continued on a second page under its repeated header and mark;
 - ``title_every_page``: the same, with the title and a 表N mark printed again on every page;
 - ``unit_above_title``: "单位：元" printed above the title, not below it;
+- ``offset_glyphs``: an unruled table whose CJK glyph boxes sit ~14 pt above the digits of their line;
 - ``bare_continuation``: a continuation page with no header whose rows leave two of five amount columns empty;
 - ``project_numbers``: project names numbered "53045-…", numbers no 科目 has (no 类 530, no 款 81 in 国防).
 
@@ -51,27 +52,31 @@ class Layout:
     mark: str | None = None
     title_every_page: bool = False
     header_every_page: bool = True  # False: a continuation page starts straight with rows
+    ruled: bool = True
+    offset_glyphs: bool = False  # digits in Helvetica; the CJK font's metrics put its glyph boxes ~14 pt above them
 
 
-def _text(c: canvas.Canvas, x: float, y: float, s: str, size: float = SIZE, align: str = "l") -> None:
+def _text(c: canvas.Canvas, x: float, y: float, s: str, size: float = SIZE, align: str = "l", font: str = FONT) -> None:
     if not s:
         return
     if len(s) == 1 and not s.isascii():  # PDFium drops a lone CJK character of this non-embedded CID font
         s = {"l": f"{s} ", "c": f" {s} ", "r": f" {s}"}[align]
-    c.setFont(FONT, size)
+    c.setFont(font, size)
     {"l": c.drawString, "c": c.drawCentredString, "r": c.drawRightString}[align](x, y, s)
 
 
-def _row(c: canvas.Canvas, xs: list[float], top: float, cells: list[str], header: bool) -> None:
+def _row(c: canvas.Canvas, layout: Layout, xs: list[float], top: float, cells: list[str], header: bool) -> None:
     for i, text in enumerate(cells):
-        numeric = not header and text.replace(",", "").replace(".", "").isdigit() and "." in text
-        if numeric:
-            _text(c, xs[i + 1] - 3, top - 13, text, align="r")
+        digits = text.replace(",", "").replace(".", "").isdigit()
+        font = "Helvetica" if layout.offset_glyphs and digits else FONT
+        if not header and digits and "." in text:
+            _text(c, xs[i + 1] - 3, top - 13, text, align="r", font=font)
         elif header:
-            _text(c, (xs[i] + xs[i + 1]) / 2, top - 13, text, align="c")
+            _text(c, (xs[i] + xs[i + 1]) / 2, top - 13, text, align="c", font=font)
         else:
-            _text(c, xs[i] + 3, top - 13, text)
-    c.line(xs[0], top - ROW_H, xs[-1], top - ROW_H)
+            _text(c, xs[i] + 3, top - 13, text, font=font)
+    if layout.ruled:
+        c.line(xs[0], top - ROW_H, xs[-1], top - ROW_H)
 
 
 def _page(c: canvas.Canvas, layout: Layout, xs: list[float], rows: list[list[str]], first: bool) -> None:
@@ -91,17 +96,18 @@ def _page(c: canvas.Canvas, layout: Layout, xs: list[float], rows: list[list[str
     if first and layout.below_title:
         _text(c, xs[-1], y - 20, layout.below_title, 10, "r")
     top = y - 28
-    c.setLineWidth(0.6)
-    c.line(xs[0], top, xs[-1], top)
     header = layout.header if first or layout.header_every_page else []
-    height = ROW_H * (len(header) + len(rows))
-    for x in xs:
-        c.line(x, top, x, top - height)
+    if layout.ruled:
+        c.setLineWidth(0.6)
+        c.line(xs[0], top, xs[-1], top)
+        height = ROW_H * (len(header) + len(rows))
+        for x in xs:
+            c.line(x, top, x, top - height)
     for cells in header:
-        _row(c, xs, top, cells, header=True)
+        _row(c, layout, xs, top, cells, header=True)
         top -= ROW_H
     for cells in rows:
-        _row(c, xs, top, cells, header=False)
+        _row(c, layout, xs, top, cells, header=False)
         top -= ROW_H
 
 
@@ -116,6 +122,22 @@ def render(layout: Layout, path: Path) -> None:
             c.showPage()
         _page(c, layout, xs, rows, first=index == 0)
     c.save()
+    if layout.offset_glyphs:
+        _offset_glyph_boxes(path)
+
+
+def _offset_glyph_boxes(path: Path) -> None:
+    """Give the CJK font metrics that lift its glyph boxes ~14 pt above the baseline, as some
+    real PDFs do: the glyphs print on the line, but box-based readers see them a row higher."""
+    data = path.read_bytes()
+    patched = (
+        data.replace(b"/Ascent 752 /CapHeight", b"/Ascent 2752/CapHeight")
+        .replace(b"/Descent -271", b"/Descent 1746")
+        .replace(b"[ -25 -254 1000 880 ]", b"[ -25 1746 1000 2880]")
+    )  # same lengths, so the cross-reference table stays right
+    if patched == data:
+        raise RuntimeError("the CJK font's descriptor was not found")
+    path.write_bytes(patched)
 
 
 def split_codes() -> Layout:
@@ -196,6 +218,12 @@ def unit_above_title() -> Layout:
     return layout
 
 
+def offset_glyphs() -> Layout:
+    layout = split_codes()
+    layout.ruled, layout.offset_glyphs = False, True
+    return layout
+
+
 def bare_continuation() -> Layout:
     body = [[f"20101{i:02d}", f"人大事务第{i}项", f"{i}0.00", f"{i}.00", f"{i}.00", "", f"{i * 8}.00"] for i in range(1, 6)]
     body += [[f"20102{i:02d}", f"政协事务第{i}项", f"{i}0.00", "", "", "", f"{i}0.00"] for i in range(1, 6)]
@@ -220,7 +248,7 @@ LAYOUTS: dict[str, Callable[[], Layout]] = {
     f.__name__: f
     for f in (
         split_codes, dual_classification, coded_names, year_run, repeated_header, title_every_page, unit_above_title,
-        bare_continuation, project_numbers,
+        offset_glyphs, bare_continuation, project_numbers,
     )
 }
 

@@ -70,3 +70,12 @@ def test_a_continuation_page_without_header_keeps_every_printed_column(tmp_path:
     keys = [c.key for c in table.columns]
     assert [first.cells[k].raw for k in keys] == ["10.00", "1.00", "1.00", "", "8.00"]
     assert [last.cells[k].raw for k in keys] == ["50.00", "", "", "", "50.00"]
+
+
+def test_rows_come_from_the_printed_baseline_not_from_offset_glyph_boxes(tmp_path: Path):
+    pdfplumber = pytest.importorskip("pdfplumber")
+    write("offset_glyphs", tmp_path / "t.pdf")
+    with pdfplumber.open(tmp_path / "t.pdf") as pdf:  # the trap is real: box tops put names a line off
+        assert "208 681.62\n社会保障和就业支出" in pdf.pages[0].extract_text()
+    rows = read_report(tmp_path / "t.pdf").tables[0].rows
+    assert (rows[0].code, rows[0].name, rows[0].cells["total"].raw) == ("208", "社会保障和就业支出", "681.62")
