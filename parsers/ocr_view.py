@@ -18,18 +18,22 @@ from parsers.report import file_sha256
 BBox = tuple[float, float, float, float]
 
 
-def _reading(path: Path, page: int, settings: OcrSettings) -> ocr_cache.PageReading | None:
-    return ocr_cache.load(file_sha256(path), page, settings.dpi, engine_version())
+def _reading(path: Path, page: int, settings: OcrSettings, sha256: str | None) -> ocr_cache.PageReading | None:
+    return ocr_cache.load(sha256 or file_sha256(path), page, settings.dpi, engine_version())
 
 
-def page_crop(path: str | Path, page: int, bbox: BBox, margin: float = 6.0, settings: OcrSettings = OcrSettings()):
-    """The part of upright page ``page`` (1-based) inside ``bbox`` (PDF points) plus ``margin``, as a PIL image."""
+def page_crop(
+    path: str | Path, page: int, bbox: BBox, margin: float = 6.0, settings: OcrSettings = OcrSettings(), sha256: str | None = None
+):
+    """The part of upright page ``page`` (1-based) inside ``bbox`` (PDF points) plus ``margin``, as a PIL image.
+
+    ``sha256``: the file's, when the caller knows it (the report does), so it is not hashed again."""
     import numpy as np
     import pypdfium2 as pdfium
     from PIL import Image
 
     path = Path(path)
-    reading = _reading(path, page, settings)
+    reading = _reading(path, page, settings, sha256)
     pdf = pdfium.PdfDocument(str(path))
     try:
         image = render_page(pdf[page - 1], settings.dpi)
@@ -49,9 +53,11 @@ def page_crop(path: str | Path, page: int, bbox: BBox, margin: float = 6.0, sett
     return Image.fromarray(image).crop(box)
 
 
-def marked_reading(path: str | Path, page: int, bbox: BBox, settings: OcrSettings = OcrSettings(), threshold: float = LOW_CONFIDENCE) -> str | None:
+def marked_reading(
+    path: str | Path, page: int, bbox: BBox, settings: OcrSettings = OcrSettings(), threshold: float = LOW_CONFIDENCE, sha256: str | None = None
+) -> str | None:
     """The words OCR read inside ``bbox``, each character it was unsure of in ⟦ ⟧ (None: no reading)."""
-    reading = _reading(Path(path), page, settings)
+    reading = _reading(Path(path), page, settings, sha256)
     if reading is None:
         return None
     scale = settings.dpi / 72

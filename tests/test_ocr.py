@@ -132,6 +132,37 @@ def _with_cell(report, table_id, row_id, key, cell):
     return dataclasses.replace(report, tables=tables)
 
 
+async def test_the_source_pane_shows_the_marked_reading_of_an_unsure_cell(scanned, workdir, monkeypatch):
+    """n walks to a cell OCR was unsure of; the source pane shows, under the highlighted
+    line, what OCR read there with the unsure characters in ⟦ ⟧ (from the page cache)."""
+    from app.tui.app import KemuApp
+    from widgets.source_view import SourceView
+
+    monkeypatch.setenv("KEMU_CACHE_DIR", str(workdir / "cache"))
+    monkeypatch.setattr(ocr_engine, "read_words", _engine_must_not_run)
+    path, _, _ = scanned["final_ruled"]
+    app = KemuApp(path)
+    async with app.run_test(size=(180, 50)) as pilot:
+        screen = app.screen
+        cell = None
+        for _ in range(80):
+            await pilot.press("n")
+            await pilot.pause()
+            table_id, row_id, column = screen.current or (None, None, None)
+            row = screen.session.reviewed.table(table_id).row(row_id) if table_id else None
+            cell = row.cells.get(column) if row and column else None
+            if cell is not None and cell.provenance.confidence is not None and cell.provenance.confidence < LOW_CONFIDENCE:
+                break
+        else:
+            raise AssertionError("next-problem never reached a cell OCR was unsure of")
+        view = screen.query_one(SourceView)
+        assert view.highlighted == cell.provenance
+        assert "⟦" in view.reading and view.reading.replace("⟦", "").replace("⟧", "") == cell.raw
+        shown = ["".join(segment.text for segment in view.render_line(y)) for y in range(view.size.height)]
+        at = next(y for y, line in enumerate(shown) if f"OCR {cell.provenance.confidence:.2f} ▸ {view.reading}" in line)
+        assert cell.raw in shown[at - 1]  # right under the line the cell was read from
+
+
 def test_mixed_document_ocrs_only_the_pages_without_text(workdir, monkeypatch):
     """Page 1 keeps its text layer; page 2 is a scan and is OCR'd; its table is read right."""
     import pypdfium2 as pdfium

@@ -77,12 +77,21 @@ class ReviewScreen(Screen):
             with Vertical(id="main"):
                 yield ReportTable(id="grid")
                 with Horizontal(id="lower"):
-                    yield SourceView(self.session.reviewed.pages, self.t("page_header", page="{page}"), id="source")
+                    yield SourceView(self.session.reviewed.pages, self.t("page_header", page="{page}"), self.ocr_reading, id="source")
                     with Vertical(id="side"):
                         yield MappingPanel(id="mapping")
                         yield FindingsList(id="findings")
         yield StatusBar(id="status")
         yield Footer()
+
+    def ocr_reading(self, provenance: Provenance) -> str | None:
+        """What OCR read where a scanned cell sits, unsure characters marked (from the page cache)."""
+        if provenance.confidence is None or provenance.bbox is None:
+            return None
+        from parsers.ocr_view import marked_reading  # numpy and the OCR cache load only for a scan
+
+        report = self.session.reviewed
+        return marked_reading(report.source, provenance.page, provenance.bbox, sha256=report.sha256)
 
     def table_names(self) -> dict[str, str]:
         """Canonical names (收入支出决算总表 …); an unidentified table shows its page and printed title."""
