@@ -106,3 +106,13 @@ def test_a_row_cut_by_a_page_break_is_joined(tmp_path):
     assert [str(c.value) for c in row.cells.values()] == ["20000.00", "7562.64", "12437.36"]
     assert "车驾驶员考试服务中心" not in rows and "某市交通事故救助中心" in rows
     assert report.tables[0].pages == (1, 2)
+
+
+def test_a_page_footer_with_the_page_count_does_not_cut_a_table(tmp_path):
+    page = "\n".join(f"20101{i:02d}\t人大事务第{i}项\t{i}.00" for i in range(1, 4))
+    later = "\n".join(f"20102{i:02d}\t政协事务第{i}项\t{i}.00" for i in range(1, 4))
+    text = f"某县卫生健康局2023年度部门决算\n一般公共预算财政拨款支出决算表\n科目编码\t科目名称\t合计\n{page}\n第1页，共2 页\n\f科目编码\t科目名称\t合计\n{later}\n第2页，共2 页\n"
+    path = tmp_path / "r.txt"
+    path.write_text(text, encoding="utf-8")
+    tables = read_report(path).tables
+    assert [(t.kind, t.pages, len(t.rows)) for t in tables] == [("final_gp_expense", (1, 2), 6)]
