@@ -14,7 +14,7 @@ from typing import Any
 from parsers.model import Cell, Match, Provenance, Report, Row, Table
 
 CHECK_SCHEMA_VERSION = "1.0"
-SCHEMA_VERSION = "1.3"  # 1.1: rows carry "match" (kemu match/apply), cells "status", rows "ignored"/"note"; 1.2: OCR (format "pdf/ocr", provenance "confidence"); 1.3: report "readers", table "kind_confidence"/"kind_reason", row "extra_names"
+SCHEMA_VERSION = "1.4"  # 1.1: rows carry "match" (kemu match/apply), cells "status", rows "ignored"/"note"; 1.2: OCR (format "pdf/ocr", provenance "confidence"); 1.3: report "readers", table "kind_confidence"/"kind_reason", row "extra_names"; 1.4: table kind "chart_data"
 
 
 def provenance_json(p: Provenance | None) -> dict[str, Any] | None:
