@@ -25,7 +25,7 @@ from parsers import ocr_cache
 from parsers.errors import NoTextLayer, UnreadableReport
 from parsers.layout import Fragment, SourceDocument, SourceLine
 from parsers.ocr_digits import normalize_amount_text
-from parsers.ocr_engine import OcrWord, engine_installed
+from parsers.ocr_engine import OcrWord, engine_installed, split_glued_amount
 from parsers.progress import OCR, report_progress
 from parsers.sniff import is_report_text
 
@@ -163,7 +163,8 @@ def _ruled_lines(cells: list[Cell], page: int, scale: float) -> list[SourceLine]
 def _free_lines(words: list[OcrWord], page: int, scale: float, min_overlap: float) -> list[SourceLine]:
     """Words outside ruled cells, grouped into printed lines by vertical overlap."""
     bands: list[list[OcrWord]] = []
-    for word in sorted(words, key=lambda w: (w.box[1] + w.box[3]) / 2):
+    pieces = [piece for word in words for piece in split_glued_amount(word)]
+    for word in sorted(pieces, key=lambda w: (w.box[1] + w.box[3]) / 2):
         band = next((b for b in reversed(bands[-3:]) if _same_line(b, word, min_overlap)), None)
         if band is None:
             bands.append([word])
@@ -172,9 +173,22 @@ def _free_lines(words: list[OcrWord], page: int, scale: float, min_overlap: floa
     lines = []
     for band in bands:
         band.sort(key=lambda w: w.box[0])
-        fragments = [Fragment(w.text, None, _points(w.box, scale), confidence=round(w.confidence, 4)) for w in band]
+        fragments = [Fragment(w.text, None, _points(_ink(w.box), scale), confidence=round(w.confidence, 4)) for w in band]
         lines.append(SourceLine(page, 0, fragments, None, _union([f.bbox for f in fragments])))
     return lines
+
+
+#: Share of a detected line's height that the characters fill: the detector's box has a margin.
+INK_HEIGHT = 0.75
+
+
+def _ink(box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """The box of the characters themselves, as a PDF's glyph boxes are: the grid tells a name
+    wrapped in its cell from the next row by the gap between lines, measured on glyph boxes,
+    and the detector's margins would halve that gap."""
+    x0, top, x1, bottom = box
+    margin = (bottom - top) * (1 - INK_HEIGHT) / 2
+    return (x0, top + margin, x1, bottom - margin)
 
 
 def _points(box, scale: float) -> tuple[float, float, float, float]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import importlib.util
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -105,6 +106,34 @@ def _word(run: list[tuple], top: float, bottom: float) -> OcrWord:
     text = "".join(p[0] for p in run).strip()
     confidences = tuple(c for p in run for c in p[3])
     return OcrWord(text, (run[0][1], top, max(p[2] for p in run), bottom), confidences)
+
+
+#: A formatted amount (grouped or with decimals) at a word's start, then a label: not a unit.
+_GLUED_AMOUNT = re.compile(r"^([-−]?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+))(?=[\u4e00-\u9fff])(?![万元亿千百个人次件户家辆台套项亩米吨斤天年月日倍])")
+
+
+def split_glued_amount(word: OcrWord) -> list[OcrWord]:
+    """"21,851.43一、一般公共服务支出" → the amount and the label as two words.
+
+    In an unruled two-sided table an amount stands close to the next column's label, and the
+    engine reads both as one line with too small a gap to split. The grid needs them apart.
+    The box is divided by the characters' widths (a CJK character a full em, others half),
+    since a cached word keeps no character boxes. A unit after the amount (万元) is no label.
+    """
+    match = _GLUED_AMOUNT.match(word.text)
+    if match is None:
+        return [word]
+    cut = match.end()
+    widths = [1.0 if "\u4e00" <= ch <= "\u9fff" or ch in "、（）：" else 0.5 for ch in word.text]
+    x0, top, x1, bottom = word.box
+    x_cut = x0 + (x1 - x0) * sum(widths[:cut]) / sum(widths)
+    confidences = word.char_confidences
+    if len(confidences) != len(word.text):
+        confidences = (word.confidence,) * len(word.text)
+    return [
+        OcrWord(word.text[:cut], (x0, top, x_cut, bottom), confidences[:cut]),
+        OcrWord(word.text[cut:], (x_cut, top, x1, bottom), confidences[cut:]),
+    ]
 
 
 @contextmanager

@@ -265,6 +265,25 @@ def test_digit_confusions_are_undone_only_into_amounts(read, meant):
     assert normalize_amount_text(read) == meant
 
 
+@pytest.mark.parametrize(
+    ("read", "pieces"),
+    [
+        ("21,851.43一、一般公共服务支出", ["21,851.43", "一、一般公共服务支出"]),  # an amount, then the next column's label
+        ("21,851.43本年支出合计", ["21,851.43", "本年支出合计"]),
+        ("1018.21万元", ["1018.21万元"]),  # a unit is no label
+        ("2010101行政运行", ["2010101行政运行"]),  # a code and its name: the grid splits those
+        ("合计21,851.43", ["合计21,851.43"]),
+    ],
+)
+def test_an_amount_glued_to_the_next_label_is_two_words(read, pieces):
+    word = ocr_engine.OcrWord(read, (100.0, 10.0, 100.0 + 20 * len(read), 40.0), tuple(0.99 for _ in read))
+    split = ocr_engine.split_glued_amount(word)
+    assert [w.text for w in split] == pieces
+    assert split[0].box[0] == word.box[0] and split[-1].box[2] == word.box[2]
+    assert all(a.box[2] == b.box[0] for a, b in zip(split, split[1:]))
+    assert [c for w in split for c in w.char_confidences] == list(word.char_confidences)
+
+
 def test_ocr_cache_lives_in_kemu_cache_folder(workdir):
     from parsers.ocr_cache import cache_folder
 
