@@ -459,3 +459,89 @@ async def test_a_typed_right_after_n_acts_on_the_problem_n_went_to(injected):
         await pilot.pause()
         decided = screen.session.reviewed.table(first.table).row(first.row).match.decision
         assert decided == "confirmed"
+
+
+class _WatchedApp(KemuApp):
+    """Notes the screens shown and the loading bar as it stood when the report was ready."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.shown: list[str] = []
+        self.bar: tuple[float | None, float] | None = None
+
+    def on_loading_screen_loaded(self, message) -> None:
+        from textual.widgets import ProgressBar
+
+        bar = self.screen.query_one(ProgressBar)
+        self.bar = (bar.total, bar.progress)  # Textual then runs KemuApp's handler too
+
+
+async def _until(pilot, done) -> None:
+    for _ in range(600):
+        if done():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the workbench never got there")
+
+
+async def test_a_report_opens_behind_a_progress_bar_of_its_pages(injected):
+    """kemu review: the window opens on the loading screen, the bar counts the pages read in
+    the worker, then the review screen shows the report."""
+    from app.tui.screens.loading import LoadingScreen
+
+    app = _WatchedApp(injected, read_in_worker=True)
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, LoadingScreen)
+        assert injected.name in _screen_text(app)
+        await _until(pilot, lambda: isinstance(app.screen, ReviewScreen) and any(t.row_count for t in app.screen.query(ReportTable)))
+        pages = len(app.screen.session.reviewed.pages)
+        assert app.bar == (pages, pages)
+        assert len(app.screen_stack) == 2  # q leaves the app, as when the report was read first
+        await pilot.press("q")
+    assert app.error is None
+
+
+async def test_a_report_that_cannot_be_read_ends_the_workbench_with_its_reason(tmp_path):
+    from app.errors import EXIT_UNREADABLE, explain
+    from parsers.errors import UnreadableReport
+
+    notes = tmp_path / "notes.pdf"
+    notes.write_bytes(b"%PDF-1.4\n" + b"garbage" * 100)
+    app = KemuApp(notes, read_in_worker=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await _until(pilot, lambda: not app.is_running)
+    assert isinstance(app.error, UnreadableReport)
+    message, code = explain(app.error)
+    assert message.startswith("notes.pdf: ") and "damaged" in message and code == EXIT_UNREADABLE
+
+
+def test_kemu_review_of_an_unreadable_file_is_one_sentence_and_exit_code_2(tmp_path, monkeypatch, capsys):
+    """Through the CLI: the error raised behind the loading screen reaches the one error path."""
+    from textual.app import App
+
+    from app.cli import main
+
+    monkeypatch.setattr(KemuApp, "run", lambda self: App.run(self, headless=True))
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    assert main(["review", str(empty)]) == 2
+    assert capsys.readouterr().err == "kemu: empty.pdf: the file is empty (0 bytes)\n"
+
+
+async def test_a_report_read_past_the_time_budget_ends_with_the_budget_sentence(injected, monkeypatch):
+    """The reader runs in a worker thread, where no alarm can stop it: the loading screen does."""
+    import time
+
+    from app.errors import EXIT_UNREADABLE, explain
+
+    class Stuck:  # a reader looping on a damaged stream
+        def __init__(self, path) -> None:
+            while True:
+                time.sleep(0.01)
+
+    monkeypatch.setenv("KEMU_TIME_BUDGET", "1")
+    monkeypatch.setattr("app.review.ReviewSession", Stuck)
+    app = KemuApp(injected, read_in_worker=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await _until(pilot, lambda: not app.is_running)
+    assert explain(app.error) == ("report.pdf: took longer than 1 s (the file may be damaged); skipped", EXIT_UNREADABLE)

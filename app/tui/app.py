@@ -1,26 +1,27 @@
 """The Textual app: a thin shell that picks the first screen and offers every action in the palette.
 
 All behaviour lives in the screens (app/tui/screens) and widgets (widgets/); all decisions
-in the review session (app/review.py).
+in the review session (app/review.py). Only Textual and the loading screen load before the
+window opens; the review stack (matching, checks, widgets) loads with the report.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import Screen
 
-from app.batch import SUFFIXES, discover
-from app.review import ReviewSession
 from app.tui.i18n import Texts, help_lines, translate_bindings
 from app.tui.palette import JumpProvider
-from app.tui.screens.review import ReviewScreen
-from app.tui.screens.triage import TriageScreen
-from parsers.errors import UnreadableReport
+from app.tui.screens.loading import LoadingScreen
+
+if TYPE_CHECKING:
+    from app.review import ReviewSession
 
 
 class KemuApp(App):
@@ -29,11 +30,15 @@ class KemuApp(App):
     COMMANDS = App.COMMANDS | {JumpProvider}
     BINDINGS = [Binding("ctrl+p", "command_palette", "palette", show=False, priority=True)]
 
-    def __init__(self, path: Path, lang: str = "zh", session: ReviewSession | None = None) -> None:
+    def __init__(self, path: Path, lang: str = "zh", session: ReviewSession | None = None, read_in_worker: bool = False) -> None:
+        """``session``: the report already open; else it is read when the app mounts, or with
+        ``read_in_worker`` behind the loading screen (``kemu review``: the window opens at once)."""
         super().__init__()
         self.path = Path(path)
         self.texts = Texts(lang)
         self._session = session
+        self.read_in_worker = read_in_worker
+        self.error: BaseException | None = None  # why the report could not be opened (run_review raises it)
         translate_bindings(self, self.texts)
 
     def action_command_palette(self) -> None:
@@ -42,9 +47,25 @@ class KemuApp(App):
 
     def on_mount(self) -> None:
         if self.path.is_dir():
+            from app.tui.screens.triage import TriageScreen
+
             self.push_screen(TriageScreen(self.path, self.texts))
+        elif self._session is None and self.read_in_worker:
+            self.push_screen(LoadingScreen(self.path, self.texts))
         else:
+            from app.review import ReviewSession
+            from app.tui.screens.review import ReviewScreen
+
             self.push_screen(ReviewScreen(self._session or ReviewSession(self.path), self.texts))
+
+    def on_loading_screen_loaded(self, message: LoadingScreen.Loaded) -> None:
+        from app.tui.screens.review import ReviewScreen
+
+        self.switch_screen(ReviewScreen(message.session, self.texts))
+
+    def on_loading_screen_failed(self, message: LoadingScreen.Failed) -> None:
+        self.error = message.error
+        self.exit()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every key binding of the current screen is also a command-palette entry (Textual's own
@@ -57,17 +78,19 @@ class KemuApp(App):
 
 
 def run_review(path: Path, lang: str = "zh") -> int:
-    """Open the workbench. The report (or the folder's file list) is read before the screen
-    starts, so an unreadable file, a corrupt sidecar or a folder without reports is one
-    sentence and an exit code from the CLI's error path, never a traceback in the app."""
+    """Open the workbench. A report is read behind the loading screen; a folder's file list
+    is found first. Either way an unreadable file, a corrupt sidecar or a folder without
+    reports ends as one sentence and an exit code on the CLI's error path, never a traceback."""
     path = Path(path)
-    session = None
     if path.is_dir():
+        from app.batch import SUFFIXES, discover
+        from parsers.errors import UnreadableReport
+
         files, _ = discover([path])
         if not files:
             raise UnreadableReport(f"{path}: no report files found ({', '.join(SUFFIXES)})")
-    else:
-        session = ReviewSession(path)
-    app = KemuApp(path, lang, session)
+    app = KemuApp(path, lang, read_in_worker=True)
     app.run()
+    if app.error is not None:
+        raise app.error
     return app.return_code or 0

@@ -1,0 +1,133 @@
+"""The first screen of ``kemu review FILE``: the window is up at once, a bar counts the pages.
+
+The report is read, matched and its review screen's code loaded in a worker thread, so the
+window appears before any of that starts. Every page the PDF reader reads, and every page
+OCR recognises, moves the bar (``parsers.progress``); then the tables are built and matched.
+The app swaps in the review screen when the session is ready (``Loaded``). Anything that goes
+wrong is handed to the app (``Failed``), which ends and lets ``run_review`` raise it on the
+CLI's one error path: one sentence and a documented exit code, as before the window opened.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Center, Middle, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Label, ProgressBar
+
+from app.errors import TookTooLong, in_chain, time_budget_seconds
+from app.tui.i18n import Texts
+from parsers.progress import OCR, reading_progress
+
+
+class LoadingScreen(Screen):
+    DEFAULT_CSS = """
+    LoadingScreen #loading {
+        width: 64;
+        height: auto;
+        border: round $primary;
+        padding: 1 2;
+    }
+    LoadingScreen #loading Label {
+        width: 100%;
+        margin-bottom: 1;
+    }
+    """
+
+    class PagesRead(Message):
+        """``done`` of ``total`` pages of a stage (``parsers.progress``: PDF or OCR) are read."""
+
+        def __init__(self, done: int, total: int, stage: str) -> None:
+            super().__init__()
+            self.done, self.total, self.stage = done, total, stage
+
+    class Loaded(Message):
+        """The review session is ready (the app shows the review screen)."""
+
+        def __init__(self, session: Any) -> None:
+            super().__init__()
+            self.session = session
+
+    class Failed(Message):
+        """The report cannot be opened (the app ends and ``run_review`` raises ``error``)."""
+
+        def __init__(self, error: BaseException) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(self, path: Path, texts: Texts) -> None:
+        super().__init__()
+        self.path = path
+        self.t = texts
+        self._reader: int | None = None  # the worker thread while it reads, for the time budget
+        self._since = time.monotonic()  # the budget runs from here (each OCR'd page restarts it)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Middle(), Center(), Vertical(id="loading"):
+            yield Label(self.path.name, id="file")
+            yield ProgressBar(id="pages", show_eta=False)
+            yield Label(self.t("opening"), id="step")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = self.path.name
+        budget = time_budget_seconds()
+        if budget:
+            self.set_interval(1.0, lambda: self._enforce(budget))
+        self.call_after_refresh(self.read)  # the window first: the worker holds the GIL much of the time
+
+    @work(thread=True, exclusive=True)
+    def read(self) -> None:
+        self._reader = threading.get_ident()
+        try:
+            with reading_progress(self._page_read):
+                from app.review import ReviewSession
+
+                session = ReviewSession(self.path)
+            self._reader = None
+            # the review screen's code loads here, not on the UI thread: its imports, and the
+            # check rules it runs when it mounts
+            from app.checks import registered_rules
+            from app.tui.screens.review import ReviewScreen  # noqa: F401
+
+            registered_rules()
+        except Exception as exc:  # every failure ends on the CLI's error path
+            self._reader = None
+            stopped = in_chain(exc, TookTooLong)
+            if stopped is not None and not str(stopped):  # raised by _enforce, with no words
+                exc = TookTooLong(f"{self.path.name}: took longer than {time_budget_seconds():g} s (the file may be damaged); skipped")
+            self.post_message(self.Failed(exc))
+        else:
+            self.post_message(self.Loaded(session))
+
+    def _page_read(self, done: int, total: int, stage: str) -> None:
+        """In the worker: tell the screen (messages are thread safe)."""
+        if stage == OCR:
+            self._since = time.monotonic()
+        self.post_message(self.PagesRead(done, total, stage))
+
+    def on_loading_screen_pages_read(self, message: PagesRead) -> None:
+        self.query_one(ProgressBar).update(total=message.total, progress=message.done)
+        if message.done < message.total:
+            step = self.t("ocr_pages" if message.stage == OCR else "reading_pages", done=message.done, total=message.total)
+        else:
+            step = self.t("building")
+        self.query_one("#step", Label).update(step)
+
+    def _enforce(self, budget: float) -> None:
+        """The per-file time budget. The readers' own alarm works only in a process's main
+        thread, so a reader stuck past the budget (a damaged file) gets TookTooLong raised in
+        its thread; the worker turns it into the usual sentence."""
+        reader = self._reader
+        if reader is not None and time.monotonic() - self._since > budget:
+            self._reader = None
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(reader), ctypes.py_object(TookTooLong))
