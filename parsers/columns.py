@@ -27,6 +27,7 @@ _INVISIBLE = re.compile(r"[\s\u200b-\u200f\ufeff]+")
 _OF_WHICH = re.compile(r"^其中[:、]?")
 _YEAR = re.compile(r"^(?:19|20)\d{2}年度?")
 _UNIT_TAIL = re.compile(r"\((?:万元|元|千元|亿元|[A-Za-z])\)$")  # "项目金额(万元)", "年度指标值(A)"
+_PAREN_TAIL = re.compile(r"\([^()]*\)$")  # "支出表(按功能分类)"
 _NTH_COLUMN = re.compile(r"^第(\d+)列$")
 _DIGITS = re.compile(r"^[\d.]+$")
 
@@ -78,8 +79,14 @@ def _segment_key(label: str, vocabulary: _Vocabulary) -> str:
 
 def _meaningful(label_path: Sequence[str], vocabulary: _Vocabulary) -> list[str]:
     labels = [normalize_label(label) for label in label_path]
-    labels = [label for label in labels if label and label not in vocabulary.noise and not _DIGITS.match(label)]
+    labels = [label for label in labels if label and label not in vocabulary.noise and not _DIGITS.match(label) and not _names_a_table(label)]
     return [label for i, label in enumerate(labels) if label not in vocabulary.transparent or i == len(labels) - 1]
+
+
+def _names_a_table(label: str) -> bool:
+    """A title printed in the grid's first row ("2026年度支出预算总表") is over every column and
+    names none: a column's label never ends in 表."""
+    return _PAREN_TAIL.sub("", label).endswith("表")
 
 
 def column_key(label_path: Sequence[str]) -> str:

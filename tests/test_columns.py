@@ -220,3 +220,16 @@ def test_vocabulary_file_is_well_formed():
             normal = normalize_label(label)
             assert seen.setdefault(normal, key) == key, f"{label} is under {seen[normal]} and {key}"
             assert column_key((label,)) in (key, data["top_level"].get(normal)), label
+
+
+@pytest.mark.parametrize(
+    "path, key",
+    [
+        (["2026年度支出预算总表", "基本支出"], "basic"),  # the title printed in the grid's first row
+        (["一般公共预算支出表(按功能分类)", "合计"], "total"),
+        (["2026年预算", "上年结余、结转"], "budget.opening_balance"),
+        (["预算数", "项目支出", "扣除基建项目后预算数"], "budget.project.excluding_capital_construction"),
+    ],
+)
+def test_a_table_title_inside_the_header_names_no_column(path, key):
+    assert column_key(path) == key
