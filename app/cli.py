@@ -194,7 +194,7 @@ def _configured_lang() -> str:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = _parser(argv[0] if argv else None).parse_args(argv)
-    if sys.stderr.isatty() and args.command != "review":  # the workbench draws its own screen
+    if sys.stderr.isatty() and args.command in ("extract", "match", "check"):  # the workbench and batches draw their own bars
         add_progress_listener(terminal_progress(sys.stderr))  # a long report, or scanned pages (seconds each)
     try:
         if args.command == "extract":
