@@ -37,7 +37,9 @@ MIN_CODE_ROWS = 3
 
 _SECTION_NOTE = re.compile(r"(?:收入|支出|收支|三公|财政拨款).*(?:预算|决算).*说明$")
 _COVER_LINE = re.compile(r"(?:部门|单位)(?:预算|决算)(?:公开)?(?:报告|报表|表)?$|(?:预算|决算)公开(?:报告)?$")
-_PROSE = re.compile(r"[，。；;！？!?“”]|,(?!\d)|(?<!\d),")  # a comma between digits is a thousands separator
+#: Sentence punctuation, as _lines leaves it (NFKC: ，；！？ are , ; ! ?; quotes removed); a comma
+#: between digits is a thousands separator.
+_PROSE = re.compile(r"[。;!?]|,(?!\d)|(?<!\d),")
 _CODE_ROW = re.compile(r"^[\[【(（]?(\d{3}(?:\d{2}){0,2})[\]】)）]?[-－—–:：.、]?([\u4e00-\u9fff]{2})")
 
 
