@@ -140,6 +140,7 @@ def segment_tables(lines: list[SourceLine], report_kind: str | None) -> list[Seg
     current: Segment | None = None
     pending_title: SourceLine | None = None
     pending_meta: list[SourceLine] = []  # 单位：元 / 部门： lines printed above the next table's title
+    ruled_spans = _ruled_spans(lines)
     for line in lines:
         if is_toc_entry(line, report_kind):
             current, pending_title, pending_meta = None, None, []
@@ -177,6 +178,8 @@ def segment_tables(lines: list[SourceLine], report_kind: str | None) -> list[Seg
         if _EMPTY_STATEMENT.search(text) and not any(is_amount(c) for c in line.cells):
             current.notes.append(line.text)
             continue
+        if _beside_ruled_rows(line, ruled_spans):
+            continue  # text in an unruled column beside ruled rows (a project's description) is not below the table
         if is_narrative(line) or _leaves_ruled_table(current, line):
             current = None
             pending_title = None
@@ -196,6 +199,29 @@ def _repeats_title(segment: Segment | None, titled: tuple[TableKind, str], line:
         return False
     segment.lines[:] = earlier
     return True
+
+
+def _ruled_spans(lines: list[SourceLine]) -> dict[int, list[tuple[float, float]]]:
+    """Per page, the vertical extent of each ruled region."""
+    extents: dict[tuple[int, int], tuple[float, float]] = {}
+    for line in lines:
+        if line.region is not None and line.bbox is not None:
+            key = (line.page, line.region)
+            top, bottom = extents.get(key, (line.bbox[1], line.bbox[3]))
+            extents[key] = (min(top, line.bbox[1]), max(bottom, line.bbox[3]))
+    spans: dict[int, list[tuple[float, float]]] = {}
+    for (page, _), extent in extents.items():
+        spans.setdefault(page, []).append(extent)
+    return spans
+
+
+def _beside_ruled_rows(line: SourceLine, spans: dict[int, list[tuple[float, float]]]) -> bool:
+    """A free line without amounts whose middle lies between the first and last ruled row on
+    its page sits beside the table (an unruled column), not above or below it."""
+    if line.region is not None or line.bbox is None or any(is_amount(c) for c in line.cells):
+        return False
+    middle = (line.bbox[1] + line.bbox[3]) / 2
+    return any(top < middle < bottom for top, bottom in spans.get(line.page, ()))
 
 
 def _leaves_ruled_table(segment: Segment, line: SourceLine) -> bool:

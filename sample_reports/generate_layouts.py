@@ -12,6 +12,7 @@ tested on the smallest case that needs it, without depending on one real file:
 - ``title_every_page``: the same, with the title and a 表N mark printed again on every page;
 - ``unit_above_title``: "单位：元" printed above the title, not below it;
 - ``offset_glyphs``: an unruled table whose CJK glyph boxes sit ~14 pt above the digits of their line;
+- ``side_text``: a project's description printed unruled beside the ruled rows, on every page;
 - ``bare_continuation``: a continuation page with no header whose rows leave two of five amount columns empty;
 - ``project_numbers``: project names numbered "53045-…", numbers no 科目 has (no 类 530, no 款 81 in 国防).
 
@@ -54,6 +55,7 @@ class Layout:
     header_every_page: bool = True  # False: a continuation page starts straight with rows
     ruled: bool = True
     offset_glyphs: bool = False  # digits in Helvetica; the CJK font's metrics put its glyph boxes ~14 pt above them
+    side_text: tuple[str, ...] = ()  # unruled lines printed beside the ruled rows, right of the grid
 
 
 def _text(c: canvas.Canvas, x: float, y: float, s: str, size: float = SIZE, align: str = "l", font: str = FONT) -> None:
@@ -103,6 +105,8 @@ def _page(c: canvas.Canvas, layout: Layout, xs: list[float], rows: list[list[str
         height = ROW_H * (len(header) + len(rows))
         for x in xs:
             c.line(x, top, x, top - height)
+    for index, text in enumerate(layout.side_text):
+        _text(c, xs[-1] + 8, top - ROW_H * (len(header) + 1) - 11 * index, text)
     for cells in header:
         _row(c, layout, xs, top, cells, header=True)
         top -= ROW_H
@@ -224,6 +228,12 @@ def offset_glyphs() -> Layout:
     return layout
 
 
+def side_text() -> Layout:
+    layout = repeated_header()
+    layout.side_text = ("本项目用于保障人大", "代表履职和会议召开", "等各项工作的开展。")
+    return layout
+
+
 def bare_continuation() -> Layout:
     body = [[f"20101{i:02d}", f"人大事务第{i}项", f"{i}0.00", f"{i}.00", f"{i}.00", "", f"{i * 8}.00"] for i in range(1, 6)]
     body += [[f"20102{i:02d}", f"政协事务第{i}项", f"{i}0.00", "", "", "", f"{i}0.00"] for i in range(1, 6)]
@@ -248,7 +258,7 @@ LAYOUTS: dict[str, Callable[[], Layout]] = {
     f.__name__: f
     for f in (
         split_codes, dual_classification, coded_names, year_run, repeated_header, title_every_page, unit_above_title,
-        offset_glyphs, bare_continuation, project_numbers,
+        offset_glyphs, side_text, bare_continuation, project_numbers,
     )
 }
 
