@@ -507,8 +507,22 @@ def _complete_split_codes(drafts: list["_Draft"], group: _Group) -> list["_Draft
         if not parts[0] and above[0]:
             level = max(i for i, p in enumerate(parts) if p)
             draft.code = "".join(above[: level + 1]) if all(above[: level + 1]) else None
+            _drop_parts_from_extra(draft, [p for p in parts if p])
         _keep_subject_code(draft)
     return drafts
+
+
+def _drop_parts_from_extra(draft: "_Draft", parts: list[str]) -> None:
+    """The 款 and 项 printed without their 类 ("11" | "02") first read as a code and a surplus
+    second code; once completed from the rows above, both are the row's code and nothing else."""
+    extra, names = list(draft.extra_codes), list(draft.extra_names)
+    for part in parts:
+        if part in extra:
+            index = extra.index(part)
+            del extra[index]
+            if index < len(names):
+                del names[index]
+    draft.extra_codes, draft.extra_names = tuple(extra), tuple(names) if any(names) else ()
 
 
 def _keep_subject_code(draft: "_Draft") -> None:

@@ -24,8 +24,9 @@ def test_every_printed_code_row_comes_out_right_in_an_identified_table(tmp_path:
 
 def test_split_codes_are_completed_from_the_rows_above(tmp_path: Path):
     write("split_codes", tmp_path / "t.pdf")
-    codes = [r.code for r in read_report(tmp_path / "t.pdf").tables[0].rows]
-    assert codes == ["208", "20805", "2080501", "2080505", "20808", "2080801", "210", "2101102"]
+    rows = read_report(tmp_path / "t.pdf").tables[0].rows
+    assert [r.code for r in rows] == ["208", "20805", "2080501", "2080505", "20808", "2080801", "210", "2101102"]
+    assert all(r.extra_codes == () for r in rows)  # "11" | "02" is one code, not a code and a second one
 
 
 def test_a_second_classification_keeps_its_codes_and_names(tmp_path: Path):
