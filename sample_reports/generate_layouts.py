@@ -263,8 +263,10 @@ LAYOUTS: dict[str, Callable[[], Layout]] = {
 }
 
 
-def write(name: str, path: Path) -> Layout:
+def write(name: str, path: Path, ruled: bool = True) -> Layout:
+    """Render one layout; ``ruled=False`` draws no lines, so rows and columns come from the text alone."""
     layout = LAYOUTS[name]()
+    layout.ruled = layout.ruled and ruled
     render(layout, path)
     return layout
 
