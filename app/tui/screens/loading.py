@@ -74,7 +74,9 @@ class LoadingScreen(Screen):
         yield Header()
         with Middle(), Center(), Vertical(id="loading"):
             yield Label(self.path.name, id="file")
-            yield ProgressBar(id="pages", show_eta=False)
+            # a total from the start: an indeterminate bar animates, and its frames take the
+            # GIL from the worker (a cold 41-page report opened 1.5 s later)
+            yield ProgressBar(total=1, id="pages", show_eta=False)
             yield Label(self.t("opening"), id="step")
         yield Footer()
 
