@@ -517,11 +517,14 @@ async def test_a_report_that_cannot_be_read_ends_the_workbench_with_its_reason(t
 
 def test_kemu_review_of_an_unreadable_file_is_one_sentence_and_exit_code_2(tmp_path, monkeypatch, capsys):
     """Through the CLI: the error raised behind the loading screen reaches the one error path."""
+    import sys
+
     from textual.app import App
 
     from app.cli import main
 
     monkeypatch.setattr(KemuApp, "run", lambda self: App.run(self, headless=True))
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)  # a terminal: the report is read behind the loading screen
     empty = tmp_path / "empty.pdf"
     empty.write_bytes(b"")
     assert main(["review", str(empty)]) == 2

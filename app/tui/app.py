@@ -7,6 +7,7 @@ window opens; the review stack (matching, checks, widgets) loads with the report
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -78,10 +79,12 @@ class KemuApp(App):
 
 
 def run_review(path: Path, lang: str = "zh") -> int:
-    """Open the workbench. A report is read behind the loading screen; a folder's file list
-    is found first. Either way an unreadable file, a corrupt sidecar or a folder without
-    reports ends as one sentence and an exit code on the CLI's error path, never a traceback."""
+    """Open the workbench. On a terminal a report is read behind the loading screen; without
+    one (a script) it is read first, so a file that cannot be opened never starts the app. A
+    folder's file list is found first. Either way an unreadable file, a corrupt sidecar or a
+    folder without reports ends as one sentence and an exit code on the CLI's error path."""
     path = Path(path)
+    session = None
     if path.is_dir():
         from app.batch import SUFFIXES, discover
         from parsers.errors import UnreadableReport
@@ -89,7 +92,11 @@ def run_review(path: Path, lang: str = "zh") -> int:
         files, _ = discover([path])
         if not files:
             raise UnreadableReport(f"{path}: no report files found ({', '.join(SUFFIXES)})")
-    app = KemuApp(path, lang, read_in_worker=True)
+    elif not sys.stderr.isatty():  # Textual draws on stderr: no terminal, no progress to show
+        from app.review import ReviewSession
+
+        session = ReviewSession(path)
+    app = KemuApp(path, lang, session, read_in_worker=True)
     app.run()
     if app.error is not None:
         raise app.error

@@ -126,9 +126,10 @@ class LoadingScreen(Screen):
         self.query_one("#step", Label).update(step)
 
     def _enforce(self, budget: float) -> None:
-        """The per-file time budget. The readers' own alarm works only in a process's main
-        thread, so a reader stuck past the budget (a damaged file) gets TookTooLong raised in
-        its thread; the worker turns it into the usual sentence."""
+        """The per-file time budget, over opening the report (reading and matching). The
+        readers' own alarm works only in a process's main thread, so a reader stuck past the
+        budget (a damaged file) gets TookTooLong raised in its thread; the worker turns it
+        into the usual sentence."""
         reader = self._reader
         if reader is not None and time.monotonic() - self._since > budget:
             self._reader = None
