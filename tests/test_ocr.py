@@ -204,26 +204,77 @@ def _engine_must_not_run(image):
     raise AssertionError("the OCR engine ran although the page reading was cached")
 
 
-def test_scan_that_is_no_report_is_rejected_for_what_it_says(workdir):
+def _printed(path: Path, items: list[tuple[float, float, int, str]], landscape: bool = False) -> Path:
+    """A one-page PDF with a text layer: (x, y, font size, text) in points, in reportlab's CJK font."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.pagesizes import landscape as across
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfgen import canvas
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    letter = workdir / "letter.pdf"
-    page = canvas.Canvas(str(letter))
-    page.setFont("STSong-Light", 16)
-    page.drawString(150, 760, "关于举办2025年春季运动会的通知")
-    page.setFont("STSong-Light", 12)
-    for index, text in enumerate(["各科室：", "为丰富职工文化生活，定于四月十二日在体育场举办春季运动会。", "请各科室于四月五日前报送参赛名单。", "特此通知。"]):
-        page.drawString(72, 700 - 24 * index, text)
+    page = canvas.Canvas(str(path), pagesize=across(A4) if landscape else A4)
+    for x, y, size, text in items:
+        page.setFont("STSong-Light", size)
+        page.drawString(x, y, text)
     page.save()
-    scan = workdir / "letter_scan.pdf"
-    scan_pdf(letter, scan, 200)
+    return path
+
+
+LETTER = [(150, 760, 16, "关于举办2025年春季运动会的通知")] + [
+    (72, 700 - 24 * i, 12, text)
+    for i, text in enumerate(["各科室：", "为丰富职工文化生活，定于四月十二日在体育场举办春季运动会。", "请各科室于四月五日前报送参赛名单。", "特此通知。"])
+]
+# An evaluation names the 部门预算 in its sentences and prints a performance table, whose title
+# is a listed table kind: still no report.
+EVALUATION = [(130, 760, 16, "2024年度部门整体支出绩效评价报告")] + [
+    (72, 710 - 24 * i, 12, text)
+    for i, text in enumerate(
+        [
+            "一、部门基本情况",
+            "2024年部门预算收入1,234.56万元，支出1,200.00万元，严格执行部门预算。",
+            "二、绩效评价工作开展情况",
+            "三、综合评价结论：自评得分95分，等级为优。",
+            "部门整体支出绩效自评表",
+            "一级指标      二级指标      三级指标          分值      得分",
+            "产出          数量          预算完成率        20        19",
+            "效益          满意度        服务对象满意度    10        9",
+        ]
+    )
+]
+
+
+@pytest.mark.parametrize(("name", "items"), [("letter", LETTER), ("evaluation", EVALUATION)])
+def test_scan_that_is_no_report_is_rejected_for_what_it_says(workdir, monkeypatch, name, items):
+    monkeypatch.setenv("KEMU_CACHE_DIR", str(workdir / "cache"))
+    scan = workdir / f"{name}_scan.pdf"
+    scan_pdf(_printed(workdir / f"{name}.pdf", items), scan, 200)
     with pytest.raises(UnreadableReport) as caught:
         read_report(scan)
     assert "not a department budget" in str(caught.value)
     assert not isinstance(caught.value, NoTextLayer)
+
+
+def test_a_sideways_budget_table_without_a_listed_title_gives_its_coded_rows(workdir, monkeypatch):
+    """A landscape table printed sideways, 功能 and 经济 codes on every row, under a title no
+    catalog lists: read upright, it is a report by its 科目 rows and gives them with codes."""
+    monkeypatch.setenv("KEMU_CACHE_DIR", str(workdir / "cache"))
+    columns = [40, 130, 330, 420, 600, 680, 760]
+    rows = [
+        ("功能科目编码", "功能科目名称", "经济科目编码", "经济科目名称", "合计", "基本支出", "项目支出"),
+        ("2010101", "行政运行", "30101", "基本工资", "120.50", "120.50", ""),
+        ("2010101", "行政运行", "30102", "津贴补贴", "80.20", "80.20", ""),
+        ("2010102", "一般行政管理事务", "30227", "委托业务费", "46.00", "", "46.00"),
+        ("2080505", "机关事业单位基本养老保险缴费支出", "30108", "机关事业单位基本养老保险缴费", "30.12", "30.12", ""),
+        ("2210201", "住房公积金", "30113", "住房公积金", "18.40", "18.40", ""),
+    ]
+    items = [(300, 540, 16, "单位预算支出明细"), (700, 515, 10, "单位：万元")]
+    items += [(x, 490 - 22 * i, 10, text) for i, row in enumerate(rows) for x, text in zip(columns, row) if text]
+    scan = workdir / "sideways_table_scan.pdf"
+    scan_pdf(_printed(workdir / "sideways_table.pdf", items, landscape=True), scan, 200, rotate=90)
+    report = read_report(scan)
+    read = [(r.code, r.extra_codes, [c.raw for c in r.cells.values()]) for t in report.tables for r in t.rows if r.code]
+    assert read == [(code, (economic,), [a, b, c]) for code, _, economic, _, a, b, c in rows[1:]]
 
 
 def test_without_the_extra_a_scan_says_how_to_install_it(workdir, monkeypatch, capsys):
