@@ -142,6 +142,8 @@ def _is_junk(line: SourceLine) -> bool:
 
 def _split_header(lines: list[SourceLine]) -> tuple[list[SourceLine], list[SourceLine]]:
     start = next((i for i, line in enumerate(lines) if _is_body_start(line)), len(lines))
+    while 0 < start < len(lines) and _overlaps(lines[start - 1], lines[start]):
+        start -= 1  # the first line of a wrapped name, printed above its row's centred code and amounts
     header = [line for line in lines[:start] if not _is_numbering(line) and not _is_junk(line)]
     header_texts = {normalize_text(line.text) for line in header}
     body = [
@@ -150,6 +152,16 @@ def _split_header(lines: list[SourceLine]) -> tuple[list[SourceLine], list[Sourc
         if not _is_numbering(line) and not _is_junk(line) and normalize_text(line.text) not in header_texts
     ]
     return header, body
+
+
+def _overlaps(upper: SourceLine, lower: SourceLine) -> bool:
+    """The body's first row printed without its name (code and amounts only), and one text just
+    above it sharing its height: that text is the first line of the row's wrapped name."""
+    if upper.region is not None or lower.region is not None or upper.page != lower.page:
+        return False
+    if len(upper.cells) != 1 or any(_CJK.search(c) for c in lower.cells):
+        return False
+    return upper.bbox is not None and lower.bbox is not None and upper.bbox[3] > lower.bbox[1]
 
 
 def _assign_columns(header: list[SourceLine], body: list[SourceLine]) -> None:
@@ -433,12 +445,14 @@ def _is_wrap_piece(row: _Row, previous: _Row | None) -> bool:
 
 
 def _close(upper: _Row, lower: _Row) -> bool:
-    """Two text lines of one cell sit closer than two table rows do."""
+    """Two text lines of one cell sit closer than two table rows do. They may even overlap: a
+    spreadsheet centres a one-line cell (the code, the amounts) on the height of a wrapped
+    name, between its two lines."""
     a, b = upper.lines[-1].bbox, lower.line.bbox
     if a is None or b is None or upper.line.page != lower.line.page:
         return False
     height = max(1.0, a[3] - a[1])
-    return 0 <= b[1] - a[3] <= 0.45 * height
+    return -height < b[1] - a[3] <= 0.45 * height
 
 
 def _append_name(row: _Row, piece: _Row, group: _Group) -> None:

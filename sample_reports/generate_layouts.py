@@ -13,6 +13,8 @@ tested on the smallest case that needs it, without depending on one real file:
 - ``unit_above_title``: "单位：元" printed above the title, not below it;
 - ``offset_glyphs``: an unruled table whose CJK glyph boxes sit ~14 pt above the digits of their line;
 - ``side_text``: a project's description printed unruled beside the ruled rows, on every page;
+- ``wrapped_names``: names wrapped over two lines in their cell, the amount on the first line;
+- ``centred_wraps``: the same, every other cell centred on the wrapped row's height;
 - ``bare_continuation``: a continuation page with no header whose rows leave two of five amount columns empty;
 - ``project_numbers``: project names numbered "53045-…", numbers no 科目 has (no 类 530, no 款 81 in 国防).
 
@@ -34,6 +36,7 @@ from reportlab.pdfgen import canvas
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 ROW_H = 18.0
+WRAP_H = 11.0  # the line pitch inside a cell: closer than the rows of the table
 SIZE = 9.0
 
 Expected = list[tuple[str | None, str, tuple[str, ...]]]
@@ -56,6 +59,7 @@ class Layout:
     ruled: bool = True
     offset_glyphs: bool = False  # digits in Helvetica; the CJK font's metrics put its glyph boxes ~14 pt above them
     side_text: tuple[str, ...] = ()  # unruled lines printed beside the ruled rows, right of the grid
+    centred: bool = False  # single-line cells centred on the height of a wrapped row (as spreadsheets print)
 
 
 def _text(c: canvas.Canvas, x: float, y: float, s: str, size: float = SIZE, align: str = "l", font: str = FONT) -> None:
@@ -67,18 +71,26 @@ def _text(c: canvas.Canvas, x: float, y: float, s: str, size: float = SIZE, alig
     {"l": c.drawString, "c": c.drawCentredString, "r": c.drawRightString}[align](x, y, s)
 
 
+def _height(cells: list[str]) -> float:
+    """A row is as tall as its most wrapped cell ("机关事业单位基本养老保险\n缴费支出": two lines)."""
+    return ROW_H + WRAP_H * max(text.count("\n") for text in cells)
+
+
 def _row(c: canvas.Canvas, layout: Layout, xs: list[float], top: float, cells: list[str], header: bool) -> None:
-    for i, text in enumerate(cells):
-        digits = text.replace(",", "").replace(".", "").isdigit()
-        font = "Helvetica" if layout.offset_glyphs and digits else FONT
-        if not header and digits and "." in text:
-            _text(c, xs[i + 1] - 3, top - 13, text, align="r", font=font)
-        elif header:
-            _text(c, (xs[i] + xs[i + 1]) / 2, top - 13, text, align="c", font=font)
-        else:
-            _text(c, xs[i] + 3, top - 13, text, font=font)
+    for i, cell in enumerate(cells):
+        shift = (_height(cells) - _height([cell])) / 2 if layout.centred else 0.0
+        for n, text in enumerate(cell.split("\n")):
+            y = top - 13 - n * WRAP_H - shift
+            digits = text.replace(",", "").replace(".", "").isdigit()
+            font = "Helvetica" if layout.offset_glyphs and digits else FONT
+            if not header and digits and "." in text:
+                _text(c, xs[i + 1] - 3, y, text, align="r", font=font)
+            elif header:
+                _text(c, (xs[i] + xs[i + 1]) / 2, y, text, align="c", font=font)
+            else:
+                _text(c, xs[i] + 3, y, text, font=font)
     if layout.ruled:
-        c.line(xs[0], top - ROW_H, xs[-1], top - ROW_H)
+        c.line(xs[0], top - _height(cells), xs[-1], top - _height(cells))
 
 
 def _page(c: canvas.Canvas, layout: Layout, xs: list[float], rows: list[list[str]], first: bool) -> None:
@@ -102,17 +114,17 @@ def _page(c: canvas.Canvas, layout: Layout, xs: list[float], rows: list[list[str
     if layout.ruled:
         c.setLineWidth(0.6)
         c.line(xs[0], top, xs[-1], top)
-        height = ROW_H * (len(header) + len(rows))
+        height = sum(map(_height, header + rows))
         for x in xs:
             c.line(x, top, x, top - height)
     for index, text in enumerate(layout.side_text):
         _text(c, xs[-1] + 8, top - ROW_H * (len(header) + 1) - 11 * index, text)
     for cells in header:
         _row(c, layout, xs, top, cells, header=True)
-        top -= ROW_H
+        top -= _height(cells)
     for cells in rows:
         _row(c, layout, xs, top, cells, header=False)
-        top -= ROW_H
+        top -= _height(cells)
 
 
 def render(layout: Layout, path: Path) -> None:
@@ -234,6 +246,23 @@ def side_text() -> Layout:
     return layout
 
 
+def wrapped_names() -> Layout:
+    body = [
+        ["2080505", "机关事业单位基本养老保险\n缴费支出", "143.81", "143.81"],
+        ["2080506", "机关事业单位职业年金缴费\n支出", "57.52", "57.52"],
+        ["2101101", "行政单位医疗", "40.00", "40.00"],
+        ["2210201", "住房公积金", "86.27", "86.27"],
+    ]
+    expected = [(r[0], r[1].replace("\n", ""), (r[2], r[3])) for r in body]
+    return Layout("一般公共预算基本支出表", [["科目编码", "科目名称", "合计", "人员经费"]], [70, 200, 80, 80], body, expected)
+
+
+def centred_wraps() -> Layout:
+    layout = wrapped_names()
+    layout.centred = True
+    return layout
+
+
 def bare_continuation() -> Layout:
     body = [[f"20101{i:02d}", f"人大事务第{i}项", f"{i}0.00", f"{i}.00", f"{i}.00", "", f"{i * 8}.00"] for i in range(1, 6)]
     body += [[f"20102{i:02d}", f"政协事务第{i}项", f"{i}0.00", "", "", "", f"{i}0.00"] for i in range(1, 6)]
@@ -258,7 +287,7 @@ LAYOUTS: dict[str, Callable[[], Layout]] = {
     f.__name__: f
     for f in (
         split_codes, dual_classification, coded_names, year_run, repeated_header, title_every_page, unit_above_title,
-        offset_glyphs, side_text, bare_continuation, project_numbers,
+        offset_glyphs, side_text, wrapped_names, centred_wraps, bare_continuation, project_numbers,
     )
 }
 
