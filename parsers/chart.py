@@ -21,7 +21,8 @@ from parsers.layout import SourceLine
 from parsers.model import CHART_KIND, Cell, Column, Provenance, Row, Table
 from parsers.segment import Segment, normalize_text
 
-_LABEL = re.compile(r"^[^\d]*[\u4e00-\u9fff].*[\u4e00-\u9fff]")  # two CJK characters, no code in front
+_LABEL = re.compile(r"[\u4e00-\u9fff].*[\u4e00-\u9fff]")  # two CJK characters at least
+_CODE_IN_FRONT = re.compile(r"^[\[【(（]?\d{3}(?:\d{2}){0,2}[\]】)）]?\s*[-－—–:：.、]?\s*[\u4e00-\u9fff]")  # "30206-电费"
 _MIN_SHARE = 0.6  # of a segment's values that sit in multi-label series
 VALUE_COLUMN = Column("value", "数值")
 
@@ -45,7 +46,8 @@ def _split(line: SourceLine) -> tuple[list[str], list[str]] | None:
     while labels < len(cells) and not is_amount(cells[labels]):
         labels += 1
     values = cells[labels:]
-    if not all(is_amount(v) for v in values) or not all(_LABEL.search(c) for c in cells[:labels]):
+    labelled = all(_LABEL.search(c) and not _CODE_IN_FRONT.match(c) for c in cells[:labels])
+    if not all(is_amount(v) for v in values) or not labelled:
         return None
     return cells[:labels], values
 
@@ -79,11 +81,14 @@ def is_chart(segment: Segment) -> bool:
     """Most values of the segment are chart series: two labels or more, then their values, on one line.
 
     A header line above one unlabelled data row (a "三公" table) has the same counts, but on
-    two lines, and stays a table."""
+    two lines, and stays a table. So does a table whose every row prints two names and two
+    amounts: a table's rows share its columns, while a report's charts differ in their
+    number of bars, so the series must come in two sizes at least."""
     points, values_seen = chart_points(segment.lines)
     per_line = Counter(id(point.line) for point in points if point.same_line)
     in_series = sum(1 for point in points if per_line[id(point.line)] >= 2)
-    return values_seen >= 4 and in_series >= _MIN_SHARE * values_seen
+    sizes = {size for size in per_line.values() if size >= 2}
+    return values_seen >= 4 and in_series >= _MIN_SHARE * values_seen and len(sizes) >= 2
 
 
 def build_chart(segment: Segment, table_id: str, unit: str | None) -> Table:

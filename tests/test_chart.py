@@ -54,3 +54,18 @@ def test_chart_data_is_left_out_of_facts_and_checks(tmp_path: Path):
     facts = report_facts(report).to_pylist()
     assert facts and not any(f["table_kind"] == CHART_KIND for f in facts)
     assert not any(loc.table and loc.table.startswith(CHART_KIND) for f in run_checks(report) for loc in f.locations)
+
+
+def test_rows_of_two_names_and_two_amounts_stay_a_table(tmp_path: Path):
+    rows = "".join(f"工资福利支出{i}\t基本工资{i}\t{i}.00\t{i}.00\n" for i in range(1, 6))
+    report = _read(tmp_path, HEAD + "一般公共预算基本支出决算表\n单位：万元\n" + rows)
+    assert all(t.is_data for t in report.tables)
+
+
+def test_the_chart_data_of_a_real_word_report_is_chart_data():
+    from tests.conftest import seed
+
+    report = read_report(seed("001"))
+    chart = next(t for t in report.tables if "一般公共预算财政拨款支出决算表" in t.title)
+    assert chart.kind == CHART_KIND
+    assert ("卫生健康支出", Decimal("267.96")) in [(r.name, r.value("value")) for r in chart.rows]
