@@ -49,6 +49,7 @@ def read_report(path: Path, sha256: str | None = None) -> Report:
 
 
 def file_sha256(path: Path) -> str:
+    """The content key (as ``parsers.report.file_sha256``, without loading the parsers)."""
     with path.open("rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
