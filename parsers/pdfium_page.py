@@ -81,6 +81,13 @@ _get_segment = _plain(pdfium_c.FPDFPath_GetPathSegment, _P, _P, _INT)
 _segment_point = _plain(pdfium_c.FPDFPathSegment_GetPoint, _INT, _P, _P, _P)
 _segment_type = _plain(pdfium_c.FPDFPathSegment_GetType, _INT, _P)
 _segment_closes = _plain(pdfium_c.FPDFPathSegment_GetClose, _INT, _P)
+_char_object = _plain(pdfium_c.FPDFText_GetTextObject, _P, _P, _INT)
+_char_origin = _plain(pdfium_c.FPDFText_GetCharOrigin, _INT, _P, _INT, _P, _P)
+_object_bounds = _plain(pdfium_c.FPDFPageObj_GetBounds, _INT, _P, _P, _P, _P, _P)
+_clip_path = _plain(pdfium_c.FPDFPageObj_GetClipPath, _P, _P)
+_clip_paths = _plain(pdfium_c.FPDFClipPath_CountPaths, _INT, _P)
+_clip_segments = _plain(pdfium_c.FPDFClipPath_CountPathSegments, _INT, _P, _INT)
+_clip_segment = _plain(pdfium_c.FPDFClipPath_GetPathSegment, _P, _P, _INT, _INT)
 
 
 def _handle(pointer) -> int:
@@ -136,6 +143,7 @@ def _glyphs(textpage: pdfium.PdfTextPage, display: Matrix, width: float, height:
     raw = textpage.raw
     a, b, c, d, e, f = display
     glyphs: list[Glyph] = []
+    indexes: list[int] = []  # each glyph's character index on the text page
     for index, char in enumerate(text):
         if char in _NOT_PRINTED or (char == " " and generated(raw, index)):
             continue
@@ -150,10 +158,106 @@ def _glyphs(textpage: pdfium.PdfTextPage, display: Matrix, width: float, height:
         if x1 < 0 or y0 > height or x0 > width or y1 < 0:
             continue  # printed off the page: invisible
         glyphs.append(Glyph(char, x0, y0, x1, y1))
-    return glyphs
+        indexes.append(index)
+    hidden = _clipped_away(_handle(raw), glyphs, indexes)
+    return [g for i, g in enumerate(glyphs) if i not in hidden] if hidden else glyphs
+
+
+def _clipped_away(textpage: int, glyphs: list[Glyph], indexes: list[int]) -> set[int]:
+    """Glyphs drawn where another glyph is printed, and cut away by their clip path.
+
+    Spreadsheet exports draw every line of a wrapped cell and clip it to the cell, so the
+    second line of a name ("…管理事务" / "支出") is drawn, invisibly, over the text of the
+    row below. Only the text objects of glyphs that overlap another are looked at: reading
+    every object's clip path would cost more than reading the page.
+    """
+    hidden: set[int] = set()
+    checked: set[int] = set()
+    x, y = ctypes.c_double(), ctypes.c_double()
+    for suspect in _overlapping(glyphs):
+        obj = _char_object(textpage, indexes[suspect]) or 0
+        clip = _clip_box(obj) if suspect not in checked else None
+        if clip is None:
+            continue
+        for step in (-1, 1):  # the object's other glyphs sit next to it in text order
+            i = suspect if step == 1 else suspect - 1
+            while 0 <= i < len(glyphs) and (_char_object(textpage, indexes[i]) or 0) == obj:
+                checked.add(i)
+                if _char_origin(textpage, indexes[i], ctypes.byref(x), ctypes.byref(y)):
+                    if not (clip[0] - 1 <= x.value <= clip[2] + 1 and clip[1] - 1 <= y.value <= clip[3] + 1):
+                        hidden.add(i)
+                i += step
+    return hidden
+
+
+def _overlapping(glyphs: list[Glyph]) -> list[int]:
+    """Indexes of run-starting glyphs less than a line's height from another run's first glyph.
+
+    A cell's lines all start at its left padding, so a line spilling into the cell below
+    starts exactly where that cell's own text does. Only the first glyph of each run of
+    text is looked at (the rest follow their neighbour in text order); they are keyed by
+    their left edge (to half a point) and an 8 pt band of their top, and compared with
+    their band and the two next to it.
+    """
+    bands: dict[tuple[int, int], list[tuple[float, float, int]]] = {}
+    found: set[int] = set()
+    get = bands.get
+    previous_x1, previous_top = -1e9, -1e9
+    for i, g in enumerate(glyphs):
+        top, bottom = g.top, g.bottom
+        follows = previous_x1 - 1 <= g.x0 <= previous_x1 + 2 and -2 <= top - previous_top <= 2
+        previous_x1, previous_top = g.x1, top
+        if follows:
+            continue
+        column, band = round(g.x0 * 2), int(top) >> 3
+        for key in ((column, band - 1), (column, band), (column, band + 1)):
+            for other_top, other_bottom, j in get(key, ()):
+                if abs(top - other_top) < bottom - top:  # closer than a line's height: one is not where it seems
+                    found.add(i)
+                    found.add(j)
+        entry = (top, bottom, i)
+        same = get((column, band))
+        if same is None:
+            bands[(column, band)] = [entry]
+        else:
+            same.append(entry)
+    return sorted(found)
 
 
 _NOT_PRINTED = frozenset("\r\n\x00\x02\ufffe\uffff")
+
+
+def _clip_box(obj: int) -> tuple[float, float, float, float] | None:
+    """The bounding box of a text object's clip path, in page space, when it cuts the object.
+
+    Spreadsheet exports draw a wrapped cell's every line and clip it to the cell, so the second
+    line of a name ("…管理事务" / "支出") is drawn, invisibly, inside the row below. A clip
+    far from the object's own bounds is in some other space (a form's) and is not trusted.
+    """
+    if not obj:
+        return None
+    clip = _clip_path(obj)
+    if not clip:
+        return None
+    xs: list[float] = []
+    ys: list[float] = []
+    px, py = ctypes.c_float(), ctypes.c_float()
+    for path in range(_clip_paths(clip)):
+        for index in range(_clip_segments(clip, path)):
+            segment = _clip_segment(clip, path, index)
+            if segment and _segment_point(segment, ctypes.byref(px), ctypes.byref(py)):
+                xs.append(px.value)
+                ys.append(py.value)
+    left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    if not xs or not _object_bounds(obj, ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top)):
+        return None
+    box = (min(xs), min(ys), max(xs), max(ys))
+    inside = box[0] <= left.value and right.value <= box[2] and box[1] <= bottom.value and top.value <= box[3]
+    near = box[0] - _NEAR < right.value and left.value < box[2] + _NEAR and box[1] - _NEAR < top.value and bottom.value < box[3] + _NEAR
+    return None if inside or not near else box
+
+
+_NEAR = 20.0  # points: a clip this close to its object is in the same space (bounds of an unmeasured font have no height)
 
 
 def _scan_objects(page: int, textpage: int) -> tuple[list[tuple[int, Matrix]], bool]:

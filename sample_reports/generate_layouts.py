@@ -15,6 +15,7 @@ tested on the smallest case that needs it, without depending on one real file:
 - ``side_text``: a project's description printed unruled beside the ruled rows, on every page;
 - ``wrapped_names``: names wrapped over two lines in their cell, the amount on the first line;
 - ``centred_wraps``: the same, every other cell centred on the wrapped row's height;
+- ``clipped_overflow``: the same rows at one height, a wrapped name's second line clipped away over the row below;
 - ``bare_continuation``: a continuation page with no header whose rows leave two of five amount columns empty;
 - ``project_numbers``: project names numbered "53045-…", numbers no 科目 has (no 类 530, no 款 81 in 国防).
 
@@ -60,6 +61,7 @@ class Layout:
     offset_glyphs: bool = False  # digits in Helvetica; the CJK font's metrics put its glyph boxes ~14 pt above them
     side_text: tuple[str, ...] = ()  # unruled lines printed beside the ruled rows, right of the grid
     centred: bool = False  # single-line cells centred on the height of a wrapped row (as spreadsheets print)
+    clipped: bool = False  # rows keep one height; a wrapped cell's second line is drawn clipped away, over the row below
 
 
 def _text(c: canvas.Canvas, x: float, y: float, s: str, size: float = SIZE, align: str = "l", font: str = FONT) -> None:
@@ -71,16 +73,23 @@ def _text(c: canvas.Canvas, x: float, y: float, s: str, size: float = SIZE, alig
     {"l": c.drawString, "c": c.drawCentredString, "r": c.drawRightString}[align](x, y, s)
 
 
-def _height(cells: list[str]) -> float:
+def _height(cells: list[str], layout: Layout | None = None) -> float:
     """A row is as tall as its most wrapped cell ("机关事业单位基本养老保险\n缴费支出": two lines)."""
+    if layout is not None and layout.clipped:
+        return ROW_H
     return ROW_H + WRAP_H * max(text.count("\n") for text in cells)
 
 
 def _row(c: canvas.Canvas, layout: Layout, xs: list[float], top: float, cells: list[str], header: bool) -> None:
     for i, cell in enumerate(cells):
         shift = (_height(cells) - _height([cell])) / 2 if layout.centred else 0.0
+        if layout.clipped:  # a spreadsheet clips each cell's text to the cell
+            c.saveState()
+            frame = c.beginPath()
+            frame.rect(xs[i], top - ROW_H, xs[i + 1] - xs[i], ROW_H)
+            c.clipPath(frame, stroke=0, fill=0)
         for n, text in enumerate(cell.split("\n")):
-            y = top - 13 - n * WRAP_H - shift
+            y = top - 13 - n * (15 if layout.clipped else WRAP_H) - shift
             digits = text.replace(",", "").replace(".", "").isdigit()
             font = "Helvetica" if layout.offset_glyphs and digits else FONT
             if not header and digits and "." in text:
@@ -89,8 +98,10 @@ def _row(c: canvas.Canvas, layout: Layout, xs: list[float], top: float, cells: l
                 _text(c, (xs[i] + xs[i + 1]) / 2, y, text, align="c", font=font)
             else:
                 _text(c, xs[i] + 3, y, text, font=font)
+        if layout.clipped:
+            c.restoreState()
     if layout.ruled:
-        c.line(xs[0], top - _height(cells), xs[-1], top - _height(cells))
+        c.line(xs[0], top - _height(cells, layout), xs[-1], top - _height(cells, layout))
 
 
 def _page(c: canvas.Canvas, layout: Layout, xs: list[float], rows: list[list[str]], first: bool) -> None:
@@ -114,17 +125,17 @@ def _page(c: canvas.Canvas, layout: Layout, xs: list[float], rows: list[list[str
     if layout.ruled:
         c.setLineWidth(0.6)
         c.line(xs[0], top, xs[-1], top)
-        height = sum(map(_height, header + rows))
+        height = sum(_height(cells, layout) for cells in header + rows)
         for x in xs:
             c.line(x, top, x, top - height)
     for index, text in enumerate(layout.side_text):
         _text(c, xs[-1] + 8, top - ROW_H * (len(header) + 1) - 11 * index, text)
     for cells in header:
         _row(c, layout, xs, top, cells, header=True)
-        top -= _height(cells)
+        top -= _height(cells, layout)
     for cells in rows:
         _row(c, layout, xs, top, cells, header=False)
-        top -= _height(cells)
+        top -= _height(cells, layout)
 
 
 def render(layout: Layout, path: Path) -> None:
@@ -263,6 +274,13 @@ def centred_wraps() -> Layout:
     return layout
 
 
+def clipped_overflow() -> Layout:
+    layout = wrapped_names()
+    layout.clipped = True
+    layout.expected = [(r[0], r[1].split("\n")[0], (r[2], r[3])) for r in layout.body]  # as printed: second lines are hidden
+    return layout
+
+
 def bare_continuation() -> Layout:
     body = [[f"20101{i:02d}", f"人大事务第{i}项", f"{i}0.00", f"{i}.00", f"{i}.00", "", f"{i * 8}.00"] for i in range(1, 6)]
     body += [[f"20102{i:02d}", f"政协事务第{i}项", f"{i}0.00", "", "", "", f"{i}0.00"] for i in range(1, 6)]
@@ -287,7 +305,7 @@ LAYOUTS: dict[str, Callable[[], Layout]] = {
     f.__name__: f
     for f in (
         split_codes, dual_classification, coded_names, year_run, repeated_header, title_every_page, unit_above_title,
-        offset_glyphs, side_text, wrapped_names, centred_wraps, bare_continuation, project_numbers,
+        offset_glyphs, side_text, wrapped_names, centred_wraps, clipped_overflow, bare_continuation, project_numbers,
     )
 }
 
