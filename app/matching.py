@@ -16,7 +16,6 @@ import unicodedata
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-import numpy as np
 from rapidfuzz import fuzz, process
 
 from app.catalog import Catalog, Edition, Entry, current_catalog
@@ -386,6 +385,8 @@ class Matcher:
         queries = sorted({normalize_name(r.name) for r in table.rows} - set(self.by_name) - {""})
         if not queries or not names:
             return {}
+        import numpy as np  # loads only when names are matched, not when a matched report is re-opened
+
         scores = process.cdist(queries, names, scorer=fuzz.WRatio, score_cutoff=self.settings.floor, workers=-1, dtype=np.uint8)
         out = {}
         limit = self.settings.top_k * 3
