@@ -25,7 +25,7 @@ from parsers.errors import NoTextLayer, UnreadableReport
 from parsers.model import Report
 
 ROOT = Path(__file__).resolve().parent.parent
-EXTRACTION_INPUTS = (ROOT / "parsers",)  # code and data (report.py with EXTRACTOR_VERSION, table kinds, vocabulary)
+EXTRACTION_INPUTS = (ROOT / "parsers",)  # code and data (model.py with EXTRACTOR_VERSION, table kinds, vocabulary)
 EXTRACTION_LIBRARIES = {"pypdfium2": "pypdfium2", "pdfplumber": "pdfplumber", "pdfminer.six": "pdfminer"}  # distribution → module
 MATCHING_INPUTS = (ROOT / "app" / "matching.py", ROOT / "app" / "catalog")  # matcher, catalog code and CSVs
 MATCHING_LIBRARIES = {"rapidfuzz": "rapidfuzz", "numpy": "numpy"}

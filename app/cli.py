@@ -58,7 +58,7 @@ def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     from app.contract import SCHEMA_VERSION
-    from parsers.report import EXTRACTOR_VERSION
+    from parsers.model import EXTRACTOR_VERSION
 
     try:
         package = version("kemu")

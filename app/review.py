@@ -26,7 +26,7 @@ from app.matching import normalize_name, reason
 from parsers.model import Cell, Match, Report, Row, Table
 from app.sidecar import SidecarError, SidecarState, SidecarStore
 from parsers.amounts import parse_amount
-from parsers.report import EXTRACTOR_VERSION
+from parsers.model import EXTRACTOR_VERSION
 
 OPS = ("edit", "confirm", "choose", "not_subject", "reject", "set_kind", "set_unit", "ignore", "note")
 BLANKS = ("", "-", "—", "null")

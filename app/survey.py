@@ -30,7 +30,7 @@ from app.errors import TookTooLong, in_chain, time_budget_seconds
 from parsers.amounts import states_no_value
 from parsers.errors import UnreadableReport
 from parsers.model import Report, Row, Table
-from parsers.report import EXTRACTOR_VERSION
+from parsers.model import EXTRACTOR_VERSION
 
 SURVEY_VERSION = 1
 DEFAULT_BUDGET_SECONDS = 120.0

@@ -11,6 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+#: The parsers' version, recorded in every Report (and sidecar): here, below everything, so that
+#: reading it does not load the parsers.
+EXTRACTOR_VERSION = "1.0.0"
+
 #: The kind of chart data (parsers/chart.py): kept for the reviewer, not a budget table, so
 #: matching, checks and exports pass it by.
 CHART_KIND = "chart_data"

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
-from parsers.model import CHART_KIND, Line, Page, Report, Table
+from parsers.model import CHART_KIND, EXTRACTOR_VERSION, Line, Page, Report, Table
 from parsers.errors import NoTextLayer, UnreadableReport
 from parsers.chart import build_chart, is_chart
 from parsers.grid import build_table
@@ -26,7 +26,6 @@ from parsers.segment import is_grid_line, segment_tables, strip_running_text
 from parsers.sniff import is_report_table, is_report_text
 from parsers.text import parse_text
 
-EXTRACTOR_VERSION = "1.0.0"
 _HEAD_CHARS = 4000
 
 
