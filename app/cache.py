@@ -149,6 +149,15 @@ def load_report(path: str | Path, use_cache: bool = True) -> Report:
         return report
 
 
+def is_cached(path: str | Path) -> bool:
+    """The matched report is in the cache: opening it is a read, with nothing to wait for."""
+    path = Path(path)
+    if not path.is_file() or path.stat().st_size == 0:
+        return False
+    sha256 = file_sha256(path)
+    return (cache_dir() / f"{sha256}-{extraction_fingerprint()}-match-{matching_fingerprint()}.pickle").is_file()
+
+
 def load_matched(path: str | Path, use_cache: bool = True) -> Report:
     """The extracted report with every row matched. Matching is the slow step of a batch, so
     it is cached beside the extraction, keyed also by the matching fingerprint."""

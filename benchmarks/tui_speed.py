@@ -120,7 +120,11 @@ class Timed(KemuApp):
             self.exit()
 
 
-Timed(sys.argv[1], read_in_worker=True).run(headless=True, size=(180, 50))
+from pathlib import Path
+from app.tui.app import session_before_the_window
+
+sys.stderr.isatty = lambda: True  # as on a terminal: a cold report is read behind the loading screen
+Timed(sys.argv[1], session=session_before_the_window(Path(sys.argv[1])), read_in_worker=True).run(headless=True, size=(180, 50))
 print(json.dumps(stamps))
 """
 

@@ -166,3 +166,18 @@ def test_the_remembered_fingerprint_follows_every_edit_of_the_inputs(tmp_path, m
     data.write_text('a = ["甲"]\n', encoding="utf-8")
     os.utime(module, ns=(module.stat().st_atime_ns, module.stat().st_mtime_ns + 10**9))  # touched, not changed
     assert cache._fingerprint((code,), {"pdfplumber": "pdfplumber"}) == first and hashed == [1, 1]
+
+
+def test_a_matched_report_in_the_cache_opens_before_the_window(tmp_path, monkeypatch):
+    """A cached report needs no loading screen; an uncached one on a terminal gets it."""
+    import sys
+
+    from app.tui.app import session_before_the_window
+
+    source = tmp_path / "report.txt"
+    shutil.copy(seed("003"), source)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert not cache.is_cached(source) and session_before_the_window(source) is None
+    cache.load_matched(source)
+    assert cache.is_cached(source)
+    assert session_before_the_window(source).reviewed.sha256 == cache.file_sha256(source)

@@ -92,12 +92,24 @@ def run_review(path: Path, lang: str = "zh") -> int:
         files, _ = discover([path])
         if not files:
             raise UnreadableReport(f"{path}: no report files found ({', '.join(SUFFIXES)})")
-    elif not sys.stderr.isatty():  # Textual draws on stderr: no terminal, no progress to show
-        from app.review import ReviewSession
-
-        session = ReviewSession(path)
+    else:
+        session = session_before_the_window(path)
     app = KemuApp(path, lang, session, read_in_worker=True)
     app.run()
     if app.error is not None:
         raise app.error
     return app.return_code or 0
+
+
+def session_before_the_window(path: Path) -> "ReviewSession | None":
+    """The report opened before the app starts, when there is nothing to wait for: without a
+    terminal (Textual draws on stderr: no progress to show), or when the matched report is in
+    the cache (a read of a few milliseconds; the loading screen would only delay the table).
+    Otherwise None: the loading screen reads it in a worker."""
+    from app.cache import is_cached
+
+    if sys.stderr.isatty() and not is_cached(path):
+        return None
+    from app.review import ReviewSession
+
+    return ReviewSession(path)
