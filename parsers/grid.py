@@ -10,6 +10,7 @@ shows 收入 and 支出 sides is unrolled into one row per item, group by group.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from parsers.model import Cell, Column, Provenance, Row, Table
@@ -29,6 +30,7 @@ _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _CODE_PART = re.compile(r"^\d{2,7}$")
 _LEADING_CODE = re.compile(r"^[\[【(（]?(\d{3}(?:\d{2}){0,2})[\]】)）]?(?:\s*[-－—–:：.、]\s*(?=[\u4e00-\u9fff])|\s+|(?=[\u4e00-\u9fff]))(.+)$")
 _CODE_NAME = re.compile(r"^[\[【(（]?\d{3}(?:\d{2}){0,2}[\]】)）]?\s*[-－—–:：.、]?\s*[\u4e00-\u9fff]")
+_CODE_BRACKETS = re.compile(r"[\[\]【】()]")  # around a code: "（2101101）" (NFKC makes （） plain)
 _UNIT_CODE = re.compile(r"^(\d{6,12})\s*([\u4e00-\u9fff].*)$")
 _DECIMAL = re.compile(r"\d[.,]\s?\d")
 _JUNK = re.compile(r"[A-Za-z\u3040-\u30ff]|[*+•|/\\<>=~^_#@]|\d-\d")
@@ -201,7 +203,7 @@ def _column_profile(rows: list[_Row], width: int) -> tuple[list[float], list[flo
         if not texts:
             continue
         n = len(texts)
-        codes[col] = sum(bool(_CODE_PART.match(t.replace(" ", ""))) and "." not in t for t in texts) / n
+        codes[col] = sum(bool(_CODE_PART.match(_code_text(t))) and "." not in t for t in texts) / n
         names[col] = sum(len(_CJK.findall(t)) >= 2 for t in texts) / n if len(set(texts)) >= 3 or n >= 0.3 * len(rows) else 0.0
         amounts[col] = sum(is_amount(t) for t in texts) / n
         coded[col] = sum(bool(_CODE_NAME.match(t)) for t in texts) / n
@@ -216,7 +218,7 @@ def _share(rows: list[_Row], col: int, test) -> float:
 
 def _groups(rows: list[_Row], paths: list[list[str]], width: int) -> list[_Group]:
     codes, names, amounts, coded = _column_profile(rows, width)
-    full_codes = [_share(rows, col, lambda t: bool(_CODE.match(t.replace(" ", "")))) for col in range(width)]
+    full_codes = [_share(rows, col, lambda t: bool(_CODE.match(_code_text(t)))) for col in range(width)]
     texts = [any(_CJK.search(r.text(col)) for r in rows) for col in range(width)]  # CJK debris, split labels
     roles: list[str] = []
     for col in range(width):
@@ -579,8 +581,8 @@ def _row_name(row: _Row, group: _Group, code_parts: list[str]) -> str:
 
 
 def _draft(row: _Row, group: _Group, columns: dict, gi: int) -> _Draft:
-    code_parts = [row.text(c).replace(" ", "") for c in group.code_cols]
-    extra_parts = [row.text(c).replace(" ", "") for c in group.extra_code_cols]
+    code_parts = [_code_text(row.text(c)) for c in group.code_cols]
+    extra_parts = [_code_text(row.text(c)) for c in group.extra_code_cols]
     extra = ["".join(p for p in extra_parts if p.isdigit())] if any(p.isdigit() for p in extra_parts) else []
     code, surplus = join_code_parts([p for p in code_parts if p.isdigit()])
     extra = surplus + extra
@@ -594,10 +596,11 @@ def _draft(row: _Row, group: _Group, columns: dict, gi: int) -> _Draft:
     if code is None:
         leading = _LEADING_CODE.match(name)
         unit_code = _UNIT_CODE.match(name)
-        if leading and known_section(leading.group(1)):
-            code, name = leading.group(1), clean_name(leading.group(2))
+        leading_code = _code_text(leading.group(1)) if leading else ""
+        if leading and known_section(leading_code):
+            code, name = leading_code, clean_name(leading.group(2))
         elif leading:  # "53045-北京文化艺术基金资助款": a project's number, no 款 of the standard
-            extra, name = [leading.group(1), *extra], clean_name(leading.group(2))
+            extra, name = [leading_code, *extra], clean_name(leading.group(2))
             extra_names = ["", *extra_names]
         elif unit_code:  # "313001无锡市交通运输局（本级）": a 单位代码 glued to the unit's name
             extra, name = [unit_code.group(1), *extra], unit_code.group(2)
@@ -614,6 +617,12 @@ def _draft(row: _Row, group: _Group, columns: dict, gi: int) -> _Draft:
     return _Draft(
         row.line, code, name, cells, _prov(_line_of(row, name_frag), name_frag, name), tuple(extra), names, tuple(code_parts)
     )
+
+
+def _code_text(text: str) -> str:
+    """A printed code as plain digits: full-width digits ("２０８") and brackets ("（2101101）",
+    "[208]") are how some templates print the same code."""
+    return _CODE_BRACKETS.sub("", unicodedata.normalize("NFKC", text).replace(" ", ""))
 
 
 def _line_of(row: _Row, frag: Fragment | None) -> SourceLine:

@@ -116,3 +116,18 @@ def test_a_page_footer_with_the_page_count_does_not_cut_a_table(tmp_path):
     path.write_text(text, encoding="utf-8")
     tables = read_report(path).tables
     assert [(t.kind, t.pages, len(t.rows)) for t in tables] == [("final_gp_expense", (1, 2), 6)]
+
+
+def test_codes_in_full_width_digits_or_brackets_are_codes(tmp_path):
+    text = (
+        "某县卫生健康局2023年度部门决算\n一般公共预算财政拨款支出决算表\n科目编码\t科目名称\t合计\n"
+        "２０８\t社会保障和就业支出\t８０．００\n２０８０５０５\t机关事业单位基本养老保险缴费支出\t８０．００\n"
+        "（2101101）\t行政单位医疗\t5.00\n[2210201]\t住房公积金\t3.00\n"
+    )
+    path = tmp_path / "r.txt"
+    path.write_text(text, encoding="utf-8")
+    rows = read_report(path).tables[0].rows
+    assert [(r.code, r.extra_codes, r.value("total")) for r in rows] == [
+        ("208", (), Decimal("80.00")), ("2080505", (), Decimal("80.00")),
+        ("2101101", (), Decimal("5.00")), ("2210201", (), Decimal("3.00")),
+    ]
