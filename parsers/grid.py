@@ -30,6 +30,7 @@ _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _CODE_PART = re.compile(r"^\d{2,7}$")
 _LEADING_CODE = re.compile(r"^[\[【(（]?(\d{3}(?:\d{2}){0,2})[\]】)）]?(?:\s*[-－—–:：.、]\s*(?=[\u4e00-\u9fff])|\s+|(?=[\u4e00-\u9fff]))(.+)$")
 _CODE_NAME = re.compile(r"^[\[【(（]?\d{3}(?:\d{2}){0,2}[\]】)）]?\s*[-－—–:：.、]?\s*[\u4e00-\u9fff]")
+_LEVELS = re.compile(r"^\d{3}(?:-\d{2}){1,2}$|^\d{3}\.\d{2}\.\d{2}$")  # 类-款-项; two dotted levels would read as an amount
 _CODE_BRACKETS = re.compile(r"[\[\]【】()]")  # around a code: "（2101101）" (NFKC makes （） plain)
 _UNIT_CODE = re.compile(r"^(\d{6,12})\s*([\u4e00-\u9fff].*)$")
 _DECIMAL = re.compile(r"\d[.,]\s?\d")
@@ -620,9 +621,11 @@ def _draft(row: _Row, group: _Group, columns: dict, gi: int) -> _Draft:
 
 
 def _code_text(text: str) -> str:
-    """A printed code as plain digits: full-width digits ("２０８") and brackets ("（2101101）",
-    "[208]") are how some templates print the same code."""
-    return _CODE_BRACKETS.sub("", unicodedata.normalize("NFKC", text).replace(" ", ""))
+    """A printed code as plain digits: full-width digits ("２０８"), brackets ("（2101101）",
+    "[208]") and levels joined by hyphens ("208-05-05", or dots for all three: "210.11.01")
+    are how some templates print the same code."""
+    text = _CODE_BRACKETS.sub("", unicodedata.normalize("NFKC", text).replace(" ", ""))
+    return text.replace("-", "").replace(".", "") if _LEVELS.match(text) else text
 
 
 def _line_of(row: _Row, frag: Fragment | None) -> SourceLine:

@@ -118,11 +118,12 @@ def test_a_page_footer_with_the_page_count_does_not_cut_a_table(tmp_path):
     assert [(t.kind, t.pages, len(t.rows)) for t in tables] == [("final_gp_expense", (1, 2), 6)]
 
 
-def test_codes_in_full_width_digits_or_brackets_are_codes(tmp_path):
+def test_codes_in_full_width_digits_brackets_or_joined_levels_are_codes(tmp_path):
     text = (
         "某县卫生健康局2023年度部门决算\n一般公共预算财政拨款支出决算表\n科目编码\t科目名称\t合计\n"
         "２０８\t社会保障和就业支出\t８０．００\n２０８０５０５\t机关事业单位基本养老保险缴费支出\t８０．００\n"
         "（2101101）\t行政单位医疗\t5.00\n[2210201]\t住房公积金\t3.00\n"
+        "208-05-06\t机关事业单位职业年金缴费支出\t2.00\n210.11.02\t事业单位医疗\t1.00\n"
     )
     path = tmp_path / "r.txt"
     path.write_text(text, encoding="utf-8")
@@ -130,4 +131,5 @@ def test_codes_in_full_width_digits_or_brackets_are_codes(tmp_path):
     assert [(r.code, r.extra_codes, r.value("total")) for r in rows] == [
         ("208", (), Decimal("80.00")), ("2080505", (), Decimal("80.00")),
         ("2101101", (), Decimal("5.00")), ("2210201", (), Decimal("3.00")),
+        ("2080506", (), Decimal("2.00")), ("2101102", (), Decimal("1.00")),
     ]
