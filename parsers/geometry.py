@@ -53,6 +53,32 @@ def column_spans(body: list[SourceLine], settings: GeometrySettings = GeometrySe
     return _merge_close(spans, settings.min_gap)
 
 
+def with_empty_columns(spans: list[tuple[float, float]], header: list[SourceLine]) -> list[tuple[float, float]]:
+    """Columns the header prints but no body row fills (公用经费 left blank on every row).
+
+    Each label of a header row belongs to the body column nearest to it; when two labels of
+    one row claim the same column, the one that does not overlap it (or the farther one) is
+    a column of its own, so it is not read as part of its neighbour's label.
+    """
+    if not spans:
+        return spans
+    added: list[tuple[float, float]] = []
+    for line in header:
+        claims: dict[int, list[tuple[float, tuple[float, float]]]] = {}
+        for f in line.fragments:
+            if f.col is not None or f.bbox is None or not f.text.strip():
+                continue
+            centre = (f.bbox[0] + f.bbox[2]) / 2
+            nearest = min(range(len(spans)), key=lambda i: _distance(centre, spans[i]))
+            rank = -_overlap(f.bbox, spans[nearest]) or _distance(centre, spans[nearest])
+            claims.setdefault(nearest, []).append((rank, (f.bbox[0], f.bbox[2])))
+        for claimants in claims.values():
+            for rank, extent in sorted(claimants)[1:]:
+                if rank >= 0 and not any(_overlap((extent[0], 0, extent[1], 0), span) > 0 for span in spans):
+                    added.append(extent)
+    return sorted(spans + _merge_close(sorted(added), 0.0)) if added else spans
+
+
 def _merge_close(spans: list[tuple[float, float]], min_gap: float) -> list[tuple[float, float]]:
     merged: list[tuple[float, float]] = []
     for span in spans:

@@ -18,6 +18,7 @@ from parsers.amounts import is_amount, parse_amount
 from parsers.columns import column_key
 from parsers.geometry import (
     align_ruled_columns, column_spans, merge_stacked_labels, place_fragments, spans_from_ruled, widen_group_labels,
+    with_empty_columns,
 )
 from parsers.headers import has_inferred_merges, label_paths
 from parsers.identify import detect_unit
@@ -173,7 +174,7 @@ def _assign_columns(header: list[SourceLine], body: list[SourceLine]) -> None:
     if not loose:
         return
     ruled = [line for line in header + body if line.region is not None]
-    spans = spans_from_ruled(ruled) if ruled else column_spans([line for line in body if line.region is None])
+    spans = spans_from_ruled(ruled) if ruled else with_empty_columns(column_spans([line for line in body if line.region is None]), header)
     place_fragments(body, spans)
     place_fragments(header, spans)
     widen_group_labels(header)

@@ -66,8 +66,10 @@ def test_the_printed_unit_wins_even_above_the_title(tmp_path: Path):
     assert table.unit == "元" and "unit_inferred" not in table.flags
 
 
-def test_a_continuation_page_without_header_keeps_every_printed_column(tmp_path: Path):
-    write("bare_continuation", tmp_path / "t.pdf")
+@pytest.mark.parametrize("ruled", [True, False], ids=["ruled", "unruled"])
+def test_a_continuation_page_without_header_keeps_every_printed_column(tmp_path: Path, ruled: bool):
+    """Also the column no row fills (公用经费): unruled, its label is a column of its own."""
+    write("bare_continuation", tmp_path / "t.pdf", ruled)
     table = read_report(tmp_path / "t.pdf").tables[0]
     assert table.pages == (1, 2) and len(table.columns) == 5
     first, last = table.rows[0], table.rows[-1]
