@@ -548,3 +548,26 @@ async def test_a_report_read_past_the_time_budget_ends_with_the_budget_sentence(
     async with app.run_test(size=SIZE) as pilot:
         await _until(pilot, lambda: not app.is_running)
     assert explain(app.error) == ("report.pdf: took longer than 1 s (the file may be damaged); skipped", EXIT_UNREADABLE)
+
+
+async def test_a_file_past_the_time_budget_is_a_row_of_the_folder_list(triage_folder, monkeypatch):
+    """One stuck file never stalls the folder: it becomes a row with the reason, the others load."""
+    import time
+
+    import app.triage as triage
+
+    real = triage.ReviewSession
+
+    def session(path):
+        while path.name == "bad.pdf":  # a reader looping on a damaged stream
+            time.sleep(0.01)
+        return real(path)
+
+    monkeypatch.setenv("KEMU_TIME_BUDGET", "1")
+    monkeypatch.setattr(triage, "ReviewSession", session)
+    app = KemuApp(triage_folder, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await _until(pilot, lambda: bool(getattr(app.screen, "rows", None)))
+        errors = {row.path.name: row.error for row in app.screen.rows}
+    assert errors["bad.pdf"] == "took longer than 1 s (the file may be damaged); skipped"
+    assert errors["clean.pdf"] is None

@@ -10,9 +10,6 @@ CLI's one error path: one sentence and a documented exit code, as before the win
 
 from __future__ import annotations
 
-import ctypes
-import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +22,7 @@ from textual.widgets import Footer, Header, Label, ProgressBar
 
 from app.errors import TookTooLong, in_chain, time_budget_seconds
 from app.tui.i18n import Texts
+from app.tui.watchdog import StoppedOverBudget, Watchdog
 from parsers.progress import OCR, reading_progress
 
 
@@ -67,8 +65,7 @@ class LoadingScreen(Screen):
         super().__init__()
         self.path = path
         self.t = texts
-        self._reader: int | None = None  # the worker thread while it reads, for the time budget
-        self._since = time.monotonic()  # the budget runs from here (each OCR'd page restarts it)
+        self.watchdog = Watchdog(time_budget_seconds())  # over opening the report: reading and matching
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -82,20 +79,19 @@ class LoadingScreen(Screen):
 
     def on_mount(self) -> None:
         self.sub_title = self.path.name
-        budget = time_budget_seconds()
-        if budget:
-            self.set_interval(1.0, lambda: self._enforce(budget))
+        if self.watchdog.budget:
+            self.set_interval(1.0, self.watchdog.tick)
         self.call_after_refresh(self.read)  # the window first: the worker holds the GIL much of the time
 
     @work(thread=True, exclusive=True)
     def read(self) -> None:
-        self._reader = threading.get_ident()
+        self.watchdog.start()
         try:
             with reading_progress(self._page_read):
                 from app.review import ReviewSession
 
                 session = ReviewSession(self.path)
-            self._reader = None
+            self.watchdog.stop()
             # the review screen's code loads here, not on the UI thread: its imports, and the
             # check rules it runs when it mounts
             from app.checks import registered_rules
@@ -103,18 +99,16 @@ class LoadingScreen(Screen):
 
             registered_rules()
         except Exception as exc:  # every failure ends on the CLI's error path
-            self._reader = None
-            stopped = in_chain(exc, TookTooLong)
-            if stopped is not None and not str(stopped):  # raised by _enforce, with no words
-                exc = TookTooLong(f"{self.path.name}: took longer than {time_budget_seconds():g} s (the file may be damaged); skipped")
-            self.post_message(self.Failed(exc))
+            self.watchdog.stop()
+            stopped = in_chain(exc, StoppedOverBudget)
+            self.post_message(self.Failed(TookTooLong(f"{self.path.name}: {stopped}") if stopped else exc))
         else:
             self.post_message(self.Loaded(session))
 
     def _page_read(self, done: int, total: int, stage: str) -> None:
         """In the worker: tell the screen (messages are thread safe)."""
         if stage == OCR:
-            self._since = time.monotonic()
+            self.watchdog.restart()
         self.post_message(self.PagesRead(done, total, stage))
 
     def on_loading_screen_pages_read(self, message: PagesRead) -> None:
@@ -125,12 +119,3 @@ class LoadingScreen(Screen):
             step = self.t("building")
         self.query_one("#step", Label).update(step)
 
-    def _enforce(self, budget: float) -> None:
-        """The per-file time budget, over opening the report (reading and matching). The
-        readers' own alarm works only in a process's main thread, so a reader stuck past the
-        budget (a damaged file) gets TookTooLong raised in its thread; the worker turns it
-        into the usual sentence."""
-        reader = self._reader
-        if reader is not None and time.monotonic() - self._since > budget:
-            self._reader = None
-            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(reader), ctypes.py_object(TookTooLong))

@@ -20,7 +20,8 @@ from app.triage import TriageRow, rank, triage_row
 from app.tui.i18n import Texts, help_lines, translate_bindings, unreadable_text
 from app.tui.screens.modals import HelpScreen
 from app.batch import discover
-from app.errors import explain
+from app.errors import explain, time_budget_seconds
+from app.tui.watchdog import StoppedOverBudget, Watchdog
 
 
 class TriageScreen(Screen):
@@ -46,6 +47,9 @@ class TriageScreen(Screen):
 
     def on_mount(self) -> None:
         self.sub_title = f"{self.t('triage')} · {self.folder.name}"  # the whole path crowds out the title
+        self.watchdog = Watchdog(time_budget_seconds())
+        if self.watchdog.budget:
+            self.set_interval(1.0, self.watchdog.tick)
         self.load()
 
     @work(thread=True, exclusive=True)
@@ -55,7 +59,13 @@ class TriageScreen(Screen):
         self.app.call_from_thread(bar.update, total=len(files), progress=0)
         rows = []
         for path in files:
-            rows.append(triage_row(path))
+            self.watchdog.start()  # one file can never stall the list: past the budget it is a row with the reason
+            try:
+                rows.append(triage_row(path))
+            except StoppedOverBudget as exc:  # stopped after the report was read (checks, progress)
+                rows.append(TriageRow(path, error=explain(exc)[0]))
+            finally:
+                self.watchdog.stop()
             self.app.call_from_thread(bar.advance, 1)
         self.app.call_from_thread(self.show_rows, rank(rows))
 
