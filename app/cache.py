@@ -154,8 +154,7 @@ def is_cached(path: str | Path) -> bool:
     path = Path(path)
     if not path.is_file() or path.stat().st_size == 0:
         return False
-    sha256 = file_sha256(path)
-    return (cache_dir() / f"{sha256}-{extraction_fingerprint()}-match-{matching_fingerprint()}.pickle").is_file()
+    return _match_entry(file_sha256(path)).is_file()
 
 
 def load_matched(path: str | Path, use_cache: bool = True) -> Report:
@@ -166,13 +165,17 @@ def load_matched(path: str | Path, use_cache: bool = True) -> Report:
     report = load_report(path, use_cache)
     if not use_cache:
         return match_report(report)
-    entry = cache_dir() / f"{report.sha256}-{extraction_fingerprint()}-match-{matching_fingerprint()}.pickle"
+    entry = _match_entry(report.sha256)
     cached = _load(entry)
     if cached is not None:
         return replace(cached, source=report.source)
     matched = match_report(report)
     _store(entry, pickle.dumps(matched, protocol=pickle.HIGHEST_PROTOCOL))
     return matched
+
+
+def _match_entry(sha256: str) -> Path:
+    return cache_dir() / f"{sha256}-{extraction_fingerprint()}-match-{matching_fingerprint()}.pickle"
 
 
 def _load(entry: Path) -> Report | None:

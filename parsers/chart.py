@@ -17,12 +17,12 @@ from collections import Counter
 from dataclasses import dataclass
 
 from parsers.amounts import is_amount, parse_amount
+from parsers.grid import CODE_NAME, cell_provenance, row_identity
 from parsers.layout import SourceLine
 from parsers.model import CHART_KIND, Cell, Column, Provenance, Row, Table
 from parsers.segment import Segment, normalize_text
 
 _LABEL = re.compile(r"[\u4e00-\u9fff].*[\u4e00-\u9fff]")  # two CJK characters at least
-_CODE_IN_FRONT = re.compile(r"^[\[【(（]?\d{3}(?:\d{2}){0,2}[\]】)）]?\s*[-－—–:：.、]?\s*[\u4e00-\u9fff]")  # "30206-电费"
 _MIN_SHARE = 0.6  # of a segment's values that sit in multi-label series
 VALUE_COLUMN = Column("value", "数值")
 
@@ -46,7 +46,7 @@ def _split(line: SourceLine) -> tuple[list[str], list[str]] | None:
     while labels < len(cells) and not is_amount(cells[labels]):
         labels += 1
     values = cells[labels:]
-    labelled = all(_LABEL.search(c) and not _CODE_IN_FRONT.match(c) for c in cells[:labels])
+    labelled = all(_LABEL.search(c) and not CODE_NAME.match(c) for c in cells[:labels])  # "30206-电费" is a table row
     if not all(is_amount(v) for v in values) or not labelled:
         return None
     return cells[:labels], values
@@ -97,14 +97,10 @@ def build_chart(segment: Segment, table_id: str, unit: str | None) -> Table:
     rows: list[Row] = []
     seen: dict[str, int] = {}
     for point in points:
-        anchor = normalize_text(point.label) or "row"
-        seen[anchor] = seen.get(anchor, 0) + 1
-        row_id = f"{table_id}/{anchor}" + (f"#{seen[anchor]}" if seen[anchor] > 1 else "")
         fragment = [f for f in point.line.fragments if f.text.strip()][point.index]
-        bbox = fragment.bbox or point.line.bbox
-        where = Provenance(point.line.page, point.line.number, tuple(round(v, 2) for v in bbox) if bbox else None, point.raw)
+        where = cell_provenance(point.line, fragment, point.raw)
         cell = Cell(point.raw, parse_amount(point.raw), where)
-        rows.append(Row(row_id, None, point.label, {VALUE_COLUMN.key: cell}, where))
+        rows.append(Row(row_identity(table_id, normalize_text(point.label), seen), None, point.label, {VALUE_COLUMN.key: cell}, where))
     title_line = segment.title_line
     return Table(
         table_id, CHART_KIND, segment.title, unit, segment.pages, (VALUE_COLUMN,), tuple(rows),

@@ -64,18 +64,18 @@ def with_empty_columns(spans: list[tuple[float, float]], header: list[SourceLine
         return spans
     added: list[tuple[float, float]] = []
     for line in header:
-        claims: dict[int, list[tuple[float, tuple[float, float]]]] = {}
+        claims: dict[int, list[tuple[float, tuple[float, float, float, float]]]] = {}
         for f in line.fragments:
             if f.col is not None or f.bbox is None or not f.text.strip():
                 continue
             centre = (f.bbox[0] + f.bbox[2]) / 2
             nearest = min(range(len(spans)), key=lambda i: _distance(centre, spans[i]))
             rank = -_overlap(f.bbox, spans[nearest]) or _distance(centre, spans[nearest])
-            claims.setdefault(nearest, []).append((rank, (f.bbox[0], f.bbox[2])))
+            claims.setdefault(nearest, []).append((rank, f.bbox))
         for claimants in claims.values():
-            for rank, extent in sorted(claimants)[1:]:
-                if rank >= 0 and not any(_overlap((extent[0], 0, extent[1], 0), span) > 0 for span in spans):
-                    added.append(extent)
+            for rank, box in sorted(claimants)[1:]:
+                if rank >= 0 and not any(_overlap(box, span) > 0 for span in spans):
+                    added.append((box[0], box[2]))
     return sorted(spans + _merge_close(sorted(added), 0.0)) if added else spans
 
 

@@ -30,7 +30,7 @@ from parsers.subject_codes import is_class, known_section
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _CODE_PART = re.compile(r"^\d{2,7}$")
 _LEADING_CODE = re.compile(r"^[\[【(（]?(\d{3}(?:\d{2}){0,2})[\]】)）]?(?:\s*[-－—–:：.、]\s*(?=[\u4e00-\u9fff])|\s+|(?=[\u4e00-\u9fff]))(.+)$")
-_CODE_NAME = re.compile(r"^[\[【(（]?\d{3}(?:\d{2}){0,2}[\]】)）]?\s*[-－—–:：.、]?\s*[\u4e00-\u9fff]")
+CODE_NAME = re.compile(r"^[\[【(（]?\d{3}(?:\d{2}){0,2}[\]】)）]?\s*[-－—–:：.、]?\s*[\u4e00-\u9fff]")  # "2050303-技校教育"
 _LEVELS = re.compile(r"^\d{3}(?:-\d{2}){1,2}$|^\d{3}\.\d{2}\.\d{2}$")  # 类-款-项; two dotted levels would read as an amount
 _CODE_BRACKETS = re.compile(r"[\[\]【】()]")  # around a code: "（2101101）" (NFKC makes （） plain)
 _UNIT_CODE = re.compile(r"^(\d{6,12})\s*([\u4e00-\u9fff].*)$")
@@ -192,35 +192,31 @@ def _body_rows(body: list[SourceLine]) -> list[_Row]:
     return rows
 
 
-def _column_profile(rows: list[_Row], width: int) -> tuple[list[float], list[float], list[float], list[float]]:
-    """Per column: share of non-empty body cells that are codes, names (CJK), amounts, and
-    names printed behind their code in the same cell ("2050303-技校教育").
+def _column_profile(rows: list[_Row], width: int) -> tuple[list[float], ...]:
+    """Per column: share of non-empty body cells that are code parts, names (CJK), amounts,
+    names printed behind their code in the same cell ("2050303-技校教育"), and whole 3/5/7-digit
+    codes.
 
     A name column must also be filled in a fair share of rows, so that OCR debris in an
     otherwise empty column ("项", "•") does not pass for names.
     """
-    codes, names, amounts, coded = [0.0] * width, [0.0] * width, [0.0] * width, [0.0] * width
+    codes, names, amounts, coded, full_codes = ([0.0] * width for _ in range(5))
     for col in range(width):
         texts = [r.text(col) for r in rows if r.text(col)]
         if not texts:
             continue
         n = len(texts)
-        codes[col] = sum(bool(_CODE_PART.match(_code_text(t))) and "." not in t for t in texts) / n
+        code_texts = [_code_text(t) for t in texts]
+        codes[col] = sum(bool(_CODE_PART.match(c)) and "." not in t for c, t in zip(code_texts, texts)) / n
+        full_codes[col] = sum(bool(_CODE.match(c)) for c in code_texts) / n
         names[col] = sum(len(_CJK.findall(t)) >= 2 for t in texts) / n if len(set(texts)) >= 3 or n >= 0.3 * len(rows) else 0.0
         amounts[col] = sum(is_amount(t) for t in texts) / n
-        coded[col] = sum(bool(_CODE_NAME.match(t)) for t in texts) / n
-    return codes, names, amounts, coded
-
-
-def _share(rows: list[_Row], col: int, test) -> float:
-    """Share of the column's non-empty body cells that pass ``test``."""
-    texts = [r.text(col) for r in rows if r.text(col)]
-    return sum(map(test, texts)) / len(texts) if texts else 0.0
+        coded[col] = sum(bool(CODE_NAME.match(t)) for t in texts) / n
+    return codes, names, amounts, coded, full_codes
 
 
 def _groups(rows: list[_Row], paths: list[list[str]], width: int) -> list[_Group]:
-    codes, names, amounts, coded = _column_profile(rows, width)
-    full_codes = [_share(rows, col, lambda t: bool(_CODE.match(_code_text(t)))) for col in range(width)]
+    codes, names, amounts, coded, full_codes = _column_profile(rows, width)
     texts = [any(_CJK.search(r.text(col)) for r in rows) for col in range(width)]  # CJK debris, split labels
     roles: list[str] = []
     for col in range(width):
@@ -500,10 +496,15 @@ class _Draft:
         return bool(_CJK.search(self.name) or self.code or self.has_values)
 
     def to_row(self, table_id: str, group: str | None, seen: dict[str, int]) -> Row:
-        anchor = self.code or normalize_text(self.name) or "row"
-        seen[anchor] = seen.get(anchor, 0) + 1
-        row_id = f"{table_id}/{anchor}" + (f"#{seen[anchor]}" if seen[anchor] > 1 else "")
+        row_id = row_identity(table_id, self.code or normalize_text(self.name), seen)
         return Row(row_id, self.code, self.name, self.cells, self.provenance, group, self.extra_codes, self.extra_names)
+
+
+def row_identity(table_id: str, anchor: str, seen: dict[str, int]) -> str:
+    """A row's stable id: table id + code or normalised name, and its occurrence when repeated."""
+    anchor = anchor or "row"
+    seen[anchor] = seen.get(anchor, 0) + 1
+    return f"{table_id}/{anchor}" + (f"#{seen[anchor]}" if seen[anchor] > 1 else "")
 
 
 def _complete_split_codes(drafts: list["_Draft"], group: _Group) -> list["_Draft"]:
@@ -613,11 +614,11 @@ def _draft(row: _Row, group: _Group, columns: dict, gi: int) -> _Draft:
         raw = "".join(f.text for f in frags).strip()
         where = frags[0] if frags else None
         value = parse_amount(raw.replace("\n", ""))  # a narrow ruled cell wraps "18,536.8" / "8"
-        cells[columns[(gi, col)].key] = Cell(raw, value, _prov(_line_of(row, where), where, raw))
+        cells[columns[(gi, col)].key] = Cell(raw, value, cell_provenance(_line_of(row, where), where, raw))
     name_frag = next((f for c in group.name_cols + group.code_cols for f in row.cells.get(c, [])), None)
     names = tuple(extra_names) if any(extra_names) else ()
     return _Draft(
-        row.line, code, name, cells, _prov(_line_of(row, name_frag), name_frag, name), tuple(extra), names, tuple(code_parts)
+        row.line, code, name, cells, cell_provenance(_line_of(row, name_frag), name_frag, name), tuple(extra), names, tuple(code_parts)
     )
 
 
@@ -637,7 +638,8 @@ def _line_of(row: _Row, frag: Fragment | None) -> SourceLine:
     return row.line
 
 
-def _prov(line: SourceLine, frag: Fragment | None, raw: str) -> Provenance:
+def cell_provenance(line: SourceLine, frag: Fragment | None, raw: str) -> Provenance:
+    """Where ``raw`` was printed: the fragment's box, else its line's."""
     bbox = frag.bbox if frag is not None and frag.bbox is not None else line.bbox
     confidence = frag.confidence if frag is not None else None
     return Provenance(line.page, line.number, tuple(round(v, 2) for v in bbox) if bbox else None, raw, confidence)
