@@ -110,6 +110,8 @@ class Table:
     provenance: Provenance | None = None
     kind_confidence: float = 1.0  # 1.0 a listed title; lower when read from wording or structure; 0 unknown
     kind_reason: str = "title"  # why this kind: "title", "title wording (…)", "structure: …", "no title or structure fits"
+    reading: str = "confident"  # confident | uncertain: whether kemu's own evidence (coverage, sums, identities) backs its reading
+    reading_reasons: tuple[str, ...] = ()  # why a reading is uncertain, one short sentence each (empty when confident)
 
     @property
     def is_data(self) -> bool:
