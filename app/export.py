@@ -35,7 +35,7 @@ from app.review import ReviewSession
 from app.triage import review_need
 from parsers.amounts import YUAN_PER_UNIT
 
-FACTS_VERSION = "1.1"
+FACTS_VERSION = "1.2"
 FACTS_SCHEMA = pa.schema(
     [
         ("department", pa.string()),
@@ -48,6 +48,8 @@ FACTS_SCHEMA = pa.schema(
         ("name", pa.string()),
         ("level", pa.string()),
         ("path", pa.string()),
+        ("subject_edition", pa.string()),
+        ("current_code", pa.string()),
         ("column", pa.string()),
         ("column_label", pa.string()),
         ("value", pa.float64()),
@@ -159,12 +161,15 @@ def report_facts(report: Report) -> pa.Table:
             if row.ignored:
                 continue
             code, level, path = _subject(row, edition)
+            subject_edition, current_code = _edition_of(row, edition)
             for key, cell in row.cells.items():
                 cols["table_kind"].append(table.kind)
                 cols["code"].append(code)
                 cols["name"].append(row.name)
                 cols["level"].append(level)
                 cols["path"].append(path)
+                cols["subject_edition"].append(subject_edition)
+                cols["current_code"].append(current_code)
                 cols["column"].append(key)
                 cols["column_label"].append(labels.get(key, key))
                 cols["value"].append(None if cell.value is None else float(cell.value))
@@ -190,6 +195,16 @@ def _subject(row: Row, edition: Edition) -> tuple[str | None, str | None, str | 
     if not entries:
         return match.code, None, None
     return match.code, entries[-1].level, " / ".join(e.name for e in entries)
+
+
+def _edition_of(row: Row, edition: Edition) -> tuple[str | None, str | None]:
+    """(the editions the matched 科目 belongs to, its code in the latest edition): a 2017
+    report's 30311 住房公积金 is ("–2017", "30113"), so years across the 2018 reform line up."""
+    match = row.match
+    entry = edition.by_code.get(match.code) if match is not None and match.kind == "subject" and match.code else None
+    if entry is None:
+        return None, None
+    return entry.edition, edition.current_code(entry.code)
 
 
 def fact_status(row: Row, cell: Cell) -> str:
