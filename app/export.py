@@ -30,6 +30,7 @@ from app.batch import Failure, discover, run
 from app.export_formats import FORMATS, PARTITION_COLUMNS, SUFFIX_FORMATS  # noqa: F401 (re-exported)
 from app.catalog import Edition, current_catalog
 from app.checks import Finding, run_checks
+from app.checks.identity import identity
 from parsers.model import Cell, Report, Row, Table
 from app.review import ReviewSession
 from app.triage import review_need
@@ -39,6 +40,7 @@ FACTS_VERSION = "1.2"
 FACTS_SCHEMA = pa.schema(
     [
         ("department", pa.string()),
+        ("department_key", pa.string()),
         ("year", pa.int32()),
         ("report_kind", pa.string()),
         ("source", pa.string()),
@@ -180,7 +182,8 @@ def report_facts(report: Report) -> pa.Table:
                 cols["table_id"].append(table.id)
                 cols["row_id"].append(row.id)
     count = len(cols["column"])
-    constant = {"department": report.department, "year": report.year, "report_kind": report.report_kind, "source": report.source, "sha256": report.sha256}
+    found = identity(report)
+    constant = {"department": report.department, "department_key": found.department_key if found else None, "year": report.year, "report_kind": report.report_kind, "source": report.source, "sha256": report.sha256}
     for name, value in constant.items():
         cols[name] = [value] * count
     return pa.table(cols, schema=FACTS_SCHEMA)
