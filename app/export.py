@@ -11,11 +11,10 @@ writes them out in bounded batches, so memory does not grow with the number of r
 
 from __future__ import annotations
 
+import io
 import json
-import os
-import shutil
-import uuid
 import warnings
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TextIO
@@ -26,9 +25,10 @@ import pyarrow.csv as pacsv
 import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
-from app.batch import Failure, discover, run
+from app.batch import Failure, discover, run, say
 from app.export_formats import FORMATS, PARTITION_COLUMNS, SUFFIX_FORMATS  # noqa: F401 (re-exported)
 from app.catalog import Edition, current_catalog
+from app.outputs import Staged, check_output, writing
 from app.checks import Finding, run_checks
 from app.checks.identity import identity
 from parsers.model import Cell, Report, Row, Table
@@ -408,7 +408,8 @@ class XlsxSink:
         from openpyxl.styles import Font, PatternFill
 
         shade, bold = PatternFill("solid", fgColor="FFF2CC"), Font(bold=True)
-        with pd.ExcelWriter(self.out, engine="openpyxl") as writer:
+        workbook = io.BytesIO()  # the zip is finished in memory: a full disk fails one plain write, not the zip writer
+        with pd.ExcelWriter(workbook, engine="openpyxl") as writer:
             for kind, blocks in self.sheets.items():
                 name, start = kind[:31], 0
                 titled = len(blocks) > 1
@@ -422,6 +423,7 @@ class XlsxSink:
                         writer.sheets[name].cell(start + r + 2, c + 1).fill = shade
                     start += len(block.frame) + 2
             pd.DataFrame(self.findings, columns=list(FINDING_FIELDS)).to_excel(writer, sheet_name="findings", index=False)
+        self.out.write_bytes(workbook.getvalue())
 
 
 def open_sink(fmt: str, out: Path, partition_by: tuple[str, ...] = ()) -> Sink:
@@ -429,29 +431,6 @@ def open_sink(fmt: str, out: Path, partition_by: tuple[str, ...] = ()) -> Sink:
         return PartitionedParquetSink(out, partition_by)
     sinks = {"parquet": ParquetSink, "csv": CsvSink, "jsonl": JsonlSink, "duckdb": DuckdbSink, "xlsx": XlsxSink}
     return sinks[fmt](out)
-
-
-class Staged:
-    """The export is written beside ``out`` under a hidden name and renamed onto ``out`` only
-    when it succeeded with at least one report, so a failed or empty run never touches an
-    earlier export (nor leaves a half-written one under the real name)."""
-
-    def __init__(self, out: Path) -> None:
-        self.out = out
-        out.parent.mkdir(parents=True, exist_ok=True)
-        self.path = out.with_name(f".{out.stem}.partial-{uuid.uuid4().hex[:8]}{out.suffix}")  # the suffix some writers check
-
-    def commit(self) -> None:
-        if self.out.is_dir() and not any(self.out.iterdir()):
-            self.out.rmdir()  # an empty folder given for a partitioned dataset
-        os.replace(self.path, self.out)
-
-    def discard(self) -> None:
-        if self.path.is_dir():
-            shutil.rmtree(self.path, ignore_errors=True)
-        else:
-            self.path.unlink(missing_ok=True)
-        self.path.with_name(self.path.name + ".wal").unlink(missing_ok=True)  # DuckDB's write-ahead log, if left
 
 
 # -- entry points ---------------------------------------------------------------------------
@@ -464,6 +443,8 @@ class ExportResult:
     facts: int = 0
     failures: list[Failure] = field(default_factory=list)
     narrative_only: list[str] = field(default_factory=list)  # exported, but no tables to give facts
+    orphaned: list[tuple[str, int, int]] = field(default_factory=list)  # (source, orphaned, operations): decisions that no longer apply
+    cleaned: list[str] = field(default_factory=list)  # staged files a killed export left, removed
 
 
 def export(
@@ -478,15 +459,25 @@ def export(
     scheduler: str | None = None,
     log: TextIO | None = None,
 ) -> ExportResult:
-    """Export every report under ``paths`` to ``out``; failing files are listed, not raised."""
-    files, missing = discover(paths)
+    """Export every report under ``paths`` to ``out``; failing files are listed, not raised.
+
+    Raises ``OutputError`` (one sentence) when ``out`` is a file the export reads, a sidecar or a
+    folder — before anything is written — or when it could not be written; ``out`` is then as it was.
+    """
+    out = Path(out)
+    files, unusable = discover(paths)
+    check_output(out, [*files, *(Path(p) for p in paths if Path(p).is_file())], folder=bool(partition_by))
+    for failure in unusable:
+        say(failure, log)
     options = Options(reviewed_only=reviewed_only, findings=fmt in ("xlsx", "duckdb"), wide=fmt == "xlsx")
-    result = ExportResult(failures=list(missing))
+    result = ExportResult(failures=list(unusable))
     if not files:
         return result  # nothing to read: OUT is not even opened
-    staged = Staged(Path(out))
+    staged = Staged(out)
+    result.cleaned = [str(p) for p in staged.cleaned]
     try:
-        sink = open_sink(fmt, staged.path, partition_by)
+        with writing(out):
+            sink = open_sink(fmt, staged.path, partition_by)
         try:
             for outcome in run(process, files, options, engine=engine, workers=workers, scheduler=scheduler, log=log):
                 if isinstance(outcome, Failure):
@@ -494,15 +485,22 @@ def export(
                 elif outcome.skipped:
                     result.skipped += 1
                 else:
-                    sink.add(outcome)
+                    with writing(out):
+                        sink.add(outcome)
                     result.exported += 1
                     result.facts += outcome.facts.num_rows
                     if outcome.summary["tables"] == 0:
                         result.narrative_only.append(outcome.summary["source"])
-        finally:
+                    if outcome.summary["orphaned"]:
+                        result.orphaned.append((outcome.summary["source"], outcome.summary["orphaned"], outcome.summary["operations"]))
+        except BaseException:  # interrupted, or a writer failed: the staged file is discarded below
+            with suppress(Exception):
+                sink.close()
+            raise
+        with writing(out):
             sink.close()
-        if result.exported:
-            staged.commit()
+            if result.exported:
+                staged.commit()
     finally:
         staged.discard()
     return result
@@ -511,6 +509,8 @@ def export(
 def triage(paths: list[str | Path], **engine: Any) -> tuple[list[dict[str, Any]], list[Failure]]:
     """Report summaries, worst first: open errors, then mappings to review, then warnings."""
     files, failures = discover(paths)
+    for failure in failures:
+        say(failure, engine.get("log"))
     summaries = []
     for outcome in run(process, files, Options(facts=False, findings=True), **engine):
         if isinstance(outcome, Failure):
