@@ -13,7 +13,7 @@ import getpass
 import os
 import uuid
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
@@ -24,46 +24,12 @@ from app.config import settings
 from app.catalog import current_catalog
 from app.matching import normalize_name, reason
 from parsers.model import Cell, Match, Report, Row, Table
+from app.operations import BLANKS, Operation, ReviewError, operation_problem
 from app.sidecar import SidecarError, SidecarState, SidecarStore
 from parsers.amounts import parse_amount
 from parsers.model import EXTRACTOR_VERSION
 
-OPS = ("edit", "confirm", "choose", "not_subject", "reject", "set_kind", "set_unit", "ignore", "note")
-BLANKS = ("", "-", "—", "null")
 FINDING_DECISIONS = ("edit", "note", "ignore", "set_kind", "set_unit")  # what decides an error finding
-
-
-class ReviewError(Exception):
-    """An operation that cannot be made: unknown table/row/column, bad value."""
-
-
-@dataclass(frozen=True)
-class Operation:
-    op: str
-    who: str
-    when: str
-    table: str | None = None
-    row: str | None = None
-    column: str | None = None
-    original: str | None = None  # raw text of the cell (edit) or the printed "code name" (mapping ops)
-    value: str | None = None  # edit: amount text; choose: code; set_kind/set_unit/note: the new text
-    scope: str = "row"  # row | same_text: every row with the same printed text in the same kind of table
-    group: str | None = None  # operations made by one bulk action share it: one undo step
-
-    def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v is not None and not (k == "scope" and v == "row")}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Operation":
-        if not isinstance(data, dict):
-            raise ReviewError(f"an operation must be a table of fields, not {data!r:.40}")
-        known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
-        if known.get("op") not in OPS:
-            raise ReviewError(f"unknown operation {known.get('op')!r:.40}")
-        wrong = [k for k, v in known.items() if not isinstance(v, str)]
-        if wrong or not {"who", "when"} <= known.keys():
-            raise ReviewError(f"operation {known['op']} has no text in {', '.join(wrong or ['who/when'])}")
-        return cls(**known)
 
 
 @dataclass(frozen=True)
@@ -202,11 +168,15 @@ class ReviewSession:
         self.reload()
 
     # -- state ----------------------------------------------------------------------------
-    def _replay(self, event: dict[str, Any]) -> None:
+    def _replay(self, event: dict[str, Any], where: str = "") -> None:
         kind = event.get("event")
+        if kind not in ("do", "undo", "redo"):
+            raise SidecarError(f"{where}: {kind!r:.40} is not a journal event (do, undo or redo)")
         if kind == "do":
-            done = event["operations"] if "operations" in event else [event["operation"]]
-            self.operations.extend(Operation.from_dict(d) for d in done)
+            done = event.get("operations", [event.get("operation")])
+            if not isinstance(done, list):
+                raise SidecarError(f"{where}: 'operations' is not a list")
+            self.operations.extend(self._valid(d, where) for d in done)
             self.redo_stack.clear()
         elif kind == "undo":
             _move_step(self.operations, self.redo_stack)
@@ -215,17 +185,37 @@ class ReviewSession:
         self.__dict__.pop("applied", None)
 
     def reload(self) -> None:
-        """Read the sidecar again (another kemu wrote it): this session continues from there."""
+        """Read the sidecar again (another kemu wrote it): this session continues from there.
+        Every operation read passes the checks a typed one does; the first that fails refuses
+        the whole sidecar in one sentence (file, operation, field), and the file is left as it is."""
         state, events = self.store.load()
         try:
-            self.operations = [Operation.from_dict(d) for d in state.operations]
-            self.redo_stack = [Operation.from_dict(d) for d in state.redo]
-            for event in events:
-                self._replay(event)
-        except (ReviewError, KeyError, TypeError) as exc:
-            raise SidecarError(f"{self.store.path}: the sidecar is corrupt ({exc}); it was left untouched — fix or move it aside") from exc
+            self.operations = [self._valid(d, f"{self.store.path}: operation {n}") for n, d in enumerate(state.operations, 1)]
+            self.redo_stack = [self._valid(d, f"{self.store.path}: redo {n}") for n, d in enumerate(state.redo, 1)]
+            for line, event in events:
+                self._replay(event, f"{self.store.journal}: line {line}")
+        except SidecarError as exc:
+            raise SidecarError(f"{exc}; the file was left untouched — correct it or move it aside") from exc
         self.source_info = state.source
+        self.kept_keys = state.extra  # keys a person added to the sidecar: written back as they are
         self.__dict__.pop("applied", None)
+
+    def _valid(self, data: Any, where: str) -> Operation:
+        """The operation a sidecar or journal holds, if it passes the rules of the input."""
+        try:
+            op = Operation.from_dict(data)
+        except ReviewError as exc:
+            raise SidecarError(f"{where}: {exc}") from exc
+        problem = operation_problem(op, self.edition)
+        if problem:
+            field_name, sentence = problem
+            raise SidecarError(f"{where} ({op.describe()}), field {field_name}: {sentence}")
+        return op
+
+    @cached_property
+    def edition(self):
+        """The catalog edition of the report's year: what a chosen 科目 code must be in."""
+        return current_catalog().edition(self.base.year)
 
     @contextmanager
     def transaction(self):
@@ -258,6 +248,10 @@ class ReviewSession:
 
     # -- operations -----------------------------------------------------------------------
     def do(self, op: Operation) -> None:
+        """Record ``op`` if it passes the rules every operation must (``operation_problem``)."""
+        problem = operation_problem(op, self.edition)
+        if problem:
+            raise ReviewError(problem[1])
         self._record({"event": "do", "operation": op.to_dict()})
 
     def undo(self) -> Operation | None:
@@ -280,8 +274,6 @@ class ReviewSession:
         cell = row.cells.get(column)
         if cell is None:
             raise ReviewError(f"table {table.id} has no column {column!r}; columns: {', '.join(c.key for c in table.columns)}")
-        if value.strip() not in BLANKS and parse_amount(value) is None:
-            raise ReviewError(f"{value!r} is not an amount (use digits like 1234.56, or - for no value)")
         base = self._base_row(table.id, row.id)
         original = base.cells[column].raw if base is not None and column in base.cells else cell.raw  # as printed
         op = Operation("edit", reviewer(), now(), table.id, row.id, column, original, value.strip())
@@ -292,9 +284,6 @@ class ReviewSession:
         if kind not in ("confirm", "choose", "not_subject", "reject", "ignore"):
             raise ReviewError(f"unknown mapping operation {kind!r}")
         table, row = self._find(table_id, row_id)
-        if kind == "choose":
-            if not code or code not in current_catalog().edition(self.base.year).by_code:
-                raise ReviewError(f"{code!r} is not a 科目 code of the {self.base.year} catalog")
         op = Operation(kind, reviewer(), now(), table.id, row.id, None, printed(row), code, "same_text" if all_same else "row")
         self.do(op)
         return op
@@ -335,7 +324,7 @@ class ReviewSession:
         if not self.store.pending:
             return
         source = {"path": self.source.name, "sha256": self.base.sha256, "size": self.base.size, "extractor_version": EXTRACTOR_VERSION}
-        state = SidecarState(source, [o.to_dict() for o in self.operations], [o.to_dict() for o in self.redo_stack])
+        state = SidecarState(source, [o.to_dict() for o in self.operations], [o.to_dict() for o in self.redo_stack], extra=self.kept_keys)
         self.store.compact(state)
         self.source_info = source
 

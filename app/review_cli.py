@@ -15,6 +15,7 @@ from app.matching import normalize_name
 from app.text_views import printed_amount
 from parsers.model import Report, Row, Table
 from app.review import ReviewError, ReviewSession
+from app.sidecar import CompactionFailed
 
 
 def resolve_table(report: Report, name: str) -> Table:
@@ -56,8 +57,11 @@ def run(session: ReviewSession, args) -> int:
     (waiting for another writer), so simultaneous scripts all apply."""
     if args.command in READ_ONLY:
         return _status(session, args.format) if args.command == "status" else _apply(session, args.format)
-    with session.transaction():
-        _change(session, args)
+    try:
+        with session.transaction():
+            _change(session, args)
+    except CompactionFailed as exc:  # the decision is recorded (in the journal): done, with a warning
+        print(f"kemu: warning: {exc}", file=sys.stderr)
     return 0
 
 

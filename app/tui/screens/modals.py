@@ -8,9 +8,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from parsers.amounts import parse_amount
-
-BLANKS = ("", "-", "—")
+from app.operations import amount_problem
 
 
 class EditScreen(ModalScreen[str | None]):
@@ -30,7 +28,7 @@ class EditScreen(ModalScreen[str | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         value = event.value.strip()
-        if value in BLANKS or parse_amount(value) is not None:
+        if amount_problem(value) is None:  # the rule every edit passes (CLI, workbench, sidecar)
             self.dismiss(value)
         else:
             self.query_one("#error", Static).update(self.invalid.format(value=value))
