@@ -80,3 +80,20 @@ async def test_a_read_only_folder_says_so_and_refuses_decisions_without_crashing
         assert app.is_running and screen.session.operations == []
         await pilot.press("q")
     assert sorted(p.name for p in report.parent.iterdir() if p.name.startswith("report")) == ["report.txt"]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 35)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_no_color_draws_every_screen_in_monochrome(report, monkeypatch, size):
+    """NO_COLOR (a convention users set globally) makes Textual filter every line to monochrome;
+    a segment drawn without a style broke that filter at start-up."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = KemuApp(report)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        assert app.no_color
+        for key in ("n", "t", "escape", "question_mark", "escape", "e", "escape", "slash", "escape"):
+            await pilot.press(key)
+            await pilot.pause()
+        assert app.is_running and isinstance(app.screen, ReviewScreen)
+        await pilot.press("q")
+    assert app.return_code in (0, None)
