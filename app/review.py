@@ -278,6 +278,8 @@ class ReviewSession:
     def edit(self, table_id: str, row_id: str, column: str, value: str) -> Operation:
         table, row = self._find(table_id, row_id)
         cell = row.cells.get(column)
+        if cell is None and any(c.key == column for c in table.columns):  # the other side of a two-sided table
+            raise ReviewError(f"row {row.id} prints no amount under {column!r} (its cells: {', '.join(row.cells) or 'none'}); nothing to edit there")
         if cell is None:
             raise ReviewError(f"table {table.id} has no column {column!r}; columns: {', '.join(c.key for c in table.columns)}")
         if value.strip() not in BLANKS and parse_amount(value) is None:

@@ -97,3 +97,50 @@ async def test_no_color_draws_every_screen_in_monochrome(report, monkeypatch, si
         assert app.is_running and isinstance(app.screen, ReviewScreen)
         await pilot.press("q")
     assert app.return_code in (0, None)
+
+
+SUMMARY = "final_income_expense_summary#1"
+INCOME_ROW = f"{SUMMARY}/一、一般公共预算财政拨款收入"
+
+
+@pytest.fixture
+def two_sided(tmp_path):
+    """The README sample: its 收支总表 prints 收入 rows on the left and 支出 rows on the right."""
+    from tests.conftest import GENERATED
+
+    path = tmp_path / "report.pdf"
+    shutil.copy(GENERATED / "injected" / "gen_final_ruled__wrong_sum.pdf", path)
+    return path
+
+
+def _toasts(app) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+async def test_e_on_the_other_side_of_a_two_sided_table_says_there_is_nothing_to_edit(two_sided):
+    app = KemuApp(two_sided, lang="en")
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        screen.jump(SUMMARY, INCOME_ROW, "expense.amount")
+        await pilot.pause()
+        assert screen.current == (SUMMARY, INCOME_ROW, "expense.amount")
+        await pilot.press("e")
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, ReviewScreen)
+        assert any("prints no amount under" in t and "nothing to edit" in t for t in _toasts(app))
+        screen.jump(SUMMARY, INCOME_ROW, None)  # the 科目 cell: e says which keys decide a mapping
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        assert any("a accept" in t for t in _toasts(app))
+        await pilot.press("q")
+    assert ReviewSession(two_sided).operations == []
+
+
+def test_kemu_edit_of_the_other_side_is_refused_with_a_true_sentence(two_sided, capsys):
+    args = ["edit", str(two_sided), "--table", SUMMARY, "--row", INCOME_ROW, "--column", "expense.amount", "--value", "1"]
+    assert main(args) == 3
+    err = capsys.readouterr().err
+    assert err.startswith(f"kemu: row {INCOME_ROW} prints no amount under 'expense.amount' (its cells: income.amount)")
+    assert "has no column" not in err

@@ -345,14 +345,23 @@ class ReviewScreen(Screen):
             self.after_operation()
 
     def action_edit_cell(self) -> None:
-        if self.current is None or self.current[2] is None:
+        """Edit the amount under the cursor; on the 科目 cell, or on the blank other side of a
+        two-sided table (a row prints cells only on its own side), say why there is nothing to edit."""
+        if self.current is None:
             return
         table_id, row_id, column = self.current
+        if column is None:
+            self.notify(self.t("edit_subject_cell"))
+            return
         table = self.session.reviewed.table(table_id)
         row = table.row(row_id)
-        cell = row.cells[column]
         label = next(c.label for c in table.columns if c.key == column)
-        prompt = self.t("edit_prompt", row=f"{row.code or ''} {row.name}".strip(), column=label, raw=cell.raw or "—")
+        row_text = f"{row.code or ''} {row.name}".strip()
+        cell = row.cells.get(column)
+        if cell is None:
+            self.notify(self.t("no_cell", row=row_text, column=label), severity="warning")
+            return
+        prompt = self.t("edit_prompt", row=row_text, column=label, raw=cell.raw or "—")
         invalid = self.t("invalid_amount", value="{value}")
 
         def done(value: str | None) -> None:
