@@ -525,6 +525,7 @@ def test_kemu_review_of_an_unreadable_file_is_one_sentence_and_exit_code_2(tmp_p
 
     monkeypatch.setattr(KemuApp, "run", lambda self: App.run(self, headless=True))
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)  # a terminal: the report is read behind the loading screen
+    monkeypatch.setattr("app.tui.app.has_terminal", lambda: True)
     empty = tmp_path / "empty.pdf"
     empty.write_bytes(b"")
     assert main(["review", str(empty)]) == 2

@@ -144,3 +144,19 @@ def test_kemu_edit_of_the_other_side_is_refused_with_a_true_sentence(two_sided, 
     err = capsys.readouterr().err
     assert err.startswith(f"kemu: row {INCOME_ROW} prints no amount under 'expense.amount' (its cells: income.amount)")
     assert "has no column" not in err
+
+
+def test_kemu_review_without_a_terminal_exits_with_one_sentence(two_sided, tmp_path):
+    """`kemu review FILE </dev/null >out` (a script, a cron job): Textual would wait for keys
+    forever at full CPU; the timeout only guards the test run against that hang."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    out = tmp_path / "out"
+    with out.open("w") as stdout:
+        done = subprocess.run([sys.executable, "-m", "app.cli", "review", str(two_sided)], cwd=ROOT, stdin=subprocess.DEVNULL, stdout=stdout, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert done.returncode == 1
+    assert done.stderr == "kemu: kemu review needs a terminal (its input or screen is redirected); scripts use kemu status, edit, confirm and apply\n"
+    assert out.read_text() == ""
