@@ -19,7 +19,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from app.cache import load_matched
+from app.cache import file_sha256, load_matched
 from app.config import settings
 from app.catalog import current_catalog
 from app.matching import normalize_name, reason
@@ -182,6 +182,15 @@ def _mapping(row: Row, op: Operation, edition) -> Row:
     return row
 
 
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """Size and modification time of a file (None when it is gone): a change is worth a hash."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns
+
+
 def _move_step(source: list[Operation], target: list[Operation]) -> None:
     """Undo/redo one step: the last operation, or the whole group of a bulk action."""
     if not source:
@@ -197,6 +206,7 @@ class ReviewSession:
 
     def __init__(self, source: Path, fmt: str | None = None, use_cache: bool = True) -> None:
         self.source = Path(source)
+        self._source_stamp = _stamp(self.source)  # before reading: a file replaced meanwhile differs
         self.base = load_matched(self.source, use_cache=use_cache)
         self.store = SidecarStore(self.source, fmt)
         self.reload()
@@ -255,6 +265,18 @@ class ReviewSession:
     @property
     def source_changed(self) -> bool:
         return bool(self.source_info) and self.source_info.get("sha256") != self.base.sha256
+
+    def source_replaced(self) -> bool:
+        """The file on disk is no longer the report this session read (replaced while the
+        workbench was open): decisions made now would silently belong to another source.
+        A stat each call; the file is hashed only when its size or time changed."""
+        stamp = _stamp(self.source)
+        if stamp == self._source_stamp:
+            return False
+        if stamp is not None and file_sha256(self.source) == self.base.sha256:
+            self._source_stamp = stamp  # touched or copied over with the same bytes
+            return False
+        return True
 
     # -- operations -----------------------------------------------------------------------
     def do(self, op: Operation) -> None:

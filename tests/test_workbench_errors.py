@@ -160,3 +160,25 @@ def test_kemu_review_without_a_terminal_exits_with_one_sentence(two_sided, tmp_p
     assert done.returncode == 1
     assert done.stderr == "kemu: kemu review needs a terminal (its input or screen is redirected); scripts use kemu status, edit, confirm and apply\n"
     assert out.read_text() == ""
+
+
+async def test_a_source_replaced_while_open_is_said_and_no_decision_is_written_against_it(two_sided):
+    from tests.conftest import GENERATED
+
+    app = KemuApp(two_sided, lang="en")
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert not screen.check_source()
+        two_sided.touch()  # the same bytes, touched: nothing to say
+        assert not screen.check_source()
+        shutil.copy(GENERATED / "gen_mixed_small.pdf", two_sided)  # another report saved over it
+        screen.jump(SUMMARY, INCOME_ROW, None)
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        assert app.is_running and screen.session.operations == []
+        assert any("report.pdf was replaced on disk after it was opened" in t for t in _toasts(app))
+        assert "source replaced" in screen.sub_title
+        await pilot.press("q")
+    assert ReviewSession(two_sided).operations == []

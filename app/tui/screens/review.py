@@ -56,6 +56,8 @@ class ReviewScreen(Screen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-medium"), (150, "-wide")]
     #: (name, mapped 科目) column widths in cells, by breakpoint
     GRID_WIDTHS = {"-narrow": (14, 12), "-medium": (22, 20), "-wide": (40, 32)}
+    #: how often the report file is looked at (a stat; hashed only when it changed)
+    SOURCE_CHECK_SECONDS = 3.0
 
     def __init__(self, session: ReviewSession, texts: Texts) -> None:
         super().__init__()
@@ -65,6 +67,7 @@ class ReviewScreen(Screen):
         self.problem_list: list[Problem] = []
         self.current: tuple[str, str, str | None] | None = None  # table, row, column under the cursor
         self.saved = True
+        self.source_replaced = False  # the report file was replaced on disk since it was opened
         self._problem_index: int | None = None  # which of the ordered problems the reviewer is on
         self._reading_order: dict[str, tuple[int, dict[str, int]]] = {}  # table id → (index, row id → index)
         translate_bindings(self, texts)
@@ -134,6 +137,18 @@ class ReviewScreen(Screen):
         if report.tables:
             self.show_table(report.tables[0].id)
         self.query_one(ReportTable).focus()
+        self.set_interval(self.SOURCE_CHECK_SECONDS, lambda: self.source_replaced or self.check_source())  # says it once
+
+    def check_source(self) -> bool:
+        """Whether the report file was replaced on disk since it was opened; the reviewer is told
+        once (a sticky toast and the title), and every decision is refused from then on."""
+        if not self.session.source_replaced():
+            return False
+        if not self.source_replaced:
+            self.source_replaced = True
+            self.sub_title += f" · {self.t('source_replaced_title')}"
+        self.notify(self.t("source_replaced", name=self.session.source.name), severity="error", timeout=30)
+        return True
 
     # -- drawing --------------------------------------------------------------------------
     def refresh_checks(self) -> None:
@@ -320,7 +335,10 @@ class ReviewScreen(Screen):
         """Run one session call. A sidecar another kemu wrote meanwhile is re-read and the call
         made ``again``, so the pending action is kept (undo/redo are not repeated: the last step
         may now be someone else's); any other problem (a read-only folder, a bad value) is a
-        message in the app, never a crash."""
+        message in the app, never a crash. Nothing is written against a source file that was
+        replaced since it was opened."""
+        if self.check_source():
+            return False
         try:
             try:
                 fn()
