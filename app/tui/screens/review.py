@@ -136,7 +136,11 @@ class ReviewScreen(Screen):
         self.refresh_checks()
         if report.tables:
             self.show_table(report.tables[0].id)
-        self.query_one(ReportTable).focus()
+            self.query_one(ReportTable).focus()
+        else:  # a narrative-only report: say so, and offer what there is (its text, its findings)
+            self.query_one(ReportTable).border_title = self.t("no_tables_title")
+            self.notify(self.t("no_tables"), timeout=20)
+            self.query_one(SourceView).focus()
         self.set_interval(self.SOURCE_CHECK_SECONDS, lambda: self.source_replaced or self.check_source())  # says it once
 
     def check_source(self) -> bool:
@@ -401,7 +405,11 @@ class ReviewScreen(Screen):
         self._operate(lambda t, r: self.session.mapping("not_subject", t, r))
 
     def action_accept_all(self) -> None:
-        if not self._decide(self.session.confirm_all_auto):
+        accepted: list[int] = []
+        if not self._decide(lambda: accepted.append(self.session.confirm_all_auto())):
+            return
+        if not accepted[-1]:  # nothing was written: the status keeps saying so
+            self.notify(self.t("nothing_to_accept"))
             return
         self.after_operation()
         grid = self.query_one(ReportTable)
