@@ -631,3 +631,33 @@ async def test_a_table_read_by_its_title_wording_says_why_in_words_not_ids(tmp_p
         tables = app.screen.query_one(TableList)
         prompt = str(tables.get_option_at_index(0).prompt)
     assert words in prompt and "general_budget" not in prompt
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 35)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_the_first_n_goes_to_problem_1_even_on_the_contents_page_or_the_first_row(injected, monkeypatch, size):
+    """Problems before the cursor's opening place (a finding on the 目录 page, the first row's
+    mapping) were skipped by the first n, which walked from the cursor."""
+    from dataclasses import replace
+
+    from app.checks import Finding, Location, run_checks
+
+    contents = Finding("metadata.contents", "warning", "目录页码与正文不符", (Location(page=2, line=3),))
+    monkeypatch.setattr("app.tui.screens.review.run_checks", lambda report: [contents, *run_checks(report)])
+    session = ReviewSession(injected)
+    first = session.base.tables[0]
+    row = first.rows[0]
+    questioned = replace(row, match=replace(row.match, decision="review", reason="misread"))
+    session.base = replace(session.base, tables=(replace(first, rows=(questioned, *first.rows[1:])), *session.base.tables[1:]))
+    session.__dict__.pop("applied", None)
+    app = KemuApp(injected, session=session)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert [(p.row, p.page) for p in screen.problem_list[:2]] == [(None, 2), (row.id, row.provenance.page)]
+        await pilot.press("n")
+        await pilot.pause()
+        assert "问题 1/" in str(screen.query_one("#status").render())
+        assert screen.query_one(SourceView).highlighted.page == 2  # the finding's text line is shown
+        await pilot.press("n")
+        await pilot.pause()
+        assert screen.current[:2] == (first.id, row.id) and "问题 2/" in str(screen.query_one("#status").render())

@@ -69,6 +69,7 @@ class ReviewScreen(Screen):
         self.saved = True
         self.source_replaced = False  # the report file was replaced on disk since it was opened
         self._problem_index: int | None = None  # which of the ordered problems the reviewer is on
+        self._moved = False  # the reviewer moved the cursor from where the report opened (n then walks from it)
         self._reading_order: dict[str, tuple[int, dict[str, int]]] = {}  # table id → (index, row id → index)
         translate_bindings(self, texts)
 
@@ -242,7 +243,9 @@ class ReviewScreen(Screen):
             grid.focus()
 
     def on_report_table_cell_chosen(self, message: ReportTable.CellChosen) -> None:
-        self.current = (message.table_id, message.row_id, message.column)
+        where = (message.table_id, message.row_id, message.column)
+        self._moved = self._moved or (self.current is not None and where != self.current)
+        self.current = where
         if self._problem_index is not None and self._problem_at_cursor() != self._problem_index:
             self._problem_index = None  # the reviewer moved away: "next" continues from the cursor
             self.update_status()
@@ -291,6 +294,8 @@ class ReviewScreen(Screen):
             return
         if self._problem_index is not None:
             index = (self._problem_index + direction) % len(ordered)
+        elif not self._moved:  # the cursor is where the report opened: the walk starts at problem 1 (or the last)
+            index = 0 if direction > 0 else len(ordered) - 1
         else:
             here = self._position(self.current[0], self.current[1], None) if self.current else (-1, -1, -1)
             keys = [self._position(p.table, p.row, p.line) for p in ordered]
@@ -300,6 +305,7 @@ class ReviewScreen(Screen):
                 index = next((i for i in reversed(range(len(keys))) if keys[i] < here), len(keys) - 1)
         problem = ordered[index]
         self._problem_index = index
+        self._moved = True
         self.jump(problem.table if problem.row else None, problem.row, problem.column, problem.page, problem.line)
         # the problem's cell is current at once, so a key typed right after n (a, e) acts on it even
         # before the grid reports its cursor; a finding in the running text has no cell to act on
