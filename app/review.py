@@ -297,7 +297,8 @@ class ReviewSession:
         self._record({"event": "redo"})
         return op
 
-    def edit(self, table_id: str, row_id: str, column: str, value: str) -> Operation:
+    def edit(self, table_id: str, row_id: str, column: str, value: str) -> Operation | None:
+        """Record a corrected amount; None (nothing recorded) when the cell already holds it."""
         table, row = self._find(table_id, row_id)
         cell = row.cells.get(column)
         if cell is None and any(c.key == column for c in table.columns):  # the other side of a two-sided table
@@ -306,6 +307,8 @@ class ReviewSession:
             raise ReviewError(f"table {table.id} has no column {column!r}; columns: {', '.join(c.key for c in table.columns)}")
         if value.strip() not in BLANKS and parse_amount(value) is None:
             raise ReviewError(f"{value!r} is not an amount (use digits like 1234.56, or - for no value)")
+        if (None if value.strip() in BLANKS else parse_amount(value)) == cell.value:
+            return None  # an edit that changes nothing is no decision
         base = self._base_row(table.id, row.id)
         original = base.cells[column].raw if base is not None and column in base.cells else cell.raw  # as printed
         op = Operation("edit", reviewer(), now(), table.id, row.id, column, original, value.strip())

@@ -182,3 +182,35 @@ async def test_a_source_replaced_while_open_is_said_and_no_decision_is_written_a
         assert "source replaced" in screen.sub_title
         await pilot.press("q")
     assert ReviewSession(two_sided).operations == []
+
+
+async def test_an_edit_that_changes_nothing_says_so_and_records_nothing(two_sided):
+    app = KemuApp(two_sided, lang="en")
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        screen.jump("final_expense#1", "final_expense#1/2101101", "current_expense.basic")  # prints 86.54
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("enter")  # Enter on the empty field cancels (only - removes an amount)
+        await pilot.pause()
+        assert screen.session.operations == [] and isinstance(app.screen, ReviewScreen)
+        await pilot.press("e", *"86.540", "enter")  # the amount it already has
+        await pilot.pause()
+        assert screen.session.operations == []
+        assert _toasts(app)[-1] == "The cell already reads 86.54: nothing changed, nothing recorded"
+        assert "journaled" not in str(screen.query_one("#status").render())
+        await pilot.press("q")
+    assert ReviewSession(two_sided).operations == []
+
+
+def test_kemu_edit_to_the_value_printed_says_so_and_records_nothing(two_sided, capsys):
+    """The README's example before it was corrected: 基本支出 of 2101101 already is 86.54."""
+    args = ["edit", str(two_sided), "--table", "final_expense", "--row", "2101101", "--column", "基本支出", "--value", "86.540"]
+    assert main(args) == 0
+    assert capsys.readouterr().err == "unchanged: final_expense#1/2101101 current_expense.basic already reads 86.54; nothing recorded\n"
+    assert ReviewSession(two_sided).operations == [] and not list(two_sided.parent.glob("*.kemu.*"))
+    readme = ["edit", str(two_sided), "--table", "final_expense", "--row", "2101101", "--column", "本年支出合计", "--value", "86.54"]
+    assert main(readme) == 0  # the README's example fixes the injected error
+    assert main(["check", str(two_sided), "--min-severity", "error", "--format", "json"]) == 0

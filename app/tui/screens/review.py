@@ -393,8 +393,13 @@ class ReviewScreen(Screen):
         invalid = self.t("invalid_amount", value="{value}")
 
         def done(value: str | None) -> None:
-            if value is not None:
-                self._operate(lambda t, r: self.session.edit(t, r, column, value))
+            made: list = []
+            if value is None or not self._decide(lambda: made.append(self.session.edit(table_id, row_id, column, value))):
+                return
+            if made[-1] is None:
+                self.notify(self.t("unchanged", value=cell.raw or "—"))
+            else:
+                self.after_operation()
 
         self.app.push_screen(EditScreen(prompt, cell.raw, invalid), done)
 
