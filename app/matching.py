@@ -55,6 +55,7 @@ REASONS: dict[str, tuple[str, str]] = {
     "class_named": ("summary-table line names this 类", "汇总表行即此类"),
     "class_resembles": ("summary-table line resembles these 类", "汇总表行近似这些类"),
     "other_year_class": ("{code} {name} is valid {start}–{end}, not in {year}", "{code} {name} 仅 {start}–{end} 年有效，{year} 年不适用"),
+    "misprint_no_subject": ("known misprint: {code} is not a 科目; {printed} is {correct}", "已知印刷错误：{code} 不是科目；{printed} 应为 {correct}"),
     "misprint": ("known misprint: {code} is {name}; {printed} is {correct}", "已知印刷错误：{code} 是 {name}；{printed} 应为 {correct}"),
     "code_other_year": ("code {code} ({name}) is not valid in {year} (valid {years})", "编码 {code}（{name}）{year} 年无效（有效期 {years}）"),
     "year_unknown_code": ("report year unknown: {code} is {name} from {start}, and was {old} until {end}", "报告年度不明：{code} 自 {start} 年起为 {name}，{end} 年及以前为 {old}"),
@@ -277,7 +278,8 @@ class Matcher:
             chosen = right or entry
             return Match(
                 chosen.code if chosen else None, chosen.name if chosen else None, 100.0, "review",
-                reason("misprint", code=code, name=entry.name if entry else "not a 科目", printed=printed, correct=misprint.correct_code), candidates,
+                reason("misprint", code=code, name=entry.name, printed=printed, correct=misprint.correct_code) if entry
+                else reason("misprint_no_subject", code=code, printed=printed, correct=misprint.correct_code), candidates,
             )
         if self.edition.year is None:
             other_meaning = self._other_edition(code, name, entry)

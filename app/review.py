@@ -19,12 +19,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from app.cache import load_matched
+from app.cache import file_sha256, load_matched
 from app.config import settings
 from app.catalog import current_catalog
 from app.matching import normalize_name, reason
 from parsers.model import Cell, Match, Report, Row, Table
-from app.operations import BLANKS, Operation, ReviewError, operation_problem
+from app.operations import BLANKS, Operation, ReviewError, amount_problem, operation_problem
 from app.sidecar import SidecarError, SidecarState, SidecarStore
 from parsers.amounts import parse_amount
 from parsers.model import EXTRACTOR_VERSION
@@ -148,6 +148,15 @@ def _mapping(row: Row, op: Operation, edition) -> Row:
     return row
 
 
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """Size and modification time of a file (None when it is gone): a change is worth a hash."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns
+
+
 def _move_step(source: list[Operation], target: list[Operation]) -> None:
     """Undo/redo one step: the last operation, or the whole group of a bulk action."""
     if not source:
@@ -163,6 +172,7 @@ class ReviewSession:
 
     def __init__(self, source: Path, fmt: str | None = None, use_cache: bool = True) -> None:
         self.source = Path(source)
+        self._source_stamp = _stamp(self.source)  # before reading: a file replaced meanwhile differs
         self.base = load_matched(self.source, use_cache=use_cache)
         self.store = SidecarStore(self.source, fmt)
         self.reload()
@@ -246,6 +256,18 @@ class ReviewSession:
     def source_changed(self) -> bool:
         return bool(self.source_info) and self.source_info.get("sha256") != self.base.sha256
 
+    def source_replaced(self) -> bool:
+        """The file on disk is no longer the report this session read (replaced while the
+        workbench was open): decisions made now would silently belong to another source.
+        A stat each call; the file is hashed only when its size or time changed."""
+        stamp = _stamp(self.source)
+        if stamp == self._source_stamp:
+            return False
+        if stamp is not None and file_sha256(self.source) == self.base.sha256:
+            self._source_stamp = stamp  # touched or copied over with the same bytes
+            return False
+        return True
+
     # -- operations -----------------------------------------------------------------------
     def do(self, op: Operation) -> None:
         """Record ``op`` if it passes the rules every operation must (``operation_problem``)."""
@@ -269,11 +291,19 @@ class ReviewSession:
         self._record({"event": "redo"})
         return op
 
-    def edit(self, table_id: str, row_id: str, column: str, value: str) -> Operation:
+    def edit(self, table_id: str, row_id: str, column: str, value: str) -> Operation | None:
+        """Record a corrected amount; None (nothing recorded) when the cell already holds it."""
         table, row = self._find(table_id, row_id)
         cell = row.cells.get(column)
+        if cell is None and any(c.key == column for c in table.columns):  # the other side of a two-sided table
+            raise ReviewError(f"row {row.id} prints no amount under {column!r} (its cells: {', '.join(row.cells) or 'none'}); nothing to edit there")
         if cell is None:
             raise ReviewError(f"table {table.id} has no column {column!r}; columns: {', '.join(c.key for c in table.columns)}")
+        problem = amount_problem(value)
+        if problem:
+            raise ReviewError(problem)
+        if (None if value.strip() in BLANKS else parse_amount(value)) == cell.value:
+            return None  # an edit that changes nothing is no decision
         base = self._base_row(table.id, row.id)
         original = base.cells[column].raw if base is not None and column in base.cells else cell.raw  # as printed
         op = Operation("edit", reviewer(), now(), table.id, row.id, column, original, value.strip())

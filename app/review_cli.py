@@ -70,8 +70,12 @@ def _change(session: ReviewSession, args) -> None:
     if command == "edit":
         table = resolve_table(session.reviewed, args.table)
         row = resolve_row(table, args.row)
-        op = session.edit(table.id, row.id, resolve_column(table, args.column), args.value)
-        print(f"edited {op.row} {op.column}: {printed_amount(op.original)} → {printed_amount(op.value)}", file=sys.stderr)
+        column = resolve_column(table, args.column)
+        op = session.edit(table.id, row.id, column, args.value)
+        if op is None:
+            print(f"unchanged: {row.id} {column} already reads {printed_amount(row.cells[column].raw)}; nothing recorded", file=sys.stderr)
+        else:
+            print(f"edited {op.row} {op.column}: {printed_amount(op.original)} → {printed_amount(op.value)}", file=sys.stderr)
     elif command == "confirm":
         if args.all_auto:
             print(f"confirmed {session.confirm_all_auto()} automatic mappings", file=sys.stderr)
