@@ -384,13 +384,18 @@ def _journal_id(line: bytes) -> str | None:
 
 
 def _drop_torn_tail(fd: int) -> int:
-    """Cut a journal back to its last whole line (a process killed mid-line left the rest); the
-    length kept. Only a writer holding the lock calls this, so the torn line is a dead one's."""
+    """Make a journal end with a whole line before appending; its length then. A last line a
+    killed process left unfinished is cut off (readers ignore it too); a whole event that only
+    lacks its line break (which readers count) gets it. Only a writer holding the lock calls
+    this, so the unfinished line is a dead writer's."""
     size = os.fstat(fd).st_size
     if not size or os.pread(fd, 1, size - 1) == b"\n":
         return size
     whole = os.pread(fd, size, 0)
     keep = whole.rfind(b"\n") + 1
+    if _json_line(whole[keep:]) is not None:
+        _write_all(fd, b"\n")
+        return size + 1
     os.ftruncate(fd, keep)
     return keep
 

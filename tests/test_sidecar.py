@@ -236,3 +236,14 @@ def test_the_next_write_removes_temp_files_of_killed_compactions(report_copy):
     assert main(["status", str(report_copy)]) == 0 and dead.exists()  # reading never writes
     assert main(["edit", str(report_copy), *EDIT_303, "--value", "3001.60"]) == 0
     assert not dead.exists() and unrelated.exists()
+
+
+def test_a_last_event_without_its_line_break_is_kept_by_the_next_write(report_copy):
+    session = ReviewSession(report_copy)
+    session.note("一", "final_expense#1")
+    journal = session.store.journal
+    journal.write_bytes(journal.read_bytes().rstrip(b"\n"))  # whole, but its line break never written
+    later = ReviewSession(report_copy)
+    assert [o.value for o in later.operations] == ["一"]
+    later.note("二", "final_expense#1")
+    assert [o.value for o in ReviewSession(report_copy).operations] == ["一", "二"]
