@@ -17,20 +17,10 @@ from app.cli import main
 from app.review import ReviewSession
 from app.sidecar import NAME_MAX, CompactionFailed, SidecarError, SidecarStore
 from tests.conftest import ROOT, seed
+from tests.test_review import ROW_303, _amount_key, report_copy  # noqa: F401 (report_copy is a fixture)
 
-TABLE, ROW_303 = "final_gp_basic#1", "final_gp_basic#1/303"
+TABLE = "final_gp_basic#1"
 EDIT_303 = ["--table", "final_gp_basic", "--row", "303", "--column", "金额"]
-
-
-@pytest.fixture
-def report_copy(tmp_path):
-    path = tmp_path / "report.txt"
-    shutil.copy(seed("003"), path)
-    return path
-
-
-def _amount_key(session: ReviewSession) -> str:
-    return session.reviewed.table(TABLE).columns[0].key
 
 
 def _sidecar(report) -> str:
