@@ -267,6 +267,17 @@ def test_a_damaged_journal_line_is_refused_or_recovered(reviewed, tmp_path):
 
 # -- hand-edited sidecars: every field of every kind of operation, mutated -------------------
 
+
+@pytest.fixture
+def reviewed_copy(reviewed, tmp_path, monkeypatch) -> Path:
+    """A copy of the reviewed report and its sidecar, read through the fixture's cache (the
+    cache is keyed by content, so the copy is not extracted again)."""
+    monkeypatch.setenv("KEMU_CACHE_DIR", str(reviewed[0].parent / "cache"))
+    path = tmp_path / "report.txt"
+    shutil.copy(reviewed[0], path)
+    (tmp_path / "report.txt.kemu.toml").write_bytes(reviewed[1])
+    return path
+
 FIELDS = ("op", "who", "when", "table", "row", "column", "original", "value", "scope", "group", "added_by_hand")
 MUTATIONS = {
     "int": 7, "float": 1.5, "bool": True, "list": [1, "a"], "table": {"a": 1}, "empty": "", "blank": " ",
@@ -289,7 +300,7 @@ def _export_safe(session: ReviewSession) -> None:
                     assert cell.value is None or Decimal(repr(float(cell.value))) == cell.value, cell.raw
 
 
-def _mutate_every_field(reviewed: tuple[Path, bytes], folder: Path, share: float) -> None:
+def _mutate_every_field(reviewed: tuple[Path, bytes], path: Path, share: float) -> None:
     """Each field of each kind of operation (and of a redo entry) set to a wrong type, empty, huge,
     NaN, unknown or removed (``share`` of the cases past the edit's, all with 1.0): the sidecar
     opens with an export-safe reviewed view, or is refused in one sentence naming the file, the
@@ -299,9 +310,7 @@ def _mutate_every_field(reviewed: tuple[Path, bytes], folder: Path, share: float
 
     import tomli_w
 
-    path = folder / "report.txt"
-    shutil.copy(reviewed[0], path)
-    sidecar = folder / "report.txt.kemu.toml"
+    sidecar = path.with_name("report.txt.kemu.toml")
     good = tomllib.loads(reviewed[1].decode("utf-8"))
     good["redo"] = [good["operation"].pop()]  # an undone operation too
     sidecar.write_text(tomli_w.dumps(good), encoding="utf-8")
@@ -335,13 +344,13 @@ def _mutate_every_field(reviewed: tuple[Path, bytes], folder: Path, share: float
     assert outcomes["refused"] and outcomes["opened"]
 
 
-def test_every_field_of_a_hand_edited_sidecar_mutated_opens_or_is_refused_naming_it(reviewed, tmp_path):
-    _mutate_every_field(reviewed, tmp_path, share=0.25)
+def test_every_field_of_a_hand_edited_sidecar_mutated_opens_or_is_refused_naming_it(reviewed, reviewed_copy):
+    _mutate_every_field(reviewed, reviewed_copy, share=0.25)
 
 
 @pytest.mark.slow
-def test_every_field_of_every_operation_mutated_every_way(reviewed, tmp_path):
-    _mutate_every_field(reviewed, tmp_path, share=1.0)
+def test_every_field_of_every_operation_mutated_every_way(reviewed, reviewed_copy):
+    _mutate_every_field(reviewed, reviewed_copy, share=1.0)
 
 
 # -- a full disk for the sidecar writer ------------------------------------------------------
@@ -387,21 +396,15 @@ def _disk_full_round(path: Path, limits: list[int], rng: random.Random) -> None:
             assert after == before and err.count("\n") == 1 and "nothing was changed" in err, (limit, name, err)
 
 
-def test_the_sidecar_writer_on_a_full_disk_says_what_it_did(reviewed, tmp_path):
-    path = tmp_path / "report.txt"
-    shutil.copy(reviewed[0], path)
-    (tmp_path / "report.txt.kemu.toml").write_bytes(reviewed[1])
+def test_the_sidecar_writer_on_a_full_disk_says_what_it_did(reviewed, reviewed_copy):
     size = len(reviewed[1])
-    _disk_full_round(path, [60, size - 1, size + 400], random.Random(19))
+    _disk_full_round(reviewed_copy, [60, size - 1, size + 400], random.Random(19))
 
 
 @pytest.mark.slow
-def test_the_sidecar_writer_under_many_file_size_limits(reviewed, tmp_path):
-    path = tmp_path / "report.txt"
-    shutil.copy(reviewed[0], path)
-    (tmp_path / "report.txt.kemu.toml").write_bytes(reviewed[1])
+def test_the_sidecar_writer_under_many_file_size_limits(reviewed, reviewed_copy):
     rng = random.Random(2026)
-    _disk_full_round(path, [rng.randrange(0, 2 * len(reviewed[1])) for _ in range(30)], rng)
+    _disk_full_round(reviewed_copy, [rng.randrange(0, 2 * len(reviewed[1])) for _ in range(30)], rng)
 
 
 # -- kill -9 at random moments ---------------------------------------------------------------
@@ -425,16 +428,10 @@ def _kill_round(path: Path, runs: int, rng: random.Random) -> None:
     assert sorted(p.name for p in path.parent.iterdir() if p.name.startswith((".report", "report"))) == ["report.txt", "report.txt.kemu.toml"]
 
 
-def test_edit_confirm_undo_killed_at_random_moments_record_once_or_not_at_all(reviewed, tmp_path):
-    path = tmp_path / "report.txt"
-    shutil.copy(reviewed[0], path)
-    (tmp_path / "report.txt.kemu.toml").write_bytes(reviewed[1])
-    _kill_round(path, 4, random.Random(9))
+def test_edit_confirm_undo_killed_at_random_moments_record_once_or_not_at_all(reviewed_copy):
+    _kill_round(reviewed_copy, 4, random.Random(9))
 
 
 @pytest.mark.slow
-def test_many_kills_of_edit_confirm_undo(reviewed, tmp_path):
-    path = tmp_path / "report.txt"
-    shutil.copy(reviewed[0], path)
-    (tmp_path / "report.txt.kemu.toml").write_bytes(reviewed[1])
-    _kill_round(path, 40, random.Random(2026))
+def test_many_kills_of_edit_confirm_undo(reviewed_copy):
+    _kill_round(reviewed_copy, 40, random.Random(2026))
