@@ -6,7 +6,11 @@ within the time budget, and a damaged sidecar is never overwritten.
 - PDFs: byte-flipped and truncated copies run through the batch watchdog (worker processes
   with a time budget), so even a reader that loops cannot hang the suite; a few cases by
   default, many more with ``-m slow``;
-- sidecars: random byte damage, truncation and well-formed files with wrong shapes.
+- sidecars: random byte damage, truncation and well-formed files with wrong shapes; every
+  field of every kind of operation mutated (wrong type, empty, huge, NaN, unknown, removed);
+- the sidecar writer under a file-size limit (what a full disk gives a writer), and
+  edit/confirm/undo killed at random moments: a decision is recorded once or not at all, and
+  the message says which.
 """
 
 from __future__ import annotations
