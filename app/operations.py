@@ -66,13 +66,17 @@ class Operation:
 
     def describe(self) -> str:
         """How a message names this operation: ``edit final_gp_basic#1/303 amount``."""
-        return " ".join(part for part in (self.op, self.row or self.table, self.column) if part)
+        return " ".join(_clip(part) for part in (self.op, self.row or self.table, self.column) if part)
 
 
 def shown(value: Any) -> str:
     """A value as a message quotes it: whole when short, else its start and its length."""
     text = repr(value)
     return text if len(text) <= 40 else f"{text[:24]}… ({len(str(value))} characters)"
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= 40 else text[:24] + "…"
 
 
 def amount_problem(text: str) -> str | None:

@@ -24,7 +24,7 @@ from app.config import settings
 from app.catalog import current_catalog
 from app.matching import normalize_name, reason
 from parsers.model import Cell, Match, Report, Row, Table
-from app.operations import BLANKS, Operation, ReviewError, amount_problem, operation_problem
+from app.operations import BLANKS, Operation, ReviewError, amount_problem, operation_problem, shown
 from app.sidecar import SidecarError, SidecarState, SidecarStore
 from parsers.amounts import parse_amount
 from parsers.model import EXTRACTOR_VERSION
@@ -181,7 +181,7 @@ class ReviewSession:
     def _replay(self, event: dict[str, Any], where: str = "") -> None:
         kind = event.get("event")
         if kind not in ("do", "undo", "redo"):
-            raise SidecarError(f"{where}: {kind!r:.40} is not a journal event (do, undo or redo)")
+            raise SidecarError(f"{where}: {shown(kind)} is not a journal event (do, undo or redo)")
         if kind == "do":
             done = event.get("operations", [event.get("operation")])
             if not isinstance(done, list):

@@ -5,9 +5,12 @@ version, the source's sha256/size/path, the extractor version, and every review 
 anchored to stable identities with the original raw value. Durability:
 
 - every operation is first appended to ``<sidecar>.journal`` (one JSON line, fsync), so a
-  killed process loses at most the operation in flight;
+  killed process loses at most the operation in flight; an append the disk refuses is cut
+  back, so it is recorded whole or not at all;
 - compaction rewrites the sidecar atomically (temp file, fsync, rename, fsync the folder)
-  and then empties the journal;
+  and then removes the journal, naming in the sidecar the journal it took in, so a journal
+  left by a kill in between is not applied twice; a compaction the disk refuses leaves the
+  journal, where every decision stays recorded (``CompactionFailed``);
 - a corrupt sidecar or one from a newer schema is never overwritten: loading raises
   ``SidecarError`` and leaves the file as it is;
 - two writers are detected, not last-writer-wins: each write checks, under an exclusive
@@ -15,8 +18,10 @@ anchored to stable identities with the original raw value. Durability:
   holds the lock for its whole command instead, waiting a few seconds for another writer;
 - housekeeping: reading never writes (no lock file, no sidecar for a report nobody
   reviewed); a clean close leaves only the sidecar, created with the user's umask so
-  colleagues can read a review; a folder that cannot be written is a ``SidecarError``
-  sentence, never a PermissionError.
+  colleagues can read a review; a compaction removes temp files of killed ones; a folder
+  that cannot be written is a ``SidecarError`` sentence, never a PermissionError;
+- names fit the file-name limit (``sidecar_name``), and two sidecars of one report are
+  refused rather than one silently ignored.
 """
 
 from __future__ import annotations
@@ -42,7 +47,8 @@ FORMATS = ("toml", "json")
 LOCK_WAIT_SECONDS = 30.0  # how long a write waits for another kemu writing the same sidecar
 NAME_MAX = 255  # bytes in a file name (Linux, macOS and Windows file systems alike)
 TEMP_AFFIX = (".", ".tmp")  # a compaction's temp file: .<sidecar>.<8 random characters>.tmp
-COMPANION_BYTES = len(".") + len(".") + 8 + len(".tmp")  # the longest name beside a sidecar is its temp file
+TEMP_RANDOM = 8  # the characters tempfile.mkstemp puts between prefix and suffix
+COMPANION_BYTES = len(TEMP_AFFIX[0]) + len(".") + TEMP_RANDOM + len(TEMP_AFFIX[1])  # the longest name beside a sidecar: its temp file
 SHORT_NAME_HEAD = 120  # bytes of a long source name kept in its sidecar's name
 DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)  # no space, a quota, a file-size limit: one answer
 DISK_FULL_REASON = "the disk is full, or a quota or file-size limit is reached"
@@ -160,8 +166,8 @@ class SidecarStore:
         self._lock_depth = 0
         self._lock_handle = None
 
-    def load(self) -> tuple[SidecarState, list[dict[str, Any]]]:
-        """The compacted state and the journal events written after it (reads only). While a
+    def load(self) -> tuple[SidecarState, list[tuple[int, dict[str, Any]]]]:
+        """The compacted state and the journal events written after it, with their line numbers (reads only). While a
         writer holds the lock, wait for it, so a compaction is never seen half done (the new
         sidecar beside the old journal); a reader never creates the lock file."""
         if self._lock_depth:
@@ -185,7 +191,7 @@ class SidecarStore:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def _read(self) -> tuple[SidecarState, list[dict[str, Any]]]:
+    def _read(self) -> tuple[SidecarState, list[tuple[int, dict[str, Any]]]]:
         try:
             text = _text_or_none(self.path)
             state = SidecarState() if text is None else loads(text, self.fmt, self.path)
@@ -384,13 +390,18 @@ def _journal_id(line: bytes) -> str | None:
 
 
 def _drop_torn_tail(fd: int) -> int:
-    """Cut a journal back to its last whole line (a process killed mid-line left the rest); the
-    length kept. Only a writer holding the lock calls this, so the torn line is a dead one's."""
+    """Make a journal end with a whole line before appending; its length then. A last line a
+    killed process left unfinished is cut off (readers ignore it too); a whole event that only
+    lacks its line break (which readers count) gets it. Only a writer holding the lock calls
+    this, so the unfinished line is a dead writer's."""
     size = os.fstat(fd).st_size
     if not size or os.pread(fd, 1, size - 1) == b"\n":
         return size
     whole = os.pread(fd, size, 0)
     keep = whole.rfind(b"\n") + 1
+    if _json_line(whole[keep:]) is not None:
+        _write_all(fd, b"\n")
+        return size + 1
     os.ftruncate(fd, keep)
     return keep
 
@@ -406,7 +417,7 @@ def _remove_dead_temp_files(path: Path) -> None:
     prefix, suffix = TEMP_AFFIX[0] + path.name + ".", TEMP_AFFIX[1]
     with os.scandir(path.parent) as entries:
         for entry in entries:
-            if entry.name.startswith(prefix) and entry.name.endswith(suffix) and len(entry.name) == len(prefix) + 8 + len(suffix):
+            if entry.name.startswith(prefix) and entry.name.endswith(suffix) and len(entry.name) == len(prefix) + TEMP_RANDOM + len(suffix):
                 Path(entry.path).unlink(missing_ok=True)
 
 

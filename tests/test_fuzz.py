@@ -6,7 +6,11 @@ within the time budget, and a damaged sidecar is never overwritten.
 - PDFs: byte-flipped and truncated copies run through the batch watchdog (worker processes
   with a time budget), so even a reader that loops cannot hang the suite; a few cases by
   default, many more with ``-m slow``;
-- sidecars: random byte damage, truncation and well-formed files with wrong shapes.
+- sidecars: random byte damage, truncation and well-formed files with wrong shapes; every
+  field of every kind of operation mutated (wrong type, empty, huge, NaN, unknown, removed);
+- the sidecar writer under a file-size limit (what a full disk gives a writer), and
+  edit/confirm/undo killed at random moments: a decision is recorded once or not at all, and
+  the message says which.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from hypothesis import strategies as st
 
 from app.batch import Failure, run
 from app.errors import TookTooLong, time_budget
+from app.operations import BLANKS
 from app.review import ReviewSession
 from app.sidecar import SidecarError
 from parsers.amounts import parse_amount
@@ -180,7 +185,7 @@ def test_twelve_damaged_copies_of_a_real_report_through_the_cli(tmp_path):
 
 @pytest.fixture(scope="module")
 def reviewed(tmp_path_factory) -> tuple[Path, bytes]:
-    """A report with a real review (edits, confirmations, a bulk step, an undo) and its sidecar."""
+    """A report with a real review (an operation of each kind, a bulk step, an undo) and its sidecar."""
     folder = tmp_path_factory.mktemp("reviewed")
     path = folder / "report.txt"
     shutil.copy(seed("003"), path)
@@ -191,6 +196,9 @@ def reviewed(tmp_path_factory) -> tuple[Path, bytes]:
         session.mapping("confirm", "final_gp_basic#1", "final_gp_basic#1/30201")
         session.confirm_all_auto()
         session.undo()
+        session.mapping("choose", "final_gp_basic#1", "final_gp_basic#1/30201", code="30201")
+        session.set_table("final_gp_basic#1", unit="万元")
+        session.set_table("final_gp_basic#1", kind="final_gp_basic")
         session.note("口径待核", "final_expense#1")
         session.save()
     return path, session.store.path.read_bytes()
@@ -259,3 +267,175 @@ def test_a_damaged_journal_line_is_refused_or_recovered(reviewed, tmp_path):
     journal.write_text('{"event": "do", "operations": 7}\n', encoding="utf-8")
     with pytest.raises(SidecarError, match="line 1: .operations. is not a list"):
         ReviewSession(path)
+
+
+# -- hand-edited sidecars: every field of every kind of operation, mutated -------------------
+
+
+@pytest.fixture
+def reviewed_copy(reviewed, tmp_path, monkeypatch) -> Path:
+    """A copy of the reviewed report and its sidecar, read through the fixture's cache (the
+    cache is keyed by content, so the copy is not extracted again)."""
+    monkeypatch.setenv("KEMU_CACHE_DIR", str(reviewed[0].parent / "cache"))
+    path = tmp_path / "report.txt"
+    shutil.copy(reviewed[0], path)
+    (tmp_path / "report.txt.kemu.toml").write_bytes(reviewed[1])
+    return path
+
+FIELDS = ("op", "who", "when", "table", "row", "column", "original", "value", "scope", "group", "added_by_hand")
+MUTATIONS = {
+    "int": 7, "float": 1.5, "bool": True, "list": [1, "a"], "table": {"a": 1}, "empty": "", "blank": " ",
+    "huge": "9" * 5000, "NaN": "NaN", "Infinity": "Infinity", "tiny": "-1e-400", "unknown": "no_such_thing", "missing": None,
+}
+
+
+def _export_safe(session: ReviewSession) -> None:
+    """What a sidecar that loads gives the exports: amounts a float keeps exactly, known units and kinds."""
+    from parsers.amounts import YUAN_PER_UNIT
+    from parsers.identify import all_table_kinds
+
+    kinds = {k.id for k in all_table_kinds()} | {"unknown"}
+    for table in session.reviewed.tables:
+        assert table.kind in kinds and table.unit in (None, *YUAN_PER_UNIT)
+        for row in table.rows:
+            for cell in row.cells.values():
+                if cell.status == "edited":
+                    assert cell.value is not None or cell.raw.strip() in BLANKS, cell.raw
+                    assert cell.value is None or Decimal(repr(float(cell.value))) == cell.value, cell.raw
+
+
+def _mutate_every_field(reviewed: tuple[Path, bytes], path: Path, share: float) -> None:
+    """Each field of each kind of operation (and of a redo entry) set to a wrong type, empty, huge,
+    NaN, unknown or removed (``share`` of the cases past the edit's, all with 1.0): the sidecar
+    opens with an export-safe reviewed view, or is refused in one sentence naming the file, the
+    operation and the field, and is left as it was."""
+    import copy
+    import tomllib
+
+    import tomli_w
+
+    sidecar = path.with_name("report.txt.kemu.toml")
+    good = tomllib.loads(reviewed[1].decode("utf-8"))
+    good["redo"] = [good["operation"].pop()]  # an undone operation too
+    sidecar.write_text(tomli_w.dumps(good), encoding="utf-8")
+    session = ReviewSession(path)
+    assert [o.op for o in session.operations] == ["edit", "confirm", "choose", "set_unit", "set_kind"] and session.redo_stack[0].op == "note"
+    rng = random.Random(19)
+    outcomes = {"opened": 0, "refused": 0}
+    for part, index in [("operation", n) for n in range(len(good["operation"]))] + [("redo", 0)]:
+        for name in FIELDS:
+            for how, value in MUTATIONS.items():
+                if (part, index) != ("operation", 0) and rng.random() > share:
+                    continue
+                data = copy.deepcopy(good)
+                if value is None:
+                    data[part][index].pop(name, None)
+                else:
+                    data[part][index][name] = value
+                text = tomli_w.dumps(data)
+                sidecar.write_text(text, encoding="utf-8")
+                try:
+                    session.reload()
+                except SidecarError as exc:
+                    message = str(exc)
+                    assert message.startswith(f"{sidecar}: {part} {index + 1}") and f"field {name}" in message, (part, name, how, message)
+                    assert "\n" not in message and len(message) < 400 and sidecar.read_text(encoding="utf-8") == text
+                    outcomes["refused"] += 1
+                    continue
+                _export_safe(session)
+                outcomes["opened"] += 1
+    print(f"{sum(outcomes.values())} mutated sidecars: {outcomes}")
+    assert outcomes["refused"] and outcomes["opened"]
+
+
+def test_every_field_of_a_hand_edited_sidecar_mutated_opens_or_is_refused_naming_it(reviewed, reviewed_copy):
+    _mutate_every_field(reviewed, reviewed_copy, share=0.25)
+
+
+@pytest.mark.slow
+def test_every_field_of_every_operation_mutated_every_way(reviewed, reviewed_copy):
+    _mutate_every_field(reviewed, reviewed_copy, share=1.0)
+
+
+# -- a full disk for the sidecar writer ------------------------------------------------------
+
+LIMITED_KEMU = """
+import resource, signal, sys
+limit = int(sys.argv[1])
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+from app.cli import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+COMMANDS = {  # a command of each kind a reviewer scripts, and what it does to the number of operations
+    "edit": (["edit", "--table", "final_gp_basic", "--row", "303", "--column", "金额", "--value", "3001.60"], 1),
+    "confirm": (["confirm", "--table", "final_gp_basic", "--row", "30201"], 1),
+    "undo": (["undo"], -1),
+}
+
+
+def _kemu(args: list[str], path: Path, prefix: list[str] | None = None) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, *(prefix or ["-m", "app.cli"]), args[0], str(path), *args[1:]]
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _disk_full_round(path: Path, limits: list[int], rng: random.Random) -> None:
+    """Each command under a file-size limit: done (exit 0, perhaps warning that the sidecar is
+    compacted later) or not done (exit 3, 'nothing was changed'), and the sidecar says the same."""
+    for limit in limits:
+        name = rng.choice(list(COMMANDS))
+        args, change = COMMANDS[name]
+        before = len(ReviewSession(path).operations)
+        if name == "undo" and not before:
+            continue
+        proc = _kemu(args, path, ["-c", LIMITED_KEMU, str(limit)])
+        _, err = proc.communicate(timeout=120)
+        after = len(ReviewSession(path).operations)
+        assert "Traceback" not in err and proc.returncode in (0, 3), (limit, name, err)
+        if proc.returncode == 0:
+            assert after == before + change, (limit, name, err)
+        else:
+            assert after == before and err.count("\n") == 1 and "nothing was changed" in err, (limit, name, err)
+
+
+def test_the_sidecar_writer_on_a_full_disk_says_what_it_did(reviewed, reviewed_copy):
+    size = len(reviewed[1])
+    _disk_full_round(reviewed_copy, [60, size - 1, size + 400], random.Random(19))
+
+
+@pytest.mark.slow
+def test_the_sidecar_writer_under_many_file_size_limits(reviewed, reviewed_copy):
+    rng = random.Random(2026)
+    _disk_full_round(reviewed_copy, [rng.randrange(0, 2 * len(reviewed[1])) for _ in range(30)], rng)
+
+
+# -- kill -9 at random moments ---------------------------------------------------------------
+
+
+def _kill_round(path: Path, runs: int, rng: random.Random) -> None:
+    """Edit, confirm and undo killed at a random moment: the sidecar always opens, the command
+    happened once or not at all, and the next clean write leaves no temp file behind."""
+    for _ in range(runs):
+        name = rng.choice(list(COMMANDS))
+        args, change = COMMANDS[name]
+        before = len(ReviewSession(path).operations)
+        proc = _kemu(args, path)
+        time.sleep(rng.uniform(0.2, 1.2))  # start-up, reading, the journal, the compaction
+        proc.kill()
+        proc.communicate()
+        after = len(ReviewSession(path).operations)  # opens: never refused after a kill
+        assert after in (before, before + change if before or change > 0 else before), (name, before, after)
+    done = _kemu(COMMANDS["edit"][0], path)
+    assert done.wait(timeout=120) == 0
+    assert sorted(p.name for p in path.parent.iterdir() if p.name.startswith((".report", "report"))) == ["report.txt", "report.txt.kemu.toml"]
+
+
+def test_edit_confirm_undo_killed_at_random_moments_record_once_or_not_at_all(reviewed_copy):
+    _kill_round(reviewed_copy, 4, random.Random(9))
+
+
+@pytest.mark.slow
+def test_many_kills_of_edit_confirm_undo(reviewed_copy):
+    _kill_round(reviewed_copy, 40, random.Random(2026))

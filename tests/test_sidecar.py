@@ -17,20 +17,22 @@ from app.cli import main
 from app.review import ReviewSession
 from app.sidecar import NAME_MAX, CompactionFailed, SidecarError, SidecarStore
 from tests.conftest import ROOT, seed
+from tests.test_review import ROW_303, _amount_key, report_copy  # noqa: F401 (report_copy is a fixture)
 
-TABLE, ROW_303 = "final_gp_basic#1", "final_gp_basic#1/303"
+TABLE = "final_gp_basic#1"
 EDIT_303 = ["--table", "final_gp_basic", "--row", "303", "--column", "金额"]
 
 
-@pytest.fixture
-def report_copy(tmp_path):
-    path = tmp_path / "report.txt"
-    shutil.copy(seed("003"), path)
-    return path
+@pytest.fixture(scope="module")
+def shared_cache(tmp_path_factory):
+    return tmp_path_factory.mktemp("cache")
 
 
-def _amount_key(session: ReviewSession) -> str:
-    return session.reviewed.table(TABLE).columns[0].key
+@pytest.fixture(autouse=True)
+def _one_extraction_for_the_module(shared_cache, monkeypatch):
+    """The seed is extracted once for every test here (the cache is keyed by content, so a
+    shared one gives each test the same report); each test still has its own sidecar folder."""
+    monkeypatch.setenv("KEMU_CACHE_DIR", str(shared_cache))
 
 
 def _sidecar(report) -> str:
@@ -50,7 +52,7 @@ def test_a_long_legal_file_name_is_reviewed_through_a_short_sidecar_name(tmp_pat
     sidecars = [p for p in tmp_path.iterdir() if p.name.endswith(".kemu.toml")]
     assert len(sidecars) == 1 and len(os.fsencode(sidecars[0].name)) + len(".x.12345678.tmp") <= NAME_MAX
     assert sidecars[0].name.startswith("部门决算") and ReviewSession(report).operations[0].value == "3001.60"
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "cache") == sorted([report.name, sidecars[0].name])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([report.name, sidecars[0].name])
     capsys.readouterr()
     assert main(["apply", str(report)]) == 0 and json.loads(capsys.readouterr().out)["review"]["progress"]["edited_cells"] == 1
 
@@ -236,3 +238,14 @@ def test_the_next_write_removes_temp_files_of_killed_compactions(report_copy):
     assert main(["status", str(report_copy)]) == 0 and dead.exists()  # reading never writes
     assert main(["edit", str(report_copy), *EDIT_303, "--value", "3001.60"]) == 0
     assert not dead.exists() and unrelated.exists()
+
+
+def test_a_last_event_without_its_line_break_is_kept_by_the_next_write(report_copy):
+    session = ReviewSession(report_copy)
+    session.note("一", "final_expense#1")
+    journal = session.store.journal
+    journal.write_bytes(journal.read_bytes().rstrip(b"\n"))  # whole, but its line break never written
+    later = ReviewSession(report_copy)
+    assert [o.value for o in later.operations] == ["一"]
+    later.note("二", "final_expense#1")
+    assert [o.value for o in ReviewSession(report_copy).operations] == ["一", "二"]
