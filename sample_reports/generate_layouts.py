@@ -150,10 +150,10 @@ def render(layout: Layout, path: Path) -> None:
         _page(c, layout, xs, rows, first=index == 0)
     c.save()
     if layout.offset_glyphs:
-        _offset_glyph_boxes(path)
+        offset_glyph_boxes(path)
 
 
-def _offset_glyph_boxes(path: Path) -> None:
+def offset_glyph_boxes(path: Path) -> None:
     """Give the CJK font metrics that lift its glyph boxes ~14 pt above the baseline, as some
     real PDFs do: the glyphs print on the line, but box-based readers see them a row higher."""
     data = path.read_bytes()
