@@ -372,12 +372,18 @@ def _columns(table: TableContent, choices: Choices) -> tuple[list[Column], list[
         total = [""] * (len(columns) - len(table.amounts))
         total[name_index] = "合计"
         cells.insert(0, total + [money(sum(column), choices) for column in zip(*heads)])
-    widths = []
-    for index, column in enumerate(columns):
-        text_width = max(pdfmetrics.stringWidth(row_cells[index], FONT, SIZE) for row_cells in cells)
-        label_width = pdfmetrics.stringWidth(column.path[-1], FONT, SIZE)
-        widths.append(max(text_width + 10, min(label_width + 10, 70), 34.0))
-    return [replace(c, width=w) for c, w in zip(columns, widths)], cells
+    return [replace(c, width=_width(c, [row_cells[i] for row_cells in cells], choices)) for i, c in enumerate(columns)], cells
+
+
+def _width(column: Column, texts: list[str], choices: Choices) -> float:
+    """Room for the widest text in the font it is printed in, amounts with a gap a reader can see."""
+    def width(text: str) -> float:
+        digits = re.fullmatch(r"[\d,.\-]+", text) is not None
+        return pdfmetrics.stringWidth(text, DIGIT_FONT if digits and choices.offset_glyphs else FONT, SIZE)
+
+    padding = 20.0 if column.align == "r" else 10.0
+    label = pdfmetrics.stringWidth(column.path[-1], FONT, SIZE) + 10
+    return max(max(map(width, texts)) + padding, min(label, 70.0), 34.0)
 
 
 def _header_grid(columns: Sequence[Column], depth: int) -> list[list[tuple[int, int, int, str]]]:
