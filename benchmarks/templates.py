@@ -67,8 +67,15 @@ def run(seeds: range) -> list[SpecResult]:
         return [run_spec(seed, Path(folder)) for seed in seeds]
 
 
+def _triggers(seeds: list[int], choices: dict[int, dict[str, str]], share: Counter) -> list[str]:
+    """The choice values a cause's seeds share far more often than all specs do: its likely trigger."""
+    counts = Counter(f"{k}={v}" for seed in seeds for k, v in choices[seed].items())
+    lifted = [(counts[c] / len(seeds) / share[c], c) for c in counts if counts[c] >= 0.75 * len(seeds)]
+    return [f"{c} ({counts[c]}/{len(seeds)})" for lift, c in sorted(lifted, reverse=True) if lift >= 1.3][:3]
+
+
 def summary(results: list[SpecResult]) -> dict:
-    """Overall and per-choice exact rates, and the failing seeds by cause."""
+    """Overall and per-choice exact rates, and the failing seeds by cause with their likely triggers."""
     rows = sum(len(r.outcomes) for r in results)
     exact = sum(r.exact for r in results)
     per_choice: dict[str, dict[str, int]] = defaultdict(lambda: {"specs": 0, "failing_specs": 0, "rows": 0, "exact": 0})
@@ -79,10 +86,15 @@ def summary(results: list[SpecResult]) -> dict:
             entry["failing_specs"] += result.exact < len(result.outcomes)
             entry["rows"] += len(result.outcomes)
             entry["exact"] += result.exact
-    by_cause: dict[str, list[int]] = defaultdict(list)
+    by_cause: dict[str, list[int]] = defaultdict(list)  # "<truth kind>: <cause>" → seeds
+    by_fault: dict[str, list[int]] = defaultdict(list)  # "<cause>" over every kind → seeds
     for result in results:
         for cause in result.causes:
             by_cause[cause].append(result.seed)
+        for cause in dict.fromkeys(c.split(": ", 1)[1] for c in result.causes):
+            by_fault[cause].append(result.seed)
+    choices = {r.seed: r.choices for r in results}
+    share = Counter({k: v["specs"] / len(results) for k, v in per_choice.items()})
     return {
         "specs": len(results),
         "failing_specs": sum(r.exact < len(r.outcomes) for r in results),
@@ -91,6 +103,8 @@ def summary(results: list[SpecResult]) -> dict:
         "exact_rate": exact / rows if rows else 1.0,
         "per_choice": {k: {**v, "rate": v["exact"] / v["rows"] if v["rows"] else 1.0}
                        for k, v in sorted(per_choice.items(), key=lambda item: item[1]["exact"] / max(item[1]["rows"], 1))},
+        "causes": {cause: {"seeds": seeds, "triggers": _triggers(seeds, choices, share)}
+                   for cause, seeds in sorted(by_fault.items(), key=lambda item: -len(item[1]))},
         "by_cause": dict(sorted(by_cause.items(), key=lambda item: -len(item[1]))),
     }
 
@@ -101,9 +115,10 @@ def print_summary(data: dict) -> None:
     print("\nper choice (worst first): rate  rows  failing specs/specs")
     for choice, entry in data["per_choice"].items():
         print(f"  {choice:32} {entry['rate']:6.1%} {entry['rows']:6} {entry['failing_specs']:5}/{entry['specs']}")
-    print("\nfailing seeds by cause (truth kind: cause): count  seeds")
-    for cause, seeds in data["by_cause"].items():
-        print(f"  {cause}: {len(seeds)}  {seeds[:12]}{' …' if len(seeds) > 12 else ''}")
+    print("\nfailing seeds by cause: specs  likely trigger  seeds")
+    for cause, entry in data["causes"].items():
+        seeds = entry["seeds"]
+        print(f"  {cause}: {len(seeds)}  [{'; '.join(entry['triggers'])}]  {seeds[:10]}{' …' if len(seeds) > 10 else ''}")
 
 
 def main() -> None:

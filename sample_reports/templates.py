@@ -503,29 +503,31 @@ def _draw(c: canvas.Canvas, x: float, y: float, text: str, align: str, size: flo
     {"l": c.drawString, "c": c.drawCentredString, "r": c.drawRightString}[align](x, y, text)
 
 
-def _draw_title(c: canvas.Canvas, block: Block, xs: list[float], page_width: float, choices: Choices) -> float:
+def _draw_title(c: canvas.Canvas, block: Block, xs: list[float], page_width: float) -> None:
+    """Title lines above the table: the title centred (its year a run of its own when so
+    chosen), marks at the left, the unit at the right, clear of a title on the same line."""
     y = block.top + 22 * len(block.title_lines) + 8
     for line in block.title_lines:
         y -= 22
+        title = [(text, align) for text, align in line if align in ("year", "c")]
+        widths = [pdfmetrics.stringWidth(text, FONT, 14) for text, _ in title]
+        x = page_width / 2 - (sum(widths) + 2 * (len(title) - 1)) / 2
+        for (text, _), width in zip(title, widths):
+            _draw(c, x, y, text, "l", 14)
+            x += width + 2
         for text, align in line:
-            if align == "year":  # the year as a run of its own, the rest of the title right after it
-                rest = next(t for t, a in line if a == "c")
-                width = pdfmetrics.stringWidth(text, FONT, 14) + 2 + pdfmetrics.stringWidth(rest, FONT, 14)
-                x = page_width / 2 - width / 2
-                _draw(c, x, y, text, "l", 14)
-                _draw(c, x + pdfmetrics.stringWidth(text, FONT, 14) + 2, y, rest, "l", 14)
-            elif align == "c" and not any(a == "year" for _, a in line):
-                _draw(c, page_width / 2, y, text, "c", 14)
-            elif align in ("l", "r"):
-                _draw(c, xs[0] if align == "l" else xs[-1], y, text, align, 10)
-    return y
+            if align == "l":
+                _draw(c, xs[0], y, text, "l", 10)
+            elif align == "r":
+                right = x + 24 + pdfmetrics.stringWidth(text, FONT, 10) if title else 0.0
+                _draw(c, max(xs[-1], right), y, text, "r", 10)
 
 
 def _draw_block(c: canvas.Canvas, block: Block, page_width: float, choices: Choices) -> None:
     xs = [MARGIN]
     for column in block.columns:
         xs.append(xs[-1] + column.width)
-    _draw_title(c, block, xs, page_width, choices)
+    _draw_title(c, block, xs, page_width)
     top = block.top
     c.setLineWidth(0.6)
     heights = [_row_height([cell[3] for cell in row if cell[2] == 1] or [""]) for row in block.header]

@@ -28,7 +28,7 @@ from sample_reports.templates import Choices, draw_choices, draw_spec, truth, wr
 from tests.conftest import ROOT
 
 CI_SPECS = 100
-FLOOR = 0.38  # today's exact rate over the CI seeds is 38.5%; the target is 99%
+FLOOR = 0.42  # today's exact rate over the CI seeds is 42.3%; the target is 99%
 SLOW_SPECS = 2000
 KNOWN_FAILING: dict[str, str] = json.loads((ROOT / "tests" / "fixtures" / "template_failures.json").read_text(encoding="utf-8"))
 
