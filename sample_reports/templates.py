@@ -33,7 +33,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas
 
 from sample_reports.generate import BUDGET_ITEMS, ECON_NAMES, FINAL_ECON, FINAL_ITEMS, FUNC_NAMES
-from sample_reports.generate_layouts import FONT, offset_glyph_boxes
+from sample_reports.generate_layouts import FONT, draw_text, offset_glyph_boxes
 
 YEAR = 2026
 DEPARTMENT = "示例市卫生健康委员会"
@@ -377,16 +377,13 @@ def _columns(table: TableContent, choices: Choices) -> tuple[list[Column], list[
 
 def _width(column: Column, texts: list[str], choices: Choices) -> float:
     """Room for the widest text in the font it is printed in, amounts with a gap a reader can see."""
-    def width(text: str) -> float:
-        digits = re.fullmatch(r"[\d,.\-]+", text) is not None
-        return pdfmetrics.stringWidth(text, DIGIT_FONT if digits and choices.offset_glyphs else FONT, SIZE)
-
+    widest = max(pdfmetrics.stringWidth(text, _font(text, choices), SIZE) for text in texts)
     padding = 20.0 if column.align == "r" else 10.0
     label = pdfmetrics.stringWidth(column.path[-1], FONT, SIZE) + 10
-    return max(max(map(width, texts)) + padding, min(label, 70.0), 34.0)
+    return max(widest + padding, min(label, 70.0), 34.0)
 
 
-def _header_grid(columns: Sequence[Column], depth: int) -> list[list[tuple[int, int, int, str]]]:
+def _header_grid(columns: Sequence[Column]) -> list[list[tuple[int, int, int, str]]]:
     """Header cells from label paths: equal prefixes merge across, a path that ends early spans down."""
     depth = max(len(c.path) for c in columns)
     grid: list[list[tuple[int, int, int, str]]] = []
@@ -460,7 +457,7 @@ def lay_out(choices: Choices, tables: list[TableContent], rng: random.Random) ->
     for index, table in enumerate(tables):
         columns, cells = _columns(table, choices)
         titles = _title_lines(table, index, choices)
-        header = _header_grid(columns, choices.header_depth)
+        header = _header_grid(columns)
         breaks = set()
         if choices.continuation != "none" and index == 0 and len(cells) > 5:
             breaks.add(rng.randint(3, len(cells) - 2))
@@ -493,14 +490,14 @@ def lay_out(choices: Choices, tables: list[TableContent], rng: random.Random) ->
 # -- 4. render ------------------------------------------------------------------------------
 
 
-def _draw(c: canvas.Canvas, x: float, y: float, text: str, align: str, size: float = SIZE, choices: Choices | None = None) -> None:
-    if not text:
-        return
-    if len(text) == 1 and not text.isascii():  # PDFium drops a lone CJK character of this non-embedded CID font
-        text = {"l": f"{text} ", "c": f" {text} ", "r": f" {text}"}[align]
+def _font(text: str, choices: Choices | None) -> str:
+    """Digits in their own font when glyph boxes are offset, everything else in the CJK font."""
     digits = re.fullmatch(r"[\d,.\-]+", text) is not None
-    c.setFont(DIGIT_FONT if digits and choices is not None and choices.offset_glyphs else FONT, size)
-    {"l": c.drawString, "c": c.drawCentredString, "r": c.drawRightString}[align](x, y, text)
+    return DIGIT_FONT if digits and choices is not None and choices.offset_glyphs else FONT
+
+
+def _draw(c: canvas.Canvas, x: float, y: float, text: str, align: str, size: float = SIZE, choices: Choices | None = None) -> None:
+    draw_text(c, x, y, text, size, align, _font(text, choices))
 
 
 def _draw_title(c: canvas.Canvas, block: Block, xs: list[float], page_width: float) -> None:
