@@ -18,6 +18,7 @@ import json
 import sys
 import tempfile
 from collections import Counter, defaultdict
+from itertools import combinations
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,11 +68,27 @@ def run(seeds: range) -> list[SpecResult]:
         return [run_spec(seed, Path(folder)) for seed in seeds]
 
 
-def _triggers(seeds: list[int], choices: dict[int, dict[str, str]], share: Counter) -> list[str]:
-    """The choice values a cause's seeds share far more often than all specs do: its likely trigger."""
-    counts = Counter(f"{k}={v}" for seed in seeds for k, v in choices[seed].items())
-    lifted = [(counts[c] / len(seeds) / share[c], c) for c in counts if counts[c] >= 0.75 * len(seeds)]
-    return [f"{c} ({counts[c]}/{len(seeds)})" for lift, c in sorted(lifted, reverse=True) if lift >= 1.3][:3]
+def _values(choices: dict[str, str]) -> list[str]:
+    return sorted(f"{name}={value}" for name, value in choices.items())
+
+
+def _triggers(seeds: list[int], choices: dict[int, dict[str, str]]) -> list[str]:
+    """The choice values, or the pair of them, that a cause's seeds share far more often than all
+    specs do: its likely trigger (x = how many times more often)."""
+    def shares(counts: Counter, total: int) -> dict:
+        return {key: count / total for key, count in counts.items()}
+
+    every = shares(Counter(v for c in choices.values() for v in _values(c)), len(choices))
+    mine = shares(Counter(v for s in seeds for v in _values(choices[s])), len(seeds))
+    singles = sorted(((mine[v] / every[v], v) for v in mine if mine[v] >= 0.5), reverse=True)
+    out = [f"{v} {mine[v]:.0%} x{lift:.1f}" for lift, v in singles[:3] if lift >= 1.5]
+    every_pair = shares(Counter(p for c in choices.values() for p in combinations(_values(c), 2)), len(choices))
+    my_pairs = shares(Counter(p for s in seeds for p in combinations(_values(choices[s]), 2)), len(seeds))
+    pairs = sorted(((my_pairs[p] / every_pair[p], p) for p in my_pairs if my_pairs[p] >= 0.25), reverse=True)
+    if pairs and pairs[0][0] >= 3:
+        lift, pair = pairs[0]
+        out.append(f"{' & '.join(pair)} {my_pairs[pair]:.0%} x{lift:.1f}")
+    return out
 
 
 def summary(results: list[SpecResult]) -> dict:
@@ -88,13 +105,13 @@ def summary(results: list[SpecResult]) -> dict:
             entry["exact"] += result.exact
     by_cause: dict[str, list[int]] = defaultdict(list)  # "<truth kind>: <cause>" → seeds
     by_fault: dict[str, list[int]] = defaultdict(list)  # "<cause>" over every kind → seeds
+    lost_rows: Counter[str] = Counter(o.cause for r in results for o in r.outcomes if o.fault)
     for result in results:
         for cause in result.causes:
             by_cause[cause].append(result.seed)
         for cause in dict.fromkeys(c.split(": ", 1)[1] for c in result.causes):
             by_fault[cause].append(result.seed)
     choices = {r.seed: r.choices for r in results}
-    share = Counter({k: v["specs"] / len(results) for k, v in per_choice.items()})
     return {
         "specs": len(results),
         "failing_specs": sum(r.exact < len(r.outcomes) for r in results),
@@ -103,7 +120,7 @@ def summary(results: list[SpecResult]) -> dict:
         "exact_rate": exact / rows if rows else 1.0,
         "per_choice": {k: {**v, "rate": v["exact"] / v["rows"] if v["rows"] else 1.0}
                        for k, v in sorted(per_choice.items(), key=lambda item: item[1]["exact"] / max(item[1]["rows"], 1))},
-        "causes": {cause: {"seeds": seeds, "triggers": _triggers(seeds, choices, share)}
+        "causes": {cause: {"rows": lost_rows[cause], "seeds": seeds, "triggers": _triggers(seeds, choices)}
                    for cause, seeds in sorted(by_fault.items(), key=lambda item: -len(item[1]))},
         "by_cause": dict(sorted(by_cause.items(), key=lambda item: -len(item[1]))),
     }
@@ -115,10 +132,10 @@ def print_summary(data: dict) -> None:
     print("\nper choice (worst first): rate  rows  failing specs/specs")
     for choice, entry in data["per_choice"].items():
         print(f"  {choice:32} {entry['rate']:6.1%} {entry['rows']:6} {entry['failing_specs']:5}/{entry['specs']}")
-    print("\nfailing seeds by cause: specs  likely trigger  seeds")
+    print("\nfailing seeds by cause: specs, rows lost  [likely trigger]  seeds")
     for cause, entry in data["causes"].items():
         seeds = entry["seeds"]
-        print(f"  {cause}: {len(seeds)}  [{'; '.join(entry['triggers'])}]  {seeds[:10]}{' …' if len(seeds) > 10 else ''}")
+        print(f"  {cause}: {len(seeds)}, {entry['rows']}  [{'; '.join(entry['triggers'])}]  {seeds[:10]}{' …' if len(seeds) > 10 else ''}")
 
 
 def main() -> None:

@@ -30,6 +30,7 @@ from tests.conftest import ROOT
 CI_SPECS = 100
 FLOOR = 0.42  # today's exact rate over the CI seeds is 42.3%; the target is 99%
 SLOW_SPECS = 2000
+SLOW_FLOOR = 0.46  # today's exact rate over seeds 0–1999 is 46.9%
 KNOWN_FAILING: dict[str, str] = json.loads((ROOT / "tests" / "fixtures" / "template_failures.json").read_text(encoding="utf-8"))
 
 
@@ -104,4 +105,4 @@ def test_exact_rate_over_the_ci_seeds_stays_above_todays(tmp_path_factory):
 @pytest.mark.slow
 def test_benchmark_over_thousands_of_templates(tmp_path: Path):
     results = [run_spec(seed, tmp_path) for seed in range(SLOW_SPECS)]
-    assert summary(results)["exact_rate"] >= FLOOR
+    assert summary(results)["exact_rate"] >= SLOW_FLOOR
