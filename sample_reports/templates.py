@@ -237,12 +237,18 @@ def _function_table(choices: Choices, rng: random.Random, which: str) -> TableCo
     paths = _amount_paths("function", choices.header_depth)
     rows = _function_rows(rng, unit, len(paths) - 1)
     kind, title = TITLES[(choices.report_kind, which)]
-    return TableContent(kind, title, unit, "function", paths, tuple(rows))
+    return TableContent(kind, title, unit, "function", paths, _with_total(rows))
+
+
+def _with_total(rows: list[TruthRow]) -> tuple[TruthRow, ...]:
+    """The 合计 row heading the body: the sum of the 类 rows."""
+    heads = [row.values for row in rows if row.code and len(row.code) == 3]
+    return (TruthRow(None, "合计", tuple(sum(column) for column in zip(*heads))), *rows)
 
 
 def draw_tables(choices: Choices, rng: random.Random) -> list[TableContent]:
     """A function-classification table or two, the basic-expense table by economic
-    classification, and a procurement table when chosen."""
+    classification, and a procurement table when chosen; all but procurement open with 合计."""
     tables = [_function_table(choices, rng, "function")]
     if rng.random() < 0.5:
         tables.append(_function_table(choices, rng, "gp_function"))
@@ -250,7 +256,7 @@ def draw_tables(choices: Choices, rng: random.Random) -> list[TableContent]:
     classification = "dual" if choices.dual else "economic"
     kind, title = TITLES[(choices.report_kind, "economic")]
     tables.append(TableContent(kind, title, unit, classification, _amount_paths(classification, choices.header_depth),
-                               tuple(_economic_rows(rng, unit, choices.dual))))
+                               _with_total(_economic_rows(rng, unit, choices.dual))))
     if choices.procurement:
         unit = rng.choice(("元", "万元"))
         kind, title = TITLES[("预算", "procurement")]
@@ -288,19 +294,20 @@ class PagePlan:
     cover: bool = False
 
 
+def _shown(hundredths: int | None, choices: Choices) -> int | None:
+    """The amount as the page shows it: a zero printed blank is no value."""
+    return None if hundredths == 0 and choices.zeros == "blank" else hundredths
+
+
 def money(hundredths: int | None, choices: Choices) -> str:
-    if hundredths is None or (hundredths == 0 and choices.zeros == "blank"):
+    if _shown(hundredths, choices) is None:
         return ""
     units, cents = divmod(hundredths, 100)
     return f"{units:,}.{cents:02d}" if choices.thousands else f"{units}.{cents:02d}"
 
 
 def printed_values(table: TableContent, choices: Choices) -> list[tuple[int | None, ...]]:
-    """Each row's amounts as the page shows them: a zero printed blank is no value."""
-    out = []
-    for row in table.rows:
-        out.append(tuple(None if v is None or (v == 0 and choices.zeros == "blank") else v for v in row.values))
-    return out
+    return [tuple(_shown(v, choices) for v in row.values) for row in table.rows]
 
 
 def _code_parts(code: str, previous: str | None, choices: Choices, economic: bool) -> list[str]:
@@ -336,7 +343,6 @@ def _columns(table: TableContent, choices: Choices) -> tuple[list[Column], list[
                    Column(("政府经济分类", "科目编码") if depth >= 2 else ("政府经济编码",), 0, "l"),
                    Column(("政府经济分类", "科目名称") if depth >= 2 else ("政府经济名称",), 0, "l")]
         cells = [[row.code or "", row.name, row.extra_code or "", row.extra_name or ""] for row in table.rows]
-        name_index = 1
     else:
         split = choices.code_layout == "split"
         parts = (("类", "款") if economic else ("类", "款", "项")) if split else (header,)
@@ -349,17 +355,16 @@ def _columns(table: TableContent, choices: Choices) -> tuple[list[Column], list[
         code_columns = [Column(p, 0, "l") for p in code_paths]
         second = choices.code_layout == "second"
         columns = [Column(name_path, 0, "l"), *code_columns] if second else [*code_columns, Column(name_path, 0, "l")]
-        name_index = 0 if second else len(code_columns)
         cells = []
         previous: str | None = None
         for row in table.rows:
-            codes = _code_parts(row.code or "", previous, choices, economic) if split else [row.code or ""]
+            codes = [row.code or ""] if not split else _code_parts(row.code, previous, choices, economic) if row.code else [""] * len(parts)
             previous = row.code
             cells.append([row.name, *codes] if second else [*codes, row.name])
-        if choices.code_layout == "numbered":
+        if choices.code_layout == "numbered":  # code rows numbered 1, 2, …; 合计 has none
             columns.insert(0, Column(("序号",), 0, "l"))
-            cells = [[str(number), *row_cells] for number, row_cells in enumerate(cells, 1)]
-            name_index += 1
+            numbers = iter(range(1, len(cells) + 1))
+            cells = [[str(next(numbers)) if row.code else "", *row_cells] for row, row_cells in zip(table.rows, cells)]
     if table.text_label:
         columns.append(Column((table.text_label,), 0, "l"))
         for row_cells, row in zip(cells, table.rows):
@@ -367,11 +372,6 @@ def _columns(table: TableContent, choices: Choices) -> tuple[list[Column], list[
     columns += [Column(p, 0, "r") for p in table.amounts]
     for row_cells, values in zip(cells, printed_values(table, choices)):
         row_cells += [_money_cell(v, p, choices) for v, p in zip(values, table.amounts)]
-    if table.classification != "procurement":  # the 合计 row heads the body
-        heads = [row.values for row in table.rows if row.code and len(row.code) == 3]
-        total = [""] * (len(columns) - len(table.amounts))
-        total[name_index] = "合计"
-        cells.insert(0, total + [money(sum(column), choices) for column in zip(*heads)])
     return [replace(c, width=_width(c, [row_cells[i] for row_cells in cells], choices)) for i, c in enumerate(columns)], cells
 
 

@@ -11,6 +11,7 @@ The thousands of specs of the issue's target run in ``benchmarks/templates.py`` 
 
 from __future__ import annotations
 
+import copy
 import json
 import random
 from itertools import takewhile
@@ -21,8 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from app.evaluate import CodeRowOutcome
+from app.evaluate import CodeRowOutcome, score_code_rows
 from benchmarks.templates import run_spec, summary
+from parsers.report import read_report
 from sample_reports import templates
 from sample_reports.templates import Choices, draw_choices, draw_spec, truth, write
 from tests.conftest import ROOT
@@ -63,24 +65,58 @@ def test_the_truth_adds_up_parents_and_totals():
         for table in draw_spec(seed).tables:
             if table.classification == "procurement":
                 continue
-            for index, row in enumerate(table.rows):
+            total, *rows = table.rows
+            assert total.code is None and [sum(c) for c in zip(*(r.values for r in rows if len(r.code) == 3))] == list(total.values)
+            for index, row in enumerate(rows):
                 assert row.values[0] == sum(row.values[1:]), (seed, table.kind, row.code)
                 if table.classification == "dual":  # a 类 row heads the rows up to the next 类 row
-                    children = [] if len(row.code) != 3 else list(takewhile(lambda r: len(r.code) > 3, table.rows[index + 1:]))
+                    children = [] if len(row.code) != 3 else list(takewhile(lambda r: len(r.code) > 3, rows[index + 1:]))
                 else:
-                    children = [r for r in table.rows if len(r.code) == len(row.code) + 2 and r.code.startswith(row.code)]
+                    children = [r for r in rows if len(r.code) == len(row.code) + 2 and r.code.startswith(row.code)]
                 if children:
                     assert [sum(c) for c in zip(*(r.values for r in children))] == list(row.values), (seed, table.kind, row.code)
 
 
 def test_dual_classification_repeats_a_department_code_beside_other_government_codes():
     repeated = [s for s in range(60) if draw_spec(s).choices.dual and any(
-        Counter(r.code for r in t.rows if len(r.code) == 3).most_common(1)[0][1] > 1
+        Counter(r.code for r in t.rows if r.code and len(r.code) == 3).most_common(1)[0][1] > 1
         for t in draw_spec(s).tables if t.classification == "dual")]
     assert repeated, "no dual table with 301 beside 501 and again beside 505"
     spec = draw_spec(repeated[0])
     table = next(t for t in spec.tables if t.classification == "dual")
-    assert all(r["extra_code"] for r in truth(spec)["tables"][spec.tables.index(table)]["rows"])
+    assert all(r["extra_code"] for r in truth(spec)["tables"][spec.tables.index(table)]["rows"] if r["code"])
+
+
+def test_the_score_tells_each_wrong_row_by_its_first_fault(tmp_path: Path):
+    """The measure can fail: a template read exactly, scored against a truth altered four ways."""
+    reference = write(3, tmp_path / "t.pdf")
+    report = read_report(tmp_path / "t.pdf")
+    assert [o.fault for o in score_code_rows(report, reference)] == [None] * sum(bool(r["code"]) for t in reference["tables"] for r in t["rows"])
+
+    def faults(alter) -> Counter:
+        altered = copy.deepcopy(reference)
+        alter(altered["tables"][0])
+        return Counter(o.fault for o in score_code_rows(report, altered) if o.kind == altered["tables"][0]["kind"])
+
+    def amount(table):
+        values = table["rows"][1]["values"]
+        label = next(k for k, v in values.items() if v is not None)
+        values[label] += 1
+
+    def unit(table):
+        table["unit"] = "元" if table["unit"] == "万元" else "万元"
+
+    def kind(table):
+        table["kind"] = "budget_three_public"
+
+    def code(table):
+        table["rows"][1]["code"] = "2290402"
+
+    coded = sum(bool(r["code"]) for r in reference["tables"][0]["rows"])
+    assert faults(amount) == Counter({None: coded - 1, "amounts": 1})
+    assert faults(unit) == Counter({"unit": coded})
+    assert faults(kind) == Counter({"kind": coded})
+    assert faults(code) == Counter({None: coded - 1, "row": 1})
 
 
 def _seed_param(seed: int):
