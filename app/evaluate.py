@@ -228,6 +228,7 @@ class CodeRowOutcome:
     fault: str | None  # None when exact; else one of CODE_ROW_FAULTS
     cause: str = ""  # the fault in words without figures, the same for every row it hits
     detail: str = ""  # this row's figures
+    uncertain: bool = False  # kemu marked the table holding the row (or, lost, a table on its pages) uncertain
 
 
 def _row_key(code: str | None, extra_codes: tuple[str, ...] | list[str]) -> tuple[str | None, str | None]:
@@ -297,8 +298,9 @@ def score_code_rows(report: Report, truth: dict) -> list[CodeRowOutcome]:
                 continue
             key = (truth_row["code"], truth_row.get("extra_code"))
             seen[key] = seen.get(key, 0) + 1
-            outcome = CodeRowOutcome(truth_table["kind"], key[0], key[1], None)
             found = _find_row(right_kind, key, seen[key])
+            uncertain = any(t.reading == "uncertain" for t in ([found[0]] if found else here))
+            outcome = CodeRowOutcome(truth_table["kind"], key[0], key[1], None, uncertain=uncertain)
             if found is None:
                 elsewhere = _find_row([t for t in here if t not in right_kind], key, 1)
                 if not here:

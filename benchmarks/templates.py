@@ -4,7 +4,9 @@ Each seed draws a template (sample_reports/templates.py), renders it, reads it w
 ``read_report`` and scores every printed code row against the truth
 (app.evaluate.score_code_rows): full code, every amount, printed unit, in a table of the right
 kind. Prints the exact rate, the rate per value of every choice (worst first, so the choices
-that fail most lead), and the failing seeds grouped by cause. The issue's target: ≥ 99%.
+that fail most lead), the share of wrong and of right rows that sit in tables kemu marked
+uncertain (Table.reading), and the failing seeds grouped by cause with their likely triggers.
+The issue's targets: ≥ 99% exact; ≥ 90% of wrong rows flagged, ≤ 3% of right ones.
 
 Run: python benchmarks/templates.py [--specs 2000] [--start 0] [--json PATH] [--known PATH]
   --known writes the failing seeds with their causes (tests/fixtures/template_failures.json is
@@ -91,6 +93,18 @@ def _triggers(seeds: list[int], choices: dict[int, dict[str, str]]) -> list[str]
     return out
 
 
+def _flagged(results: list[SpecResult]) -> dict[str, float]:
+    """Does kemu know when it misread? Wrong rows should sit in tables marked uncertain (issue 21:
+    ≥ 90%), right rows should not (≤ 3%)."""
+    outcomes = [o for r in results for o in r.outcomes]
+    wrong = [o for o in outcomes if o.fault]
+    right = [o for o in outcomes if not o.fault]
+    return {
+        "wrong_rows_flagged": sum(o.uncertain for o in wrong) / len(wrong) if wrong else 1.0,
+        "right_rows_flagged": sum(o.uncertain for o in right) / len(right) if right else 0.0,
+    }
+
+
 def summary(results: list[SpecResult]) -> dict:
     """Overall and per-choice exact rates, and the failing seeds by cause with their likely triggers."""
     rows = sum(len(r.outcomes) for r in results)
@@ -118,6 +132,7 @@ def summary(results: list[SpecResult]) -> dict:
         "code_rows": rows,
         "exact_rows": exact,
         "exact_rate": exact / rows if rows else 1.0,
+        **_flagged(results),
         "per_choice": {k: {**v, "rate": v["exact"] / v["rows"] if v["rows"] else 1.0}
                        for k, v in sorted(per_choice.items(), key=lambda item: item[1]["exact"] / max(item[1]["rows"], 1))},
         "causes": {cause: {"rows": lost_rows[cause], "seeds": seeds, "triggers": _triggers(seeds, choices)}
@@ -129,6 +144,8 @@ def summary(results: list[SpecResult]) -> dict:
 def print_summary(data: dict) -> None:
     print(f"{data['specs']} specs, {data['failing_specs']} with a wrong code row; "
           f"{data['exact_rows']}/{data['code_rows']} code rows exact = {data['exact_rate']:.1%}")
+    print(f"in tables kemu marked uncertain: {data['wrong_rows_flagged']:.1%} of the wrong rows (target ≥ 90%), "
+          f"{data['right_rows_flagged']:.1%} of the right ones (target ≤ 3%)")
     print("\nper choice (worst first): rate  rows  failing specs/specs")
     for choice, entry in data["per_choice"].items():
         print(f"  {choice:32} {entry['rate']:6.1%} {entry['rows']:6} {entry['failing_specs']:5}/{entry['specs']}")

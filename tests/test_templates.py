@@ -16,7 +16,7 @@ import json
 import random
 from itertools import takewhile
 from collections import Counter
-from dataclasses import fields
+from dataclasses import fields, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -114,6 +114,10 @@ def test_the_score_tells_each_wrong_row_by_its_first_fault(tmp_path: Path):
 
     coded = sum(bool(r["code"]) for r in reference["tables"][0]["rows"])
     assert faults(amount) == Counter({None: coded - 1, "amounts": 1})
+    doubted = replace(report, tables=tuple(replace(t, reading="uncertain") if t.kind == reference["tables"][0]["kind"] else t
+                                           for t in report.tables))
+    assert Counter(o.uncertain for o in score_code_rows(doubted, reference)) == Counter({True: coded, False: sum(
+        bool(r["code"]) for t in reference["tables"][1:] for r in t["rows"])})
     assert faults(unit) == Counter({"unit": coded})
     assert faults(kind) == Counter({"kind": coded})
     assert faults(code) == Counter({None: coded - 1, "row": 1})
