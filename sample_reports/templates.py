@@ -179,8 +179,9 @@ def _function_rows(rng: random.Random, unit: str, parts: int) -> list[TruthRow]:
 
 
 def _economic_rows(rng: random.Random, unit: str, dual: bool) -> list[TruthRow]:
-    """301/302/303 → their 款, amounts in 人员经费 (301, 303) or 公用经费 (302); dual: grouped by
-    (部门类, 政府类), so a 部门经济 类 repeats beside every 政府经济 类 it maps to."""
+    """301/302/303 → their 款, amounts in 人员经费 (301, 303) or 公用经费 (302), in blocks by
+    (部门类, 政府类). Only dual tables send a share to 505 (对事业单位经常性补助), so only there
+    a 部门经济 类 heads more than one block: 301 beside 501 and again beside 505."""
     leaves = sorted(rng.sample(sorted(c for c in ECONOMIC_LEAVES if c[:3] != "310"), rng.randint(4, 9)))
     blocks: dict[tuple[str, str], list[tuple[str, str, int]]] = {}
     for code in leaves:
@@ -194,16 +195,7 @@ def _economic_rows(rng: random.Random, unit: str, dual: bool) -> list[TruthRow]:
             personnel = amount if dept != "302" else 0
             amounts = (amount, personnel, amount - personnel)
             name = ECONOMIC_LEAVES.get(code) or ECON_NAMES[code]
-            if dual:
-                rows.append(TruthRow(code, name, amounts, gov_code, GOV_ECONOMIC[gov_code]))
-            else:
-                rows.append(TruthRow(code, name, amounts))
-    if not dual:  # one block per 类: merge the 类 rows the grouping may have repeated
-        merged: dict[str, TruthRow] = {}
-        for row in rows:
-            old = merged.get(row.code)
-            merged[row.code] = row if old is None else replace(old, values=tuple(a + b for a, b in zip(old.values, row.values)))
-        rows = [merged[code] for code in sorted(merged)]
+            rows.append(TruthRow(code, name, amounts, gov_code, GOV_ECONOMIC[gov_code]) if dual else TruthRow(code, name, amounts))
     return rows
 
 
