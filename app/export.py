@@ -483,7 +483,8 @@ def export(
     result = ExportResult(failures=list(unusable))
     if not files:
         return result  # nothing to read: OUT is not even opened
-    staged = Staged(out)
+    with writing(out):  # a folder that cannot be created or written
+        staged = Staged(out)
     result.cleaned = [str(p) for p in staged.cleaned]
     try:
         with writing(out):

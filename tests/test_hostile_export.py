@@ -49,7 +49,7 @@ def reports(tmp_path) -> Path:
 # -- 1. an output that is something the export reads -----------------------------------------
 
 
-@pytest.mark.parametrize("target", ["the_report_given", "its_sidecar", "another_report_of_the_folder", "a_symlink_to_a_report", "a_relative_path", "a_journal"])
+@pytest.mark.parametrize("target", ["the_report_given", "its_sidecar", "another_report_of_the_folder", "a_symlink_to_a_report", "a_relative_path", "a_journal", "a_reviewed_report_not_exported"])
 def test_an_output_that_is_an_input_or_a_sidecar_is_refused_before_anything_is_written(reports, tmp_path, monkeypatch, capsys, target):
     sidecar = reports / "anlu.pdf.kemu.toml"
     (tmp_path / "link.csv").symlink_to(reports / "linfen.txt")
@@ -61,6 +61,7 @@ def test_an_output_that_is_an_input_or_a_sidecar_is_refused_before_anything_is_w
         "a_symlink_to_a_report": (reports, tmp_path / "link.csv"),
         "a_relative_path": (reports, Path("in") / "." / "linfen.txt"),
         "a_journal": (reports / "linfen.txt", reports / "anlu.pdf.kemu.toml.journal"),
+        "a_reviewed_report_not_exported": (reports / "linfen.txt", reports / "anlu.pdf"),
     }[target]
     before = {p.name: p.read_bytes() for p in reports.iterdir()}
     assert _export(str(given), "-o", str(out), "--format", "csv") == EXIT_OUTPUT
