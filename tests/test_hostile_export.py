@@ -100,10 +100,10 @@ print(json.dumps(results))
 @pytest.mark.skipif(not hasattr(signal, "SIGXFSZ"), reason="needs RLIMIT_FSIZE")
 def test_a_full_disk_leaves_every_format_as_it_was_with_one_sentence(reports, tmp_path):
     outs = {fmt: tmp_path / f"facts.{fmt}" for fmt in FORMATS}
-    earlier = {}
-    for fmt, out in outs.items():  # an earlier export under each name, and a warm cache
-        assert _export(str(reports / "anlu.pdf"), "-o", str(out)) == 0
-        earlier[fmt] = out.read_bytes()
+    assert _export(str(reports), "-o", str(tmp_path / "warm.csv")) == 0  # a warm cache: the limit also stops cache writes
+    earlier = {fmt: f"an earlier {fmt} export".encode() for fmt in FORMATS}
+    for fmt, out in outs.items():
+        out.write_bytes(earlier[fmt])
     done = subprocess.run(
         [sys.executable, "-c", FULL_DISK, str(reports), json.dumps({f: str(o) for f, o in outs.items()})],
         cwd=ROOT, capture_output=True, text=True, timeout=300,
@@ -170,10 +170,9 @@ def test_a_signalled_export_leaves_no_process_and_its_output_as_it_was(many, tmp
     out = tmp_path / "facts.csv"
     out.write_text("an earlier export\n")
     env = {**os.environ, "KEMU_CACHE_DIR": str(tmp_path / "cold-cache")}
-    export = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "export", str(many), "-o", str(out), "--workers", "2"],
-        cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True,
-    )
+    stderr = tmp_path / "stderr.txt"  # not a pipe: a worker that outlived the export would hold it open
+    with stderr.open("w") as sink:
+        export = subprocess.Popen([sys.executable, "-m", "app.cli", "export", str(many), "-o", str(out), "--workers", "2"], cwd=ROOT, env=env, stderr=sink)
     children: set[int] = set()
     try:
         assert _wait_until(lambda: len(_proc_children(export.pid)) >= 3), "the workers and the resource tracker never started"
@@ -181,7 +180,6 @@ def test_a_signalled_export_leaves_no_process_and_its_output_as_it_was(many, tmp
         assert any(".partial-" in name for name in _hidden(tmp_path))  # mid-way: the staged file exists
         export.send_signal(signum)
         code = export.wait(timeout=120)
-        err = export.stderr.read()
         assert _wait_until(lambda: not any(_running(pid) for pid in children)), "a worker outlived the export"
     finally:
         export.kill()
@@ -195,7 +193,7 @@ def test_a_signalled_export_leaves_no_process_and_its_output_as_it_was(many, tmp
     else:
         name = "terminated" if signum == signal.SIGTERM else "interrupted"
         assert code == {signal.SIGTERM: EXIT_TERMINATED, signal.SIGINT: EXIT_INTERRUPTED}[signum]
-        assert err.strip().splitlines()[-1] == f"kemu: {name}; {out} left as it was"
+        assert stderr.read_text().strip().splitlines()[-1] == f"kemu: {name}; {out} left as it was"
     assert _hidden(tmp_path) == []
 
 
