@@ -34,11 +34,12 @@ class _Parser(argparse.ArgumentParser):
 
 EXIT_CODES_HELP = """exit codes:
   0    success
-  1    usage error; kemu check: the report has an error-level finding
+  1    usage error; kemu check: the report has an error-level finding;
+       kemu export: OUT refused (an input, a sidecar, a folder) or not writable; a bad user catalog
   2    the input cannot be read as a report (damaged, encrypted, empty, scanned, not a report, too slow)
   3    a review command could not be carried out (bad arguments, a sidecar or folder problem)
   4    export / triage: some files failed, the others were done
-  130  interrupted (ctrl+c)
+  130  interrupted (ctrl+c); 143: export / triage stopped by SIGTERM
 details: docs/cli.md"""
 FILE_HELP = "a report: PDF, or a text dump (.txt, .md)"
 PATHS_HELP = "report files, or folders searched recursively for them"
@@ -191,8 +192,17 @@ def _configured_lang() -> str:
     return str(settings().get("lang", "zh"))
 
 
+def _utf8_stdout() -> None:
+    """stdout is UTF-8 whatever the locale or ``PYTHONIOENCODING`` says (docs/cli.md § Conventions):
+    the JSON and the text views carry Chinese, which an ASCII stream cannot take."""
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None and (sys.stdout.encoding or "").lower().replace("-", "") != "utf8":
+        reconfigure(encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    _utf8_stdout()
     args = _parser(argv[0] if argv else None).parse_args(argv)
     if sys.stderr.isatty() and args.command in ("extract", "match", "check"):  # the workbench and batches draw their own bars
         add_progress_listener(terminal_progress(sys.stderr))  # a long report, or scanned pages (seconds each)

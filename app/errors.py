@@ -32,6 +32,11 @@ if not os.environ.get("KEMU_DEBUG"):
         logging.getLogger(_reader).setLevel(logging.CRITICAL)
 
 
+class ConfigurationError(Exception):
+    """A user's configuration kemu cannot use (a catalog file that is not TOML, …): exit 1, and
+    the message names the file, because the reports themselves are fine."""
+
+
 class TookTooLong(UnreadableReport):
     """A file that did not finish within the time budget (a damaged file can make a reader loop)."""
 
@@ -82,6 +87,8 @@ def explain(exc: BaseException) -> tuple[str, int]:
         return str(over_budget), EXIT_UNREADABLE
     if isinstance(exc, UnreadableReport):
         return str(exc), EXIT_UNREADABLE
+    if isinstance(exc, ConfigurationError):
+        return str(exc), EXIT_USAGE
     from app.review import ReviewError  # after the common case: a rejected file does not load the review stack
     from app.sidecar import SidecarError
 

@@ -11,10 +11,13 @@ writes them out in bounded batches, so memory does not grow with the number of r
 
 from __future__ import annotations
 
+import gc
 import io
 import json
+import sys
 import warnings
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TextIO
@@ -405,10 +408,21 @@ class XlsxSink:
         self.findings.extend(result.findings)
 
     def close(self) -> None:
+        workbook = io.BytesIO()  # the zip is finished in memory: a full disk fails one plain write, not the zip writer
+        failure = None
+        with _quiet_sheet_writers():
+            try:
+                self._build(workbook)
+            except OSError as exc:  # a sheet's temporary file (openpyxl writes each sheet to one)
+                failure = OSError(exc.errno, exc.strerror)  # without the traceback that keeps the sheet writers alive
+        if failure is not None:
+            raise failure
+        self.out.write_bytes(workbook.getvalue())
+
+    def _build(self, workbook: io.BytesIO) -> None:
         from openpyxl.styles import Font, PatternFill
 
         shade, bold = PatternFill("solid", fgColor="FFF2CC"), Font(bold=True)
-        workbook = io.BytesIO()  # the zip is finished in memory: a full disk fails one plain write, not the zip writer
         with pd.ExcelWriter(workbook, engine="openpyxl") as writer:
             for kind, blocks in self.sheets.items():
                 name, start = kind[:31], 0
@@ -423,7 +437,20 @@ class XlsxSink:
                         writer.sheets[name].cell(start + r + 2, c + 1).fill = shade
                     start += len(block.frame) + 2
             pd.DataFrame(self.findings, columns=list(FINDING_FIELDS)).to_excel(writer, sheet_name="findings", index=False)
-        self.out.write_bytes(workbook.getvalue())
+
+
+@contextmanager
+def _quiet_sheet_writers() -> Iterator[None]:
+    """openpyxl leaves a sheet's writer suspended when a write fails; collected later, it fails
+    again on the same disk and Python prints that as ``Exception ignored in: …`` with a
+    traceback. The failure is reported once, as a sentence, so those echoes are dropped."""
+    previous = sys.unraisablehook
+    sys.unraisablehook = lambda unraisable: None if isinstance(unraisable.exc_value, OSError) else previous(unraisable)
+    try:
+        yield
+    finally:
+        gc.collect()
+        sys.unraisablehook = previous
 
 
 def open_sink(fmt: str, out: Path, partition_by: tuple[str, ...] = ()) -> Sink:
@@ -465,6 +492,7 @@ def export(
     folder — before anything is written — or when it could not be written; ``out`` is then as it was.
     """
     out = Path(out)
+    current_catalog()  # a user catalog kemu cannot use is one sentence here, not one per report
     files, unusable = discover(paths)
     check_output(out, [*files, *(Path(p) for p in paths if Path(p).is_file())], folder=bool(partition_by))
     for failure in unusable:
@@ -473,7 +501,8 @@ def export(
     result = ExportResult(failures=list(unusable))
     if not files:
         return result  # nothing to read: OUT is not even opened
-    staged = Staged(out)
+    with writing(out):  # a folder that cannot be created or written
+        staged = Staged(out)
     result.cleaned = [str(p) for p in staged.cleaned]
     try:
         with writing(out):
@@ -508,6 +537,7 @@ def export(
 
 def triage(paths: list[str | Path], **engine: Any) -> tuple[list[dict[str, Any]], list[Failure]]:
     """Report summaries, worst first: open errors, then mappings to review, then warnings."""
+    current_catalog()
     files, failures = discover(paths)
     for failure in failures:
         say(failure, engine.get("log"))

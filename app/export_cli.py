@@ -51,13 +51,14 @@ def run(args) -> int:
     if problem:
         print(f"kemu: {problem}", file=sys.stderr)
         return EXIT_USAGE
+    from app.errors import ConfigurationError
     from app.outputs import OutputError, kept_sentence  # loads the sidecar module: only when running
 
     engine = {"engine": args.engine, "workers": args.workers, "scheduler": args.scheduler, "log": sys.stderr}
     try:
         with _terminate_raises():
             return _triage(args, engine) if args.command == "triage" else _export(args, engine)
-    except OutputError as exc:  # OUT is an input, a sidecar or a folder, or could not be written
+    except (OutputError, ConfigurationError) as exc:  # OUT is an input, a sidecar or a folder, or could not be written; a bad user catalog
         print(f"kemu: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except OSError as exc:  # the Dask scheduler cannot be reached

@@ -41,6 +41,8 @@ def check_output(out: Path, reads: Iterable[Path], *, folder: bool = False) -> N
         raise OutputError(f"{out} is a review sidecar; refusing to overwrite a reviewer's work (choose another output name)")
     if any(resolved == Path(p).resolve() for p in reads):
         raise OutputError(f"{out} is one of the files this export reads; refusing to overwrite it (choose another output name)")
+    if any(resolved.with_name(f"{resolved.name}.kemu.{fmt}{part}").exists() for fmt in SIDECAR_FORMATS for part in ("", ".journal")):
+        raise OutputError(f"{out} is a reviewed report (it has a sidecar); refusing to overwrite it (choose another output name)")
 
 
 def kept_sentence(out: Path) -> str:

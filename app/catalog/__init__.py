@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from app.config import config_dir
+from app.errors import ConfigurationError
 from parsers.subject_codes import CATALOG_DATA, FAMILIES
 
 
@@ -204,8 +205,10 @@ def load_catalog(data_dir: Path = CATALOG_DATA, user_file: Path | None = None) -
 def _apply_user_entries(catalog: Catalog, path: Path) -> None:
     """docs/catalog.md: same code and classification with overlapping years → override
     (aliases added); a new code → added; a user code is never treated as a misprint."""
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    for item in data.get("entry", []):
+    for number, item in enumerate(read_user_file(path).get("entry", []), start=1):
+        missing = [key for key in ("code", "name") if key not in item]
+        if missing:
+            raise ConfigurationError(f"{path}: the user catalog's entry {number} has no {' or '.join(missing)} (docs/catalog.md)")
         code = str(item["code"])
         entry = Entry(
             code=code,
@@ -222,6 +225,19 @@ def _apply_user_entries(catalog: Catalog, path: Path) -> None:
         entry = Entry(**{**entry.__dict__, "aliases": tuple(dict.fromkeys((*entry.aliases, *inherited)))})
         catalog.entries = [e for e in catalog.entries if e not in overridden] + [entry]
         catalog.misprints = [m for m in catalog.misprints if m.code != code]
+
+
+def read_user_file(path: Path) -> dict:
+    """The user catalog's TOML, or one sentence naming the file when it cannot be used (a
+    binary or mis-encoded file would otherwise fail every report with a bare decode error)."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigurationError(f"{path}: the user catalog is not UTF-8 text; it must be a TOML file (docs/catalog.md)") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigurationError(f"{path}: the user catalog is not valid TOML ({exc})") from None
+    except OSError as exc:
+        raise ConfigurationError(f"{path}: the user catalog cannot be read ({exc.strerror or exc})") from None
 
 
 def _overlap(a: Entry, b: Entry) -> bool:
