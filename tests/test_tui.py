@@ -661,3 +661,23 @@ async def test_the_first_n_goes_to_problem_1_even_on_the_contents_page_or_the_fi
         await pilot.press("n")
         await pilot.pause()
         assert screen.current[:2] == (first.id, row.id) and "问题 2/" in str(screen.query_one("#status").render())
+
+
+async def test_one_progress_figure_in_the_folder_list_the_status_line_and_kemu_triage(tmp_path, capsys):
+    """Mappings a person confirmed, of all: kemu triage once counted automatic ones as done."""
+    from app.cli import main
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    shutil.copy(INJECTED, folder / "bad.pdf")
+    mappings = ReviewSession(folder / "bad.pdf").progress()["mappings"]
+    assert main(["triage", str(folder), "--workers", "1"]) == 0
+    line = capsys.readouterr().out.splitlines()[1]
+    assert f" 0/{mappings} " in line
+    app = KemuApp(folder)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await _triage_loaded(pilot)
+        assert "已确认" in _screen_text(app) and f"0/{mappings}" in _screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert f"已确认 0/{mappings}" in str(app.screen.query_one("#status").render())

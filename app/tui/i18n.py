@@ -86,7 +86,7 @@ TEXT: dict[str, dict[str, str]] = {
     "kind": {"zh": "类型", "en": "Kind"},
     "errors": {"zh": "错误", "en": "Errors"},
     "to_review": {"zh": "待审映射", "en": "To review"},
-    "progress": {"zh": "进度", "en": "Progress"},
+    "progress": {"zh": "已确认", "en": "Confirmed"},
     "unreadable": {"zh": "无法读取", "en": "unreadable"},
     "department_or_note": {"zh": "部门 / 说明", "en": "Department / note"},
     "kind_detail": {"zh": "{reason} · 把握 {confidence:.0%}", "en": "{reason} · confidence {confidence:.0%}"},
