@@ -681,3 +681,30 @@ async def test_one_progress_figure_in_the_folder_list_the_status_line_and_kemu_t
         await pilot.press("enter")
         await pilot.pause()
         assert f"已确认 0/{mappings}" in str(app.screen.query_one("#status").render())
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 35)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_catalog_search_shows_names_and_enter_picks_the_entry_shown_selected(injected, size):
+    from widgets.mapping_panel import MappingPanel
+
+    app = KemuApp(injected)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("n")
+        await pilot.pause()
+        where = screen.current
+        await pilot.press("slash", *"307", "enter")
+        await pilot.pause()
+        panel = screen.query_one(MappingPanel)
+        assert panel.highlighted == 0  # shown selected from the start
+        first = str(panel.get_option_at_index(0).prompt)
+        assert first.startswith("307 债务利息及费用支出")  # the name, even where the panel is narrow
+        assert "债务利息及费用支出" in _screen_text(app)
+        await pilot.press("down", "down", "up")
+        await pilot.pause()
+        shown = panel.get_option_at_index(panel.highlighted).id
+        await pilot.press("enter")
+        await pilot.pause()
+        ops = screen.session.operations
+        assert [(o.op, o.row, o.value) for o in ops] == [("choose", where[1], shown)] and shown == "30701"
