@@ -211,6 +211,11 @@ async def test_next_problem_visits_every_problem_once_before_wrapping(tmp_path):
 # -- issue 14: a workbench a reviewer can live in all day ---------------------------------------
 
 
+def _said(app) -> list[str]:
+    """Every message the review screen gave, in order (its message line above the status bar)."""
+    return app.screen.query_one("#message").said
+
+
 def _screen_text(app) -> str:
     """What the terminal shows, as text (from Textual's own screenshot)."""
     import html
@@ -231,9 +236,6 @@ async def _footer_drawn(pilot) -> None:
 async def test_n_lands_on_the_problem_each_toast_names(injected):
     """README sample: every n puts the cursor on the cell the toast is about, numbered k/N in reading order."""
     app = KemuApp(injected)
-    toasts: list[str] = []
-    notify = app.notify
-    app.notify = lambda message, **kw: (toasts.append(message), notify(message, **kw))[1]
     async with app.run_test(size=(120, 35)) as pilot:
         screen = app.screen
         await pilot.pause()
@@ -246,7 +248,7 @@ async def test_n_lands_on_the_problem_each_toast_names(injected):
             grid = screen.query_one(ReportTable)
             assert grid.table.id == table_id  # the grid shows the table the problem is in
             row = grid.table.row(row_id)
-            toast = toasts[-1]
+            toast = _said(app)[-1]
             assert toast.startswith(f"{k}/{total} · ")
             assert f"问题 {k}/{total}" in str(screen.query_one("#status").render())
             named = row.code or row.name.split("、")[-1]
@@ -263,7 +265,7 @@ async def test_n_lands_on_the_problem_each_toast_names(injected):
             assert "is valid" not in toast  # reasons in the interface language
         await pilot.press("n")
         await pilot.pause()
-        assert toasts[-1].startswith(f"1/{total} · ")  # wraps around to the first
+        assert _said(app)[-1].startswith(f"1/{total} · ")  # wraps around to the first
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 35)], ids=lambda s: f"{s[0]}x{s[1]}")
@@ -586,17 +588,14 @@ async def test_a_report_without_tables_says_what_it_is_and_shows_its_text(tmp_pa
     path = tmp_path / "情况说明.txt"
     path.write_text(NARRATIVE_ONLY_TEXT, encoding="utf-8")
     app = KemuApp(path)
-    toasts = []
-    notify = app.notify
-    app.notify = lambda message, **kw: (toasts.append(message), notify(message, **kw))[1]
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         text = _screen_text(app)
         assert "没有表格 · 只有文字说明" in text and "负责本市相关工作的统筹协调" in text
-        assert any("本报告没有表格" in t for t in toasts)
+        assert any("本报告没有表格" in t for t in _said(app))
         await pilot.press("A")  # nothing to accept: it says so, and the status does not claim a write
         await pilot.pause()
-        assert toasts[-1] == TEXT["nothing_to_accept"]["zh"]
+        assert _said(app)[-1] == TEXT["nothing_to_accept"]["zh"]
         assert TEXT["journaled"]["zh"] not in str(app.screen.query_one("#status").render())
         await pilot.press("q")
     assert not list(tmp_path.glob("*.kemu.*"))
@@ -708,3 +707,21 @@ async def test_catalog_search_shows_names_and_enter_picks_the_entry_shown_select
         await pilot.pause()
         ops = screen.session.operations
         assert [(o.op, o.row, o.value) for o in ops] == [("choose", where[1], shown)] and shown == "30701"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 35)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_what_the_workbench_says_keeps_every_character_and_the_status_counts(injected, size):
+    """Toasts over panel borders dropped the CJK characters straddling them and, at 80×24,
+    covered the status counts; the message line sits in the layout instead."""
+    import re
+
+    app = KemuApp(injected)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        for k in (1, 2, 3):
+            await pilot.press("n")
+            await pilot.pause()
+            said = _said(app)[-1]
+            screen = re.sub(r"\s", "", _screen_text(app))
+            assert re.sub(r"\s", "", said) in screen, said
+            assert f"问题{k}/3·已确认0/127·待审1·错误2·警告0·已保存" in screen

@@ -114,7 +114,8 @@ def two_sided(tmp_path):
 
 
 def _toasts(app) -> list[str]:
-    return [str(n.message) for n in app._notifications]
+    """What the review screen said, in order (its message line above the status bar)."""
+    return app.screen.query_one("#message").said
 
 
 async def test_e_on_the_other_side_of_a_two_sided_table_says_there_is_nothing_to_edit(two_sided):

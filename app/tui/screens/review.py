@@ -23,6 +23,7 @@ from parsers.identify import table_kind
 from app.tui.screens.modals import EditScreen, HelpScreen, SearchScreen
 from widgets.findings_list import FindingsList
 from widgets.mapping_panel import MappingPanel
+from widgets.message_line import MessageLine
 from widgets.report_table import ReportTable
 from widgets.source_view import SourceView
 from widgets.status_bar import StatusBar
@@ -85,8 +86,14 @@ class ReviewScreen(Screen):
                     with Vertical(id="side"):
                         yield MappingPanel(id="mapping")
                         yield FindingsList(id="findings")
+        yield MessageLine(id="message")
         yield StatusBar(id="status")
         yield Footer()
+
+    def notify(self, message: str, *, title: str = "", severity: str = "information", timeout: float | None = None, markup: bool = True) -> None:
+        """Everything this screen says goes to the message line above the status bar (never a
+        toast over the panels: see widgets/message_line.py)."""
+        self.query_one(MessageLine).say(message, severity, timeout)
 
     def ocr_reading(self, provenance: Provenance) -> str | None:
         """What OCR read where a scanned cell sits, unsure characters marked (from the page cache)."""
@@ -313,7 +320,6 @@ class ReviewScreen(Screen):
         self.show_mapping()
         self.update_status()
         reason = reason_text(problem.reason, self.t.lang)
-        self.app.clear_notifications()  # one toast, about the problem under the cursor
         self.notify(f"{index + 1}/{len(ordered)} · {reason[:160]}", timeout=4)
 
     def action_next_problem(self) -> None:
