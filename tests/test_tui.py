@@ -725,3 +725,16 @@ async def test_what_the_workbench_says_keeps_every_character_and_the_status_coun
             screen = re.sub(r"\s", "", _screen_text(app))
             assert re.sub(r"\s", "", said) in screen, said
             assert f"问题{k}/3·已确认0/127·待审1·错误2·警告0·已保存" in screen
+
+
+@pytest.mark.parametrize("size, widths", [((80, 24), (14, 12)), ((120, 35), (22, 20))], ids=["80x24", "120x35"])
+async def test_the_first_frame_is_laid_out_for_the_terminal(injected, size, widths, monkeypatch):
+    """The name and 科目 columns of the very first table drawn already fit the width (the first
+    frame had the widest columns and an amount cut to one digit, corrected a second later)."""
+    drawn = []
+    show = ReportTable.show_table
+    monkeypatch.setattr(ReportTable, "show_table", lambda self, *a, **kw: (drawn.append((self.name_width, self.mapped_width)), show(self, *a, **kw))[1])
+    app = KemuApp(injected)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+    assert drawn and set(drawn) == {widths}

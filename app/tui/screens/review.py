@@ -184,14 +184,19 @@ class ReviewScreen(Screen):
         grid.show_table(table, self.failing_cells(table.id), headers)
         ids = [t.id for t in self.session.reviewed.tables]
         grid.border_title = f"{self.table_names()[table.id]} · {ids.index(table.id) + 1}/{len(ids)}"
-        grid.border_subtitle = self.t("tables_hint") if self.has_class("-narrow") else ""
+        grid.border_subtitle = self.t("tables_hint") if self.breakpoint() == "-narrow" else ""
         self.query_one(SourceView).show(table.provenance)
+
+    def breakpoint(self) -> str:
+        """The width class of the terminal, from its size (the CSS class Textual sets from the same
+        breakpoints arrives a refresh later: the first frame would be laid out for another width)."""
+        width = self.app.size.width
+        return [name for least, name in self.HORIZONTAL_BREAKPOINTS if width >= least][-1]
 
     def _fit_grid(self) -> None:
         """Narrow the name and 科目 columns to the terminal so the amounts stay in view."""
         grid = self.query_one(ReportTable)
-        breakpoint = next((c for c in self.GRID_WIDTHS if self.has_class(c)), "-wide")
-        widths = self.GRID_WIDTHS[breakpoint]
+        widths = self.GRID_WIDTHS[self.breakpoint()]
         if (grid.name_width, grid.mapped_width) == widths:
             return
         grid.name_width, grid.mapped_width = widths
