@@ -738,3 +738,30 @@ async def test_the_first_frame_is_laid_out_for_the_terminal(injected, size, widt
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
     assert drawn and set(drawn) == {widths}
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 35)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_an_uncertain_reading_is_shown_with_its_reasons_and_walked_first(injected, size):
+    """Table.reading (computed by the parsers) is shown: the table list and the status line give
+    the reasons, and n visits the table's first row before its other problems."""
+    from dataclasses import replace
+
+    session = ReviewSession(injected)
+    tables = session.base.tables
+    doubtful = replace(tables[1], reading="uncertain", reading_reasons=("合计行与各行之和不符",))
+    session.base = replace(session.base, tables=(tables[0], doubtful, *tables[2:]))
+    session.__dict__.pop("applied", None)
+    app = KemuApp(injected, session=session)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        listed = screen.query_one(TableList)
+        assert "读数存疑：合计行与各行之和不符" in str(listed.get_option_at_index(1).prompt)
+        assert "读数存疑" not in str(screen.query_one("#status").render())  # the first table is trusted
+        for _ in range(2):  # problem 1 is in the first table; problem 2 is the doubtful table itself
+            await pilot.press("n")
+            await pilot.pause()
+        assert screen.current == (doubtful.id, doubtful.rows[0].id, None)
+        status = str(screen.query_one("#status").render())
+        assert "问题 2/4" in status and "读数存疑：合计行与各行之和不符" in status
+        assert _said(app)[-1] == "2/4 · 读数存疑：合计行与各行之和不符"

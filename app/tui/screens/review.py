@@ -121,13 +121,19 @@ class ReviewScreen(Screen):
         return names
 
     def kind_details(self) -> dict[str, str]:
-        """For tables identified with less than full confidence: how sure, and why (in the interface language)."""
+        """For tables identified with less than full confidence: how sure, and why; for tables
+        whose reading kemu doubts: why (in the interface language)."""
         details = {}
         for table in self.session.reviewed.tables:
+            lines = []
             if table.kind_confidence < 1.0:
                 reason = kind_reason_text(table.kind_reason, self.t.lang)
                 known = table.kind != "unknown"
-                details[table.id] = self.t("kind_detail", reason=reason, confidence=table.kind_confidence) if known else reason
+                lines.append(self.t("kind_detail", reason=reason, confidence=table.kind_confidence) if known else reason)
+            if table.reading == "uncertain":
+                lines.append(self.t("reading_uncertain", reasons="; ".join(table.reading_reasons)))
+            if lines:
+                details[table.id] = "\n".join(lines)
         return details
 
     def on_mount(self) -> None:
@@ -168,7 +174,7 @@ class ReviewScreen(Screen):
         self.findings = run_checks(report)
         self._reading_order = {t.id: (i, {r.id: j for j, r in enumerate(t.rows)}) for i, t in enumerate(report.tables)}
         # reading order: the order n walks them and the status line numbers them
-        self.problem_list = sorted(problems(report, self.findings), key=lambda p: self._position(p.table, p.row, p.line))
+        self.problem_list = sorted(problems(report, self.findings), key=self._problem_position)
         self.query_one(FindingsList).show_findings(self.findings)
         self.update_status()
 
@@ -186,6 +192,7 @@ class ReviewScreen(Screen):
         grid.border_title = f"{self.table_names()[table.id]} · {ids.index(table.id) + 1}/{len(ids)}"
         grid.border_subtitle = self.t("tables_hint") if self.breakpoint() == "-narrow" else ""
         self.query_one(SourceView).show(table.provenance)
+        self.update_status()  # it names the shown table's uncertain reading
 
     def breakpoint(self) -> str:
         """The width class of the terminal, from its size (the CSS class Textual sets from the same
@@ -216,9 +223,11 @@ class ReviewScreen(Screen):
         saved = self.t("read_only") if not self.session.writable else self.t("saved") if self.saved else self.t("journaled")
         total = len(self.problem_list)
         at = self.t("problem_at", index=self._problem_index + 1, total=total) if self._problem_index is not None else self.t("problem_count", total=total)
-        self.query_one(StatusBar).show(
-            self.t("status", problems=at, confirmed=p["confirmed"], total=p["mappings"], review=p["needs_review"], errors=errors, warnings=warnings, saved=saved)
-        )
+        status = self.t("status", problems=at, confirmed=p["confirmed"], total=p["mappings"], review=p["needs_review"], errors=errors, warnings=warnings, saved=saved)
+        grid = self.query_one(ReportTable)
+        if grid.table is not None and grid.table.reading == "uncertain":
+            status += " · " + self.t("reading_uncertain", reasons="; ".join(grid.table.reading_reasons))
+        self.query_one(StatusBar).show(status)
 
     def after_operation(self) -> None:
         """Redraw after the session changed: checks, the current table in place, the panels."""
@@ -291,6 +300,12 @@ class ReviewScreen(Screen):
         table_index, rows = self._reading_order.get(table_id or "", (-1, {}))
         return (table_index, rows.get(row_id or "", -1), line or 0)
 
+    def _problem_position(self, problem: Problem) -> tuple[int, int, int]:
+        """Where a problem sits in reading order; a table's uncertain reading comes before
+        anything else in that table (its figures are only worth checking once it is trusted)."""
+        table_index, row_index, line = self._position(problem.table, problem.row, problem.line)
+        return (table_index, -2, 0) if problem.reading else (table_index, row_index, line)
+
     def _problem_at_cursor(self) -> int | None:
         """The index of the problem whose cell the cursor is on (the one last jumped to first)."""
         if self.current is None:
@@ -324,7 +339,7 @@ class ReviewScreen(Screen):
         self.current = (problem.table, problem.row, problem.column) if problem.row else None
         self.show_mapping()
         self.update_status()
-        reason = reason_text(problem.reason, self.t.lang)
+        reason = self.t("reading_uncertain", reasons=problem.reason) if problem.reading else reason_text(problem.reason, self.t.lang)
         self.notify(f"{index + 1}/{len(ordered)} · {reason[:160]}", timeout=4)
 
     def action_next_problem(self) -> None:
