@@ -765,3 +765,15 @@ async def test_an_uncertain_reading_is_shown_with_its_reasons_and_walked_first(i
         status = str(screen.query_one("#status").render())
         assert "问题 2/4" in status and "读数存疑：合计行与各行之和不符" in status
         assert _said(app)[-1] == "2/4 · 读数存疑：合计行与各行之和不符"
+
+
+async def test_the_title_says_when_the_department_was_not_found(injected):
+    from dataclasses import replace
+
+    session = ReviewSession(injected)
+    session.base = replace(session.base, department=None)
+    session.__dict__.pop("applied", None)
+    app = KemuApp(injected, session=session)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        assert app.screen.sub_title == "（部门未识别） 2023 决算"

@@ -68,6 +68,7 @@ TEXT: dict[str, dict[str, str]] = {
     "nothing_to_accept": {"zh": "没有待确认的自动映射，未作记录", "en": "No automatic mapping to accept; nothing recorded"},
     "unchanged": {"zh": "这个单元格已经是 {value}：没有改动，未作记录", "en": "The cell already reads {value}: nothing changed, nothing recorded"},
     "reading_uncertain": {"zh": "读数存疑：{reasons}", "en": "reading uncertain: {reasons}"},
+    "department_unknown": {"zh": "（部门未识别）", "en": "(department not found)"},
     "no_problem": {"zh": "没有待处理的问题", "en": "No open problems"},
     "invalid_amount": {"zh": "不是金额：{value}", "en": "Not an amount: {value}"},
     "no_cell": {"zh": "{row} 在「{column}」下没有印出的数，无可修改（双栏表的另一侧是另一行）",

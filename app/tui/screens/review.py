@@ -138,7 +138,8 @@ class ReviewScreen(Screen):
 
     def on_mount(self) -> None:
         report = self.session.reviewed
-        self.sub_title = f"{report.department or ''} {report.year or ''} {self.t.report_kind(report.report_kind)}"
+        about = (report.department or self.t("department_unknown"), str(report.year or ""), self.t.report_kind(report.report_kind))
+        self.sub_title = " ".join(part for part in about if part)
         self.query_one("#mapping").border_title = self.t("candidates")
         self.query_one("#findings").border_title = self.t("findings")
         self.query_one("#source").border_title = self.t("source")
