@@ -152,8 +152,9 @@ class ReviewScreen(Screen):
         if report.tables:
             self.show_table(report.tables[0].id)
             self.query_one(ReportTable).focus()
-        else:  # a narrative-only report: say so, and offer what there is (its text, its findings)
-            self.query_one(ReportTable).border_title = self.t("no_tables_title")
+        else:  # a narrative-only report: say so, and give the room to what there is (its text, its findings)
+            self.add_class("-no-tables")
+            self.query_one("#source").border_title = f"{self.t('source')} · {self.t('no_tables_title')}"
             self.notify(self.t("no_tables"), timeout=20)
             self.query_one(SourceView).focus()
         self.set_interval(self.SOURCE_CHECK_SECONDS, lambda: self.source_replaced or self.check_source())  # says it once
