@@ -777,3 +777,43 @@ async def test_the_title_says_when_the_department_was_not_found(injected):
     async with app.run_test(size=(120, 35)) as pilot:
         await pilot.pause()
         assert app.screen.sub_title == "（部门未识别） 2023 决算"
+
+
+async def test_v_shows_the_printed_page_around_the_cell_with_its_box(injected, monkeypatch):
+    """The reviewer's final authority: v renders the page band around the cell, the cell's box in
+    red, and hands it to the image viewer; the pictures go when the workbench closes."""
+    from PIL import Image
+
+    opened = []
+    monkeypatch.setattr("app.page_image.open_in_viewer", lambda path: opened.append(path) or True)
+    app = KemuApp(injected)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        screen.jump("final_expense#1", "final_expense#1/2101101", "current_expense.total")
+        await pilot.pause()
+        await pilot.press("v")
+        await pilot.pause()
+        assert len(opened) == 1 and opened[0].suffix == ".png"
+        image = Image.open(opened[0]).convert("RGB")
+        bbox = screen.session.reviewed.table("final_expense#1").row("final_expense#1/2101101").cells["current_expense.total"].provenance.bbox
+        scale = 200 / 72
+        assert image.width > 1000 and image.height < 400  # the page's width, a band of rows: digits legible
+        left = int((bbox[0] - 2) * scale)
+        assert image.getpixel((left + 1, image.height // 2)) == (220, 0, 0)  # the box's left side, at the cell's middle
+        assert "第 7 页已在图片查看器中打开" in _said(app)[-1]
+        folder = opened[0].parent
+    assert not folder.exists()
+
+
+async def test_v_on_a_text_report_says_there_is_no_page(tmp_path):
+    from tests.conftest import seed
+
+    path = tmp_path / "report.txt"
+    shutil.copy(seed("003"), path)
+    app = KemuApp(path)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        await pilot.press("v")
+        await pilot.pause()
+        assert _said(app)[-1] == "report.txt 是文本报告，没有印刷页面可看"

@@ -6,6 +6,8 @@ and redraws what changed. Checks re-run after every operation (they take millise
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -48,6 +50,7 @@ class ReviewScreen(Screen):
         Binding("U,ctrl+y", "redo", "redo", show=False),
         Binding("ctrl+s", "save", "save", show=True),
         Binding("t", "tables", "tables", show=True),
+        Binding("v", "page_picture", "page_picture", show=False),
         Binding("g", "focus('grid')", "grid", show=False),
         Binding("f", "focus('findings')", "findings", show=False),
         Binding("c", "focus('mapping')", "candidates_key", show=False),
@@ -70,6 +73,7 @@ class ReviewScreen(Screen):
         self.saved = True
         self.source_replaced = False  # the report file was replaced on disk since it was opened
         self._problem_index: int | None = None  # which of the ordered problems the reviewer is on
+        self._pictures: Path | None = None  # where the page pictures (v) go, removed when the screen closes
         self._moved = False  # the reviewer moved the cursor from where the report opened (n then walks from it)
         self._reading_order: dict[str, tuple[int, dict[str, int]]] = {}  # table id → (index, row id → index)
         translate_bindings(self, texts)
@@ -477,6 +481,37 @@ class ReviewScreen(Screen):
                 panel.focus()
 
         self.app.push_screen(SearchScreen(self.t("search_prompt")), done)
+
+    def action_page_picture(self) -> None:
+        """The printed page around the cell under the cursor, its box drawn, in the system's image
+        viewer (the row's line for the 科目 cell): the reviewer's final authority."""
+        from app.page_image import NoPicture, cell_picture, open_in_viewer
+
+        if self.current is None:
+            return
+        table = self.session.reviewed.table(self.current[0])
+        row = table.row(self.current[1]) if table else None
+        if row is None:
+            return
+        cell = row.cells.get(self.current[2] or "")
+        provenance = cell.provenance if cell is not None else row.provenance
+        if self._pictures is None:
+            import tempfile
+
+            self._pictures = Path(tempfile.mkdtemp(prefix="kemu-pages-"))
+        try:
+            path = cell_picture(self.session.source, provenance, self._pictures, self.session.base.sha256)
+        except NoPicture:
+            self.notify(self.t("no_page_picture", name=self.session.source.name), severity="warning")
+            return
+        opened = open_in_viewer(path)
+        self.notify(self.t("page_picture_opened" if opened else "page_picture_saved", page=provenance.page, path=path))
+
+    def on_unmount(self) -> None:
+        if self._pictures is not None:  # the pictures were for this session
+            import shutil
+
+            shutil.rmtree(self._pictures, ignore_errors=True)
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(self.t("help_title"), help_lines(self.app, self), self.t("help_close")))
