@@ -141,7 +141,7 @@ def _fresh_copy(path: Path) -> Path:
         shutil.copytree(path, copy, ignore=shutil.ignore_patterns("*.kemu.*"))
     else:
         copy = Path(shutil.copy2(path, scratch / path.name))
-    print(f"kemu: reviewing a fresh copy in {scratch}; {path} and its sidecar are untouched", file=sys.stderr)
+    print(f"kemu: reviewing a fresh copy in {scratch} (removed when you quit); {path} and its sidecar are untouched", file=sys.stderr)
     return copy
 
 
@@ -253,8 +253,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "review":
             from app.tui.app import run_review  # Textual loads only for the TUI
 
-            path = _fresh_copy(args.file) if args.fresh and args.file.exists() else args.file
-            return run_review(path, args.lang or _configured_lang())
+            if not (args.fresh and args.file.exists()):
+                return run_review(args.file, args.lang or _configured_lang())
+            copy = _fresh_copy(args.file)
+            try:
+                return run_review(copy, args.lang or _configured_lang())
+            finally:  # a scratch copy is for one session: nothing is left in the temp folder
+                import shutil
+
+                shutil.rmtree(copy.parent, ignore_errors=True)
     except KeyboardInterrupt:
         print("kemu: interrupted", file=sys.stderr)
         return 130

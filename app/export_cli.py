@@ -165,11 +165,12 @@ def _triage(args, engine: dict) -> int:
 def render_triage(summaries: list[dict]) -> str:
     """One line per report, worst first; not a stable interface (use --format json).
 
-    ``mapped`` counts mappings decided (auto or confirmed) of all; ✓ marks a complete review.
+    ``confirmed``: mappings a person confirmed of all (the one progress figure: `kemu status`,
+    the workbench's status line and folder list say the same); ✓ marks a complete review.
     """
-    out = [f"{'#':>3} {'errors':>6} {'review':>6} {'warns':>5} {'mapped':>11}  year kind  department  source"]
+    out = [f"{'#':>3} {'errors':>6} {'review':>6} {'warns':>5} {'confirmed':>11}  year kind  department  source"]
     for rank, s in enumerate(summaries, start=1):
-        mapped = f"{s['mappings'] - s['needs_review']}/{s['mappings']}" + (" ✓" if s["complete"] else "  ")
+        mapped = f"{s['confirmed']}/{s['mappings']}" + (" ✓" if s["complete"] else "  ")
         narrative = f"  ({NARRATIVE_ONLY})" if s["tables"] == 0 else ""
         out.append(
             f"{rank:>3} {s['errors']:>6} {s['needs_review']:>6} {s['warnings']:>5} {mapped:>11}  "

@@ -424,6 +424,7 @@ class Problem:
     page: int
     reason: str
     line: int | None = None
+    reading: bool = False  # the table's reading is uncertain (reason: its reasons): walked first in its table
 
 
 def problems(report: Report, findings: list, threshold: float = 90.0) -> list[Problem]:
@@ -433,6 +434,9 @@ def problems(report: Report, findings: list, threshold: float = 90.0) -> list[Pr
     row_order = {r.id: i for t in report.tables for i, r in enumerate(t.rows)}
     out: list[Problem] = []
     for table in report.tables:
+        if table.reading == "uncertain" and table.rows:  # before its figures are trusted, the table itself
+            first_row = table.rows[0]
+            out.append(Problem(table.id, first_row.id, None, first_row.provenance.page, "; ".join(table.reading_reasons), reading=True))
         for row in table.rows:
             m = row.match
             if row.ignored or m is None or m.decision in ("confirmed", "none"):
@@ -445,4 +449,4 @@ def problems(report: Report, findings: list, threshold: float = 90.0) -> list[Pr
         first = finding.locations[0]
         table = first.table or next((t.id for t in report.tables if first.page in t.pages), report.tables[0].id if report.tables else "")
         out.append(Problem(table, first.row, first.column, first.page, finding.message, first.line))
-    return sorted(out, key=lambda p: (order.get(p.table, 1 << 30), row_order.get(p.row or "", -1), p.page))
+    return sorted(out, key=lambda p: (order.get(p.table, 1 << 30), -2 if p.reading else row_order.get(p.row or "", -1), p.page))

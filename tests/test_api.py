@@ -44,3 +44,23 @@ def test_api_names():
     assert kemu.__all__ == ["extract", "match", "check", "open_review", "load_dataset"]
     assert all(callable(getattr(kemu, name)) for name in kemu.__all__)
     assert (ROOT / "docs" / "api.md").read_text(encoding="utf-8").count("kemu.") >= 5
+
+
+INSTALL = '.venv/bin/pip install -q -e ".[dev]" --config-settings editable_mode=compat'
+
+
+def test_import_kemu_beside_a_clone_folder_named_kemu(tmp_path):
+    """`git clone …/kemu` makes a folder `kemu`; a script beside it sees that folder as a namespace
+    package, which wins over setuptools' default editable finder (consulted last). The compat
+    editable mode the README installs with puts the clone on sys.path instead, where the
+    regular package `kemu` wins over any namespace folder. This runs that arrangement."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert readme.count(INSTALL) == 2 and ' -e ".[dev]" &&' not in readme
+    assert INSTALL in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    clone = tmp_path / "kemu"
+    clone.mkdir()
+    (clone / "README.md").write_text("# kemu\n", encoding="utf-8")  # a clone: no __init__.py at its top
+    (tmp_path / "script.py").write_text("import kemu\nprint(kemu.__all__[0])\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}  # what the compat mode's .pth adds
+    done = subprocess.run([sys.executable, "script.py"], cwd=tmp_path, capture_output=True, text=True, env=env, timeout=300)
+    assert (done.returncode, done.stdout) == (0, "extract\n"), done.stderr

@@ -211,6 +211,11 @@ async def test_next_problem_visits_every_problem_once_before_wrapping(tmp_path):
 # -- issue 14: a workbench a reviewer can live in all day ---------------------------------------
 
 
+def _said(app) -> list[str]:
+    """Every message the review screen gave, in order (its message line above the status bar)."""
+    return app.screen.query_one("#message").said
+
+
 def _screen_text(app) -> str:
     """What the terminal shows, as text (from Textual's own screenshot)."""
     import html
@@ -231,9 +236,6 @@ async def _footer_drawn(pilot) -> None:
 async def test_n_lands_on_the_problem_each_toast_names(injected):
     """README sample: every n puts the cursor on the cell the toast is about, numbered k/N in reading order."""
     app = KemuApp(injected)
-    toasts: list[str] = []
-    notify = app.notify
-    app.notify = lambda message, **kw: (toasts.append(message), notify(message, **kw))[1]
     async with app.run_test(size=(120, 35)) as pilot:
         screen = app.screen
         await pilot.pause()
@@ -246,7 +248,7 @@ async def test_n_lands_on_the_problem_each_toast_names(injected):
             grid = screen.query_one(ReportTable)
             assert grid.table.id == table_id  # the grid shows the table the problem is in
             row = grid.table.row(row_id)
-            toast = toasts[-1]
+            toast = _said(app)[-1]
             assert toast.startswith(f"{k}/{total} · ")
             assert f"问题 {k}/{total}" in str(screen.query_one("#status").render())
             named = row.code or row.name.split("、")[-1]
@@ -263,7 +265,7 @@ async def test_n_lands_on_the_problem_each_toast_names(injected):
             assert "is valid" not in toast  # reasons in the interface language
         await pilot.press("n")
         await pilot.pause()
-        assert toasts[-1].startswith(f"1/{total} · ")  # wraps around to the first
+        assert _said(app)[-1].startswith(f"1/{total} · ")  # wraps around to the first
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 35)], ids=lambda s: f"{s[0]}x{s[1]}")
@@ -586,17 +588,14 @@ async def test_a_report_without_tables_says_what_it_is_and_shows_its_text(tmp_pa
     path = tmp_path / "情况说明.txt"
     path.write_text(NARRATIVE_ONLY_TEXT, encoding="utf-8")
     app = KemuApp(path)
-    toasts = []
-    notify = app.notify
-    app.notify = lambda message, **kw: (toasts.append(message), notify(message, **kw))[1]
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         text = _screen_text(app)
         assert "没有表格 · 只有文字说明" in text and "负责本市相关工作的统筹协调" in text
-        assert any("本报告没有表格" in t for t in toasts)
+        assert any("本报告没有表格" in t for t in _said(app))
         await pilot.press("A")  # nothing to accept: it says so, and the status does not claim a write
         await pilot.pause()
-        assert toasts[-1] == TEXT["nothing_to_accept"]["zh"]
+        assert _said(app)[-1] == TEXT["nothing_to_accept"]["zh"]
         assert TEXT["journaled"]["zh"] not in str(app.screen.query_one("#status").render())
         await pilot.press("q")
     assert not list(tmp_path.glob("*.kemu.*"))
@@ -661,3 +660,160 @@ async def test_the_first_n_goes_to_problem_1_even_on_the_contents_page_or_the_fi
         await pilot.press("n")
         await pilot.pause()
         assert screen.current[:2] == (first.id, row.id) and "问题 2/" in str(screen.query_one("#status").render())
+
+
+async def test_one_progress_figure_in_the_folder_list_the_status_line_and_kemu_triage(tmp_path, capsys):
+    """Mappings a person confirmed, of all: kemu triage once counted automatic ones as done."""
+    from app.cli import main
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    shutil.copy(INJECTED, folder / "bad.pdf")
+    mappings = ReviewSession(folder / "bad.pdf").progress()["mappings"]
+    assert main(["triage", str(folder), "--workers", "1"]) == 0
+    line = capsys.readouterr().out.splitlines()[1]
+    assert f" 0/{mappings} " in line
+    app = KemuApp(folder)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await _triage_loaded(pilot)
+        assert "已确认" in _screen_text(app) and f"0/{mappings}" in _screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert f"已确认 0/{mappings}" in str(app.screen.query_one("#status").render())
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 35)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_catalog_search_shows_names_and_enter_picks_the_entry_shown_selected(injected, size):
+    from widgets.mapping_panel import MappingPanel
+
+    app = KemuApp(injected)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("n")
+        await pilot.pause()
+        where = screen.current
+        await pilot.press("slash", *"307", "enter")
+        await pilot.pause()
+        panel = screen.query_one(MappingPanel)
+        assert panel.highlighted == 0  # shown selected from the start
+        first = str(panel.get_option_at_index(0).prompt)
+        assert first.startswith("307 债务利息及费用支出")  # the name, even where the panel is narrow
+        assert "债务利息及费用支出" in _screen_text(app)
+        await pilot.press("down", "down", "up")
+        await pilot.pause()
+        shown = panel.get_option_at_index(panel.highlighted).id
+        await pilot.press("enter")
+        await pilot.pause()
+        ops = screen.session.operations
+        assert [(o.op, o.row, o.value) for o in ops] == [("choose", where[1], shown)] and shown == "30701"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 35)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_what_the_workbench_says_keeps_every_character_and_the_status_counts(injected, size):
+    """Toasts over panel borders dropped the CJK characters straddling them and, at 80×24,
+    covered the status counts; the message line sits in the layout instead."""
+    import re
+
+    app = KemuApp(injected)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        for k in (1, 2, 3):
+            await pilot.press("n")
+            await pilot.pause()
+            said = _said(app)[-1]
+            screen = re.sub(r"\s", "", _screen_text(app))
+            assert re.sub(r"\s", "", said) in screen, said
+            assert f"问题{k}/3·已确认0/127·待审1·错误2·警告0·已保存" in screen
+
+
+@pytest.mark.parametrize("size, widths", [((80, 24), (14, 12)), ((120, 35), (22, 20))], ids=["80x24", "120x35"])
+async def test_the_first_frame_is_laid_out_for_the_terminal(injected, size, widths, monkeypatch):
+    """The name and 科目 columns of the very first table drawn already fit the width (the first
+    frame had the widest columns and an amount cut to one digit, corrected a second later)."""
+    drawn = []
+    show = ReportTable.show_table
+    monkeypatch.setattr(ReportTable, "show_table", lambda self, *a, **kw: (drawn.append((self.name_width, self.mapped_width)), show(self, *a, **kw))[1])
+    app = KemuApp(injected)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+    assert drawn and set(drawn) == {widths}
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 35)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_an_uncertain_reading_is_shown_with_its_reasons_and_walked_first(injected, size):
+    """Table.reading (computed by the parsers) is shown: the table list and the status line give
+    the reasons, and n visits the table's first row before its other problems."""
+    from dataclasses import replace
+
+    session = ReviewSession(injected)
+    tables = session.base.tables
+    doubtful = replace(tables[1], reading="uncertain", reading_reasons=("合计行与各行之和不符",))
+    session.base = replace(session.base, tables=(tables[0], doubtful, *tables[2:]))
+    session.__dict__.pop("applied", None)
+    app = KemuApp(injected, session=session)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        listed = screen.query_one(TableList)
+        assert "读数存疑：合计行与各行之和不符" in str(listed.get_option_at_index(1).prompt)
+        assert "读数存疑" not in str(screen.query_one("#status").render())  # the first table is trusted
+        for _ in range(2):  # problem 1 is in the first table; problem 2 is the doubtful table itself
+            await pilot.press("n")
+            await pilot.pause()
+        assert screen.current == (doubtful.id, doubtful.rows[0].id, None)
+        status = str(screen.query_one("#status").render())
+        assert "问题 2/4" in status and "读数存疑：合计行与各行之和不符" in status
+        assert _said(app)[-1] == "2/4 · 读数存疑：合计行与各行之和不符"
+
+
+async def test_the_title_says_when_the_department_was_not_found(injected):
+    from dataclasses import replace
+
+    session = ReviewSession(injected)
+    session.base = replace(session.base, department=None)
+    session.__dict__.pop("applied", None)
+    app = KemuApp(injected, session=session)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        assert app.screen.sub_title == "（部门未识别） 2023 决算"
+
+
+async def test_v_shows_the_printed_page_around_the_cell_with_its_box(injected, monkeypatch):
+    """The reviewer's final authority: v renders the page band around the cell, the cell's box in
+    red, and hands it to the image viewer; the pictures go when the workbench closes."""
+    from PIL import Image
+
+    opened = []
+    monkeypatch.setattr("app.page_image.open_in_viewer", lambda path: opened.append(path) or True)
+    app = KemuApp(injected)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        screen.jump("final_expense#1", "final_expense#1/2101101", "current_expense.total")
+        await pilot.pause()
+        await pilot.press("v")
+        await pilot.pause()
+        assert len(opened) == 1 and opened[0].suffix == ".png"
+        image = Image.open(opened[0]).convert("RGB")
+        bbox = screen.session.reviewed.table("final_expense#1").row("final_expense#1/2101101").cells["current_expense.total"].provenance.bbox
+        scale = 200 / 72
+        assert image.width > 1000 and image.height < 400  # the page's width, a band of rows: digits legible
+        left = int((bbox[0] - 2) * scale)
+        assert image.getpixel((left + 1, image.height // 2)) == (220, 0, 0)  # the box's left side, at the cell's middle
+        assert "第 7 页已在图片查看器中打开" in _said(app)[-1]
+        folder = opened[0].parent
+    assert not folder.exists()
+
+
+async def test_v_on_a_text_report_says_there_is_no_page(tmp_path):
+    from tests.conftest import seed
+
+    path = tmp_path / "report.txt"
+    shutil.copy(seed("003"), path)
+    app = KemuApp(path)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        await pilot.press("v")
+        await pilot.pause()
+        assert _said(app)[-1] == "report.txt 是文本报告，没有印刷页面可看"

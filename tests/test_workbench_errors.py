@@ -114,7 +114,8 @@ def two_sided(tmp_path):
 
 
 def _toasts(app) -> list[str]:
-    return [str(n.message) for n in app._notifications]
+    """What the review screen said, in order (its message line above the status bar)."""
+    return app.screen.query_one("#message").said
 
 
 async def test_e_on_the_other_side_of_a_two_sided_table_says_there_is_nothing_to_edit(two_sided):
@@ -214,3 +215,21 @@ def test_kemu_edit_to_the_value_printed_says_so_and_records_nothing(two_sided, c
     readme = ["edit", str(two_sided), "--table", "final_expense", "--row", "2101101", "--column", "本年支出合计", "--value", "86.54"]
     assert main(readme) == 0  # the README's example fixes the injected error
     assert main(["check", str(two_sided), "--min-severity", "error", "--format", "json"]) == 0
+
+
+@pytest.mark.parametrize("ends", ["quit", "crash"])
+def test_review_fresh_removes_its_scratch_copy_when_the_workbench_ends(two_sided, monkeypatch, capsys, ends):
+    opened = []
+
+    def run(app):
+        opened.append(app.path)
+        assert app.path.is_file() and app.path != two_sided
+        if ends == "crash":
+            raise OSError("the terminal went away")
+
+    monkeypatch.setattr(KemuApp, "run", run)
+    monkeypatch.setattr("app.tui.app.has_terminal", lambda: True)
+    main(["review", "--fresh", str(two_sided)])
+    assert "(removed when you quit)" in capsys.readouterr().err
+    assert not opened[0].parent.exists()  # the scratch folder: PDF and sidecar gone
+    assert two_sided.is_file()

@@ -6,6 +6,8 @@ and redraws what changed. Checks re-run after every operation (they take millise
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -23,6 +25,7 @@ from parsers.identify import table_kind
 from app.tui.screens.modals import EditScreen, HelpScreen, SearchScreen
 from widgets.findings_list import FindingsList
 from widgets.mapping_panel import MappingPanel
+from widgets.message_line import MessageLine
 from widgets.report_table import ReportTable
 from widgets.source_view import SourceView
 from widgets.status_bar import StatusBar
@@ -47,6 +50,7 @@ class ReviewScreen(Screen):
         Binding("U,ctrl+y", "redo", "redo", show=False),
         Binding("ctrl+s", "save", "save", show=True),
         Binding("t", "tables", "tables", show=True),
+        Binding("v", "page_picture", "page_picture", show=False),
         Binding("g", "focus('grid')", "grid", show=False),
         Binding("f", "focus('findings')", "findings", show=False),
         Binding("c", "focus('mapping')", "candidates_key", show=False),
@@ -69,6 +73,7 @@ class ReviewScreen(Screen):
         self.saved = True
         self.source_replaced = False  # the report file was replaced on disk since it was opened
         self._problem_index: int | None = None  # which of the ordered problems the reviewer is on
+        self._pictures: Path | None = None  # where the page pictures (v) go, removed when the screen closes
         self._moved = False  # the reviewer moved the cursor from where the report opened (n then walks from it)
         self._reading_order: dict[str, tuple[int, dict[str, int]]] = {}  # table id → (index, row id → index)
         translate_bindings(self, texts)
@@ -85,8 +90,14 @@ class ReviewScreen(Screen):
                     with Vertical(id="side"):
                         yield MappingPanel(id="mapping")
                         yield FindingsList(id="findings")
+        yield MessageLine(id="message")
         yield StatusBar(id="status")
         yield Footer()
+
+    def notify(self, message: str, *, title: str = "", severity: str = "information", timeout: float | None = None, markup: bool = True) -> None:
+        """Everything this screen says goes to the message line above the status bar (never a
+        toast over the panels: see widgets/message_line.py)."""
+        self.query_one(MessageLine).say(message, severity, timeout)
 
     def ocr_reading(self, provenance: Provenance) -> str | None:
         """What OCR read where a scanned cell sits, unsure characters marked (from the page cache)."""
@@ -114,18 +125,25 @@ class ReviewScreen(Screen):
         return names
 
     def kind_details(self) -> dict[str, str]:
-        """For tables identified with less than full confidence: how sure, and why (in the interface language)."""
+        """For tables identified with less than full confidence: how sure, and why; for tables
+        whose reading kemu doubts: why (in the interface language)."""
         details = {}
         for table in self.session.reviewed.tables:
+            lines = []
             if table.kind_confidence < 1.0:
                 reason = kind_reason_text(table.kind_reason, self.t.lang)
                 known = table.kind != "unknown"
-                details[table.id] = self.t("kind_detail", reason=reason, confidence=table.kind_confidence) if known else reason
+                lines.append(self.t("kind_detail", reason=reason, confidence=table.kind_confidence) if known else reason)
+            if table.reading == "uncertain":
+                lines.append(self.t("reading_uncertain", reasons="; ".join(table.reading_reasons)))
+            if lines:
+                details[table.id] = "\n".join(lines)
         return details
 
     def on_mount(self) -> None:
         report = self.session.reviewed
-        self.sub_title = f"{report.department or ''} {report.year or ''} {self.t.report_kind(report.report_kind)}"
+        about = (report.department or self.t("department_unknown"), str(report.year or ""), self.t.report_kind(report.report_kind))
+        self.sub_title = " ".join(part for part in about if part)
         self.query_one("#mapping").border_title = self.t("candidates")
         self.query_one("#findings").border_title = self.t("findings")
         self.query_one("#source").border_title = self.t("source")
@@ -138,8 +156,9 @@ class ReviewScreen(Screen):
         if report.tables:
             self.show_table(report.tables[0].id)
             self.query_one(ReportTable).focus()
-        else:  # a narrative-only report: say so, and offer what there is (its text, its findings)
-            self.query_one(ReportTable).border_title = self.t("no_tables_title")
+        else:  # a narrative-only report: say so, and give the room to what there is (its text, its findings)
+            self.add_class("-no-tables")
+            self.query_one("#source").border_title = f"{self.t('source')} · {self.t('no_tables_title')}"
             self.notify(self.t("no_tables"), timeout=20)
             self.query_one(SourceView).focus()
         self.set_interval(self.SOURCE_CHECK_SECONDS, lambda: self.source_replaced or self.check_source())  # says it once
@@ -161,7 +180,7 @@ class ReviewScreen(Screen):
         self.findings = run_checks(report)
         self._reading_order = {t.id: (i, {r.id: j for j, r in enumerate(t.rows)}) for i, t in enumerate(report.tables)}
         # reading order: the order n walks them and the status line numbers them
-        self.problem_list = sorted(problems(report, self.findings), key=lambda p: self._position(p.table, p.row, p.line))
+        self.problem_list = sorted(problems(report, self.findings), key=self._problem_position)
         self.query_one(FindingsList).show_findings(self.findings)
         self.update_status()
 
@@ -177,14 +196,20 @@ class ReviewScreen(Screen):
         grid.show_table(table, self.failing_cells(table.id), headers)
         ids = [t.id for t in self.session.reviewed.tables]
         grid.border_title = f"{self.table_names()[table.id]} · {ids.index(table.id) + 1}/{len(ids)}"
-        grid.border_subtitle = self.t("tables_hint") if self.has_class("-narrow") else ""
+        grid.border_subtitle = self.t("tables_hint") if self.breakpoint() == "-narrow" else ""
         self.query_one(SourceView).show(table.provenance)
+        self.update_status()  # it names the shown table's uncertain reading
+
+    def breakpoint(self) -> str:
+        """The width class of the terminal, from its size (the CSS class Textual sets from the same
+        breakpoints arrives a refresh later: the first frame would be laid out for another width)."""
+        width = self.app.size.width
+        return [name for least, name in self.HORIZONTAL_BREAKPOINTS if width >= least][-1]
 
     def _fit_grid(self) -> None:
         """Narrow the name and 科目 columns to the terminal so the amounts stay in view."""
         grid = self.query_one(ReportTable)
-        breakpoint = next((c for c in self.GRID_WIDTHS if self.has_class(c)), "-wide")
-        widths = self.GRID_WIDTHS[breakpoint]
+        widths = self.GRID_WIDTHS[self.breakpoint()]
         if (grid.name_width, grid.mapped_width) == widths:
             return
         grid.name_width, grid.mapped_width = widths
@@ -204,9 +229,11 @@ class ReviewScreen(Screen):
         saved = self.t("read_only") if not self.session.writable else self.t("saved") if self.saved else self.t("journaled")
         total = len(self.problem_list)
         at = self.t("problem_at", index=self._problem_index + 1, total=total) if self._problem_index is not None else self.t("problem_count", total=total)
-        self.query_one(StatusBar).show(
-            self.t("status", problems=at, confirmed=p["confirmed"], total=p["mappings"], review=p["needs_review"], errors=errors, warnings=warnings, saved=saved)
-        )
+        status = self.t("status", problems=at, confirmed=p["confirmed"], total=p["mappings"], review=p["needs_review"], errors=errors, warnings=warnings, saved=saved)
+        grid = self.query_one(ReportTable)
+        if grid.table is not None and grid.table.reading == "uncertain":
+            status += " · " + self.t("reading_uncertain", reasons="; ".join(grid.table.reading_reasons))
+        self.query_one(StatusBar).show(status)
 
     def after_operation(self) -> None:
         """Redraw after the session changed: checks, the current table in place, the panels."""
@@ -279,6 +306,12 @@ class ReviewScreen(Screen):
         table_index, rows = self._reading_order.get(table_id or "", (-1, {}))
         return (table_index, rows.get(row_id or "", -1), line or 0)
 
+    def _problem_position(self, problem: Problem) -> tuple[int, int, int]:
+        """Where a problem sits in reading order; a table's uncertain reading comes before
+        anything else in that table (its figures are only worth checking once it is trusted)."""
+        table_index, row_index, line = self._position(problem.table, problem.row, problem.line)
+        return (table_index, -2, 0) if problem.reading else (table_index, row_index, line)
+
     def _problem_at_cursor(self) -> int | None:
         """The index of the problem whose cell the cursor is on (the one last jumped to first)."""
         if self.current is None:
@@ -312,8 +345,7 @@ class ReviewScreen(Screen):
         self.current = (problem.table, problem.row, problem.column) if problem.row else None
         self.show_mapping()
         self.update_status()
-        reason = reason_text(problem.reason, self.t.lang)
-        self.app.clear_notifications()  # one toast, about the problem under the cursor
+        reason = self.t("reading_uncertain", reasons=problem.reason) if problem.reading else reason_text(problem.reason, self.t.lang)
         self.notify(f"{index + 1}/{len(ordered)} · {reason[:160]}", timeout=4)
 
     def action_next_problem(self) -> None:
@@ -449,6 +481,37 @@ class ReviewScreen(Screen):
                 panel.focus()
 
         self.app.push_screen(SearchScreen(self.t("search_prompt")), done)
+
+    def action_page_picture(self) -> None:
+        """The printed page around the cell under the cursor, its box drawn, in the system's image
+        viewer (the row's line for the 科目 cell): the reviewer's final authority."""
+        from app.page_image import NoPicture, cell_picture, open_in_viewer
+
+        if self.current is None:
+            return
+        table = self.session.reviewed.table(self.current[0])
+        row = table.row(self.current[1]) if table else None
+        if row is None:
+            return
+        cell = row.cells.get(self.current[2] or "")
+        provenance = cell.provenance if cell is not None else row.provenance
+        if self._pictures is None:
+            import tempfile
+
+            self._pictures = Path(tempfile.mkdtemp(prefix="kemu-pages-"))
+        try:
+            path = cell_picture(self.session.source, provenance, self._pictures, self.session.base.sha256)
+        except NoPicture:
+            self.notify(self.t("no_page_picture", name=self.session.source.name), severity="warning")
+            return
+        opened = open_in_viewer(path)
+        self.notify(self.t("page_picture_opened" if opened else "page_picture_saved", page=provenance.page, path=path))
+
+    def on_unmount(self) -> None:
+        if self._pictures is not None:  # the pictures were for this session
+            import shutil
+
+            shutil.rmtree(self._pictures, ignore_errors=True)
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(self.t("help_title"), help_lines(self.app, self), self.t("help_close")))
