@@ -15,10 +15,13 @@ from collections.abc import Iterable
 
 from app.checks import Finding, Location, rule
 from app.checks.arith import ZERO, Sum, cell_location, fmt, row_label, sum_finding, value
+from app.checks.tally import record
 from parsers.model import Column, Report, Table
 
 _TOTAL = re.compile(r"(?:合计|小计|总计)$")
 #: Totals whose parts are all their siblings; a qualified one ("“三公”经费合计" beside 会议费) is not.
+#: Rows where an identity holds that confirm a header kemu doubts (two rows add up by chance rarely).
+CONFIRMING_ROWS = 2
 _PLAIN_TOTAL = re.compile(r"^(?:合计|小计|总计|本年收入合计|本年支出合计|收入合计|支出合计)$")
 
 
@@ -118,27 +121,34 @@ def column_identities(report: Report) -> Iterable[Finding]:
             formula = f"{total.label} = " + " + ".join(p.label for p in parts)
             duplicated = any(p.label == total.label for p in parts)  # the same header read twice
             if len(checked) >= 4 and len(failing) > len(checked) / 2:
+                for _, sum_ in checked:
+                    record("columns.identity", sum_.severity() != "error")
                 yield Finding(
                     "columns.identity", "warning",
                     f"{table.title}：{formula} 在 {len(failing)}/{len(checked)} 行不成立，可能是表头识别有误，请核对列",
                     (Location(table.pages[0], table.id, None, total.key),),
                 )
                 continue
+            # The header is doubted (merged cells guessed, a label read twice, a nested part) but
+            # the rows where the identity holds confirm it: then a row that fails is a printed fault.
+            holding = [s for _, s in checked if s.severity() != "error" and value(s.total) != ZERO]  # 0 = 0 + 0 confirms nothing
+            confirmed = len(holding) >= CONFIRMING_ROWS
             for row, sum_ in checked:
                 message = f"{table.title} {row_label(row)}：{total.label} {fmt(value(sum_.total))} ≠ " + " + ".join(
                     f"{p.label} {fmt(value(row.cells.get(p.key)))}" for p in parts
                 )
                 locations = [cell_location(table, row, total.key)] + [cell_location(table, row, p.key) for p in parts]
-                unsure = sum_.severity() == "error" and (
-                    "header_spans_inferred" in table.flags
-                    or duplicated
-                    or value_missing(row.cells.get(total.key))
+                failed = sum_.severity() == "error"
+                header_doubt = failed and not confirmed and (
+                    "header_spans_inferred" in table.flags or duplicated or _nested_part_explains(row, total, parts)
+                )
+                numbers_doubt = failed and (
+                    value_missing(row.cells.get(total.key))
                     or all(value_missing(row.cells.get(p.key)) for p in parts)
-                    or _nested_part_explains(row, total, parts)
                     or _other_grouping_adds_up(table, row, total, parts)
                 )
-                if unsure:
-                    message += "；表头合并单元格为推断，可能是表头识别有误"
-                finding = sum_finding("columns.identity", sum_, message, locations, unsure)
+                if header_doubt or numbers_doubt:
+                    message += "；kemu 可能误读了表头或列（合并单元格为推断，或另一种列组合相符），请核对"
+                finding = sum_finding("columns.identity", sum_, message, locations, header_doubt or numbers_doubt)
                 if finding:
                     yield finding

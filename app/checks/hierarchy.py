@@ -84,16 +84,24 @@ def coded_rows(table: Table) -> list[Row]:
 
 
 def families(coded: list[Row]) -> list[tuple[Row, list[Row]]]:
-    """(parent, the children the table prints) for every parent with printed children."""
-    by_code: dict[str, Row] = {}
+    """(parent, the children the table prints) for every parent with printed children.
+
+    A child belongs to the nearest line above it that carries its parent code: a table with two
+    economic classifications prints the same 部门经济 301 once under each 政府经济 code (501,
+    505), each with its own children, and each is a block of its own. A child printed before
+    any such line (an unusual order) falls back to the first line with the code."""
+    first: dict[str, Row] = {}
     for row in coded:
-        by_code.setdefault(row.code, row)
-    children: dict[str, list[Row]] = {}
+        first.setdefault(row.code, row)
+    latest: dict[str, Row] = {}
+    children: dict[str, tuple[Row, list[Row]]] = {}
     for row in coded:
-        parent = _parent_code(row.code)
-        if parent in by_code and by_code[parent] is not row:
-            children.setdefault(parent, []).append(row)
-    return [(by_code[code], kids) for code, kids in children.items()]
+        code = _parent_code(row.code)
+        parent = latest.get(code) or first.get(code) if code else None
+        if parent is not None and parent is not row:
+            children.setdefault(parent.id, (parent, []))[1].append(row)
+        latest[row.code] = row
+    return list(children.values())
 
 
 def parent_checks(table: Table, coded: list[Row]):
