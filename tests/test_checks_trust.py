@@ -36,7 +36,8 @@ def _read(tmp_path, text: str):
 
 
 def _errors(findings, rule: str | None = None) -> list:
-    return [f for f in findings if f.severity == "error" and (rule is None or f.rule == rule)]
+    """The error-level faults; with ``rule``, those where that rule fails (first or as an echo)."""
+    return [f for f in findings if f.severity == "error" and (rule is None or rule in {f.rule, *(e.rule for e in f.echoes)})]
 
 
 def test_each_economic_block_is_summed_on_its_own(tmp_path):
@@ -48,3 +49,38 @@ def test_each_economic_block_is_summed_on_its_own(tmp_path):
     [fault] = _errors(run_checks(_read(tmp_path, slip)))  # the row's identity, and the sum of its block as its echo
     sums = [f for f in (fault, *fault.echoes) if f.rule == "hierarchy.sum"]
     assert [f.locations[0].row for f in sums] == ["budget_gp_basic#1/301#2"]  # the second block's 301, not the first
+
+
+def _clean():
+    from tests.test_checks import CLEAN
+
+    return CLEAN
+
+
+def test_a_line_named_like_a_class_is_not_compared_with_that_class(tmp_path):
+    """Cause 3: 其他卫生健康支出 on the 收支总表 resembles 类 210 卫生健康支出 but is not its line."""
+    line = "二、其他收入\t100.00\t二、卫生健康支出\t1,000.00\n"
+    text = _clean().replace(line, line + "\t\t三、其他卫生健康支出\t5.00\n")
+    assert _errors(run_checks(_read(tmp_path, text))) == []
+    assert _errors(run_checks(_read(tmp_path, text.replace(line, line.replace("1,000.00", "1,001.00")))), "cross_table.class")  # the 类 line itself still is
+
+
+SUMMARY = "本年收入合计\t1,000.00\t本年支出合计\t1,000.00\n年初结转和结余\t0.00\t年末结转和结余\t0.00\n总计\t1,000.00\t总计\t1,000.00\n"
+SUB_LINES = "本年收入合计\t1,000.00\t本年支出合计\t1,000.00\n上年结余、结转\t100.00\t年末结转和结余\t100.00\n其中：上年结转\t60.00\t\t\n上年结余\t40.00\t\t\n总计\t1,100.00\t总计\t1,100.00\n"
+
+
+def test_sub_lines_under_the_carry_over_are_not_added_again(tmp_path):
+    """Cause 5: 其中：上年结转 / 上年结余 break down 上年结余、结转; 收入总计 adds the line once."""
+    text = _clean().replace(SUMMARY, SUB_LINES).replace("收入总计1,000.00万元，支出总计1,000.00万元", "收入总计1,100.00万元，支出总计1,100.00万元")
+    assert [f for f in run_checks(_read(tmp_path, text)) if f.rule.startswith("totals") and f.severity != "info"] == []
+    standard = text.replace("上年结余、结转\t100.00", "上年结转\t100.00").replace("总计\t1,100.00\t总计", "总计\t1,150.00\t总计")
+    assert _errors(run_checks(_read(tmp_path, standard)), "totals.sum")  # every line known: a wrong total is an error
+
+
+def test_a_share_of_rounded_items_is_read_with_their_rounding(tmp_path):
+    """Cause 4: 40.60 of 46.21 is 87.86%; summed from the rounded items the whole is 46.20 (87.88%)."""
+    sentence = "2023年度本年收入合计1,000.00万元，其中：一般公共预算财政拨款收入900.00万元，占90.00%；其他收入100.00万元，占10.00%。"
+    rounded = "基本支出40.60万元，占87.86%；项目支出5.60万元，占12.14%。"  # 40.60 / 46.21 (the printed total)
+    text = _clean().replace(sentence, sentence + rounded)
+    assert _errors(run_checks(_read(tmp_path, text)), "narrative.share") == []
+    assert _errors(run_checks(_read(tmp_path, text.replace("占87.86%", "占87.66%"))), "narrative.share")

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from app.checks import Finding, rule
 from app.checks.arith import Sum, cell_location, fmt, row_label, step, sum_finding, value
-from app.matching import NON_SUBJECT_KINDS
+from app.matching import NON_SUBJECT_KINDS, normalize_name
 from parsers.model import Report, Row, Table
 
 PERSONNEL_CLASSES = ("301", "303")
@@ -56,10 +56,10 @@ def hierarchy_sums(report: Report) -> Iterable[Finding]:
             yield from _children_above_parent(table, coded)
         for number, (message, sum_, locations) in enumerate(checks):
             if inferred:
-                message += "；表中未印科目编码，层级由名称匹配推断"
+                message += "；kemu 未读到科目编码，层级由名称匹配推断"
             is_total = number >= len(parents)
             if is_total and partial:
-                message += "；表中顶层行并非全为类级科目，合计的构成不确定"
+                message += "；kemu 读到的顶层行并非全为类级科目，合计的构成不确定"
             finding = sum_finding("hierarchy.sum", sum_, message, locations, unsure or (is_total and partial))
             if finding:
                 yield finding
@@ -76,11 +76,20 @@ def coded_rows(table: Table) -> list[Row]:
     printed = [r for r in table.rows if r.code and len(r.code) in (3, 5, 7) and not r.code.startswith("0")]  # 0xx: unit codes
     if printed:
         return printed
-    return [
-        replace(r, code=r.match.code)
-        for r in table.rows
-        if r.match and r.match.kind == "subject" and r.match.decision in ("auto", "confirmed") and r.match.code and len(r.match.code) in (3, 5, 7)
-    ]
+    return [replace(r, code=r.match.code) for r in table.rows if sure_code(r) and len(r.match.code) in (3, 5, 7)]
+
+
+def sure_code(row: Row) -> bool:
+    """Whether the row's 科目 code is certain: printed, confirmed by a reviewer, or taken by
+    matching for the catalog's own name (or its cut-short print). A line whose name only
+    resembles a 科目's (其他卫生健康支出 beside 类 卫生健康支出) is not that 科目's line."""
+    match = row.match
+    if match is None or match.kind != "subject" or not match.code:
+        return False
+    if row.code == match.code or match.decision == "confirmed":
+        return True
+    printed, catalog = normalize_name(row.name), normalize_name(match.name or "")
+    return match.decision == "auto" and (printed == catalog or (len(printed) >= 4 and catalog.startswith(printed)))
 
 
 def families(coded: list[Row]) -> list[tuple[Row, list[Row]]]:
