@@ -84,3 +84,34 @@ def test_a_share_of_rounded_items_is_read_with_their_rounding(tmp_path):
     text = _clean().replace(sentence, sentence + rounded)
     assert _errors(run_checks(_read(tmp_path, text)), "narrative.share") == []
     assert _errors(run_checks(_read(tmp_path, text.replace("占87.86%", "占87.66%"))), "narrative.share")
+
+
+def _split(report, after: str, keys: tuple[str, ...]):
+    """The report as the PDF reader gives a table whose continuation repeats its header wrapped
+    otherwise: the rows after ``after`` in an untitled table of their own on the next page, with
+    other column keys and a kind read from structure only."""
+    tables = []
+    for table in report.tables:
+        names = [r.name for r in table.rows]
+        if after not in names:
+            tables.append(table)
+            continue
+        cut = names.index(after) + 1
+        rekey = dict(zip((c.key for c in table.columns), keys))
+        rest = tuple(replace(r, id=r.id.replace(table.id, "unknown#9"), cells={rekey[k]: c for k, c in r.cells.items()}) for r in table.rows[cut:])
+        columns = tuple(replace(c, key=rekey[c.key], label=c.label + "（续）") for c in table.columns)
+        tables += [
+            replace(table, rows=table.rows[:cut]),
+            replace(table, id="unknown#9", kind="unknown", title="", kind_confidence=0.0, pages=(table.pages[-1] + 1,), columns=columns, rows=rest),
+        ]
+    return replace(report, tables=tuple(tables))
+
+
+def test_a_continuation_read_with_another_header_is_checked_with_its_first_part(tmp_path):
+    """Cause 2: the 合计 matches the rows of both parts, not those that stayed with the first."""
+    report = _split(_read(tmp_path, _clean()), "其他卫生健康管理事务支出", ("c1", "c2", "c3"))
+    assert [t.title for t in report.tables if t.kind in ("final_expense", "unknown")] == ["支出决算表", ""]
+    assert _errors(run_checks(report)) == []
+    slip = _clean().replace("2100401\t疾病预防控制机构\t600.00\t0.00\t600.00", "2100401\t疾病预防控制机构\t610.00\t0.00\t610.00")
+    slipped = _errors(run_checks(_split(_read(tmp_path, slip), "其他卫生健康管理事务支出", ("c1", "c2", "c3"))), "hierarchy.sum")
+    assert slipped and slipped[0].locations[0].table == "unknown#9"  # a fault in the continuation is still found there

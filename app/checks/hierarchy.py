@@ -65,6 +65,12 @@ def hierarchy_sums(report: Report) -> Iterable[Finding]:
                 yield finding
 
 
+def failing_sums(table: Table) -> int:
+    """How many of the table's hierarchy sums fail beyond rounding."""
+    coded = coded_rows(table)
+    return sum(1 for _, s, _ in [*parent_checks(table, coded), *_total_checks(table, coded)] if s.severity() == "error")
+
+
 def subject_table(table: Table) -> bool:
     """Whether the table's codes are 科目: in unknown and score/serial-number tables they are not."""
     return table.kind != "unknown" and not any(word in table.kind for word in NON_SUBJECT_KINDS)
