@@ -115,3 +115,93 @@ def test_a_continuation_read_with_another_header_is_checked_with_its_first_part(
     slip = _clean().replace("2100401\t疾病预防控制机构\t600.00\t0.00\t600.00", "2100401\t疾病预防控制机构\t610.00\t0.00\t610.00")
     slipped = _errors(run_checks(_split(_read(tmp_path, slip), "其他卫生健康管理事务支出", ("c1", "c2", "c3"))), "hierarchy.sum")
     assert slipped and slipped[0].locations[0].table == "unknown#9"  # a fault in the continuation is still found there
+
+
+EXPENSE = """科目编码\t科目名称\t本年支出合计\t基本支出\t项目支出
+合计\t\t1,000.00\t300.00\t700.00
+210\t卫生健康支出\t1,000.00\t300.00\t700.00
+21001\t卫生健康管理事务\t400.00\t300.00\t100.00
+2100101\t行政运行\t300.00\t300.00\t0.00
+2100199\t其他卫生健康管理事务支出\t100.00\t0.00\t100.00
+21004\t公共卫生\t600.00\t0.00\t600.00
+2100401\t疾病预防控制机构\t600.00\t0.00\t600.00
+"""
+REPEATED = "\f一般公共预算财政拨款支出决算表\n部门：某县卫生健康局\t\t2023年度\t\t\t金额单位：万元\n" + EXPENSE
+
+
+def test_one_wrong_cell_is_one_fault_with_its_echoes(tmp_path):
+    """Cause 6: 其他卫生健康管理事务支出 printed 90 instead of 100 (in 本年支出合计 and 项目支出), in
+    the 支出决算表 and again in the table that repeats it: four failing sums, one fault."""
+    three_public = "一般公共预算财政拨款“三公”经费支出决算表"
+    text = _clean().replace(three_public, REPEATED + three_public)
+    assert EXPENSE in _clean() and _errors(run_checks(_read(tmp_path, text))) == []
+    slipped = text.replace("2100199\t其他卫生健康管理事务支出\t100.00\t0.00\t100.00", "2100199\t其他卫生健康管理事务支出\t90.00\t0.00\t90.00")
+    result = check_report(_read(tmp_path, slipped))
+    [fault] = _errors(result.findings)
+    assert fault.rule == "hierarchy.sum" and "21001" in fault.message and len(fault.echoes) == 3
+    assert {e.locations[0].table for e in fault.echoes} == {"final_expense#1", "final_gp_expense#1"}
+    assert result.checked["sums"].compared - result.checked["sums"].agreed == 4  # what was compared still counts each sum
+
+
+SLIP_21004 = ("21004\t公共卫生\t600.00\t0.00\t600.00", "21004\t公共卫生\t600.00\t10.00\t600.00")
+
+
+def _with_table(report, kind: str, **changes):
+    return replace(report, tables=tuple(replace(t, **changes) if t.kind == kind else t for t in report.tables))
+
+
+def test_a_fault_under_a_doubted_header_the_other_rows_confirm_is_an_error(tmp_path):
+    """Cause 7: merged header cells guessed, but the identity holds in every other row: the
+    numbers are certain, so the one row where it fails is a printed fault, not a header doubt."""
+    report = _read(tmp_path, _clean().replace(*SLIP_21004))
+    doubted = _with_table(report, "final_expense", flags=("header_spans_inferred",))
+    assert _errors(run_checks(doubted), "columns.identity")
+    lone = _read(tmp_path, "某县卫生健康局2023年度部门决算\n支出决算表\n金额单位：万元\n" + EXPENSE.split("合计\t\t1,000.00")[0] + "2100401\t疾病预防控制机构\t600.00\t10.00\t600.00\n")
+    unconfirmed = _with_table(lone, "final_expense", flags=("header_spans_inferred",))
+    assert [f.severity for f in run_checks(unconfirmed) if f.rule == "columns.identity"] == ["warning"]  # nothing confirms the header
+
+
+def test_a_disagreement_on_a_doubtful_reading_is_a_review_item(tmp_path):
+    """An error is a claim about the printed report: on a table kemu's evidence does not back
+    (Table.reading, issue 21) or a figure OCR read unsurely, it says kemu may have misread it."""
+    report = _read(tmp_path, _clean().replace(*SLIP_21004))
+    assert _errors(run_checks(report))
+    uncertain = _with_table(report, "final_expense", reading="uncertain", reading_reasons=("各行之和与合计不符的比例过高",))
+    findings = run_checks(uncertain)
+    assert _errors(findings) == []
+    review = [f for f in findings if f.rule == "columns.identity"]
+    assert review and review[0].severity == "warning" and review[0].message.startswith("kemu 可能误读了") and "各行之和与合计不符" in review[0].message
+    scanned = replace(report, tables=tuple(
+        replace(t, rows=tuple(replace(r, cells={k: replace(c, provenance=replace(c.provenance, confidence=0.5)) for k, c in r.cells.items()}) if r.code == "21004" else r for r in t.rows))
+        for t in report.tables
+    ))
+    assert _errors(run_checks(scanned)) == []
+
+
+def test_no_message_claims_the_report_lacks_what_kemu_did_not_read(tmp_path):
+    text = _clean().replace("科目编码\t科目名称\t本年支出合计", "科目名称\t\t本年支出合计")
+    for code in ("2100101", "2100199", "2100401", "21001", "21004", "210"):
+        text = text.replace(f"{code}\t", "", 1)
+    text = text.replace("卫生健康管理事务\t400.00", "卫生健康管理事务\t410.00")
+    messages = [f.message for f in run_checks(_read(tmp_path, text)) if f.rule == "hierarchy.sum"]
+    assert messages and not any("表中未印" in m for m in messages) and any("kemu 未读到科目编码" in m for m in messages)
+
+
+def test_kemu_check_says_what_was_compared_and_lists_echoes(tmp_path, capsys):
+    import json
+
+    from app.cli import EXIT_FINDINGS, main
+
+    path = tmp_path / "slip.txt"
+    path.write_text(_clean().replace(*SLIP_21004), encoding="utf-8")
+    assert main(["check", str(path)]) == EXIT_FINDINGS
+    data = json.loads(capsys.readouterr().out)
+    assert data["schema_version"] == "1.1" and data["counts"]["error"] == 1  # one fault ...
+    [fault] = [f for f in data["findings"] if f["severity"] == "error"]
+    assert [e["rule"] for e in fault["echoes"]] == ["hierarchy.sum", "hierarchy.sum"]  # ... its echoes (its 项, its 类) under it
+    assert set(data["checked"]) == {"sums", "identities", "cross_table", "narrative"}
+    assert all(0 <= c["agreed"] <= c["compared"] for c in data["checked"].values()) and data["checked"]["narrative"]["compared"] >= 5
+    assert data["checked"]["identities"]["compared"] - data["checked"]["identities"]["agreed"] == 1
+    assert main(["check", str(path), "--format", "text"]) == EXIT_FINDINGS
+    text = capsys.readouterr().out
+    assert "已核对：加总" in text and "↳ hierarchy.sum" in text
