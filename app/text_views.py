@@ -97,7 +97,7 @@ def render_findings(report: Report, findings: list, checked: dict | None = None)
 
     def row(f, echo: bool) -> list[str]:
         pages = "p." + ",".join(str(p) for p in sorted({l.page for l in f.locations}))
-        return ["" if echo else f"[{SEVERITY[f.severity]}]", pages, ("  ↳ " if echo else "") + f"{f.rule}:", f.message]
+        return ["  ↳" if echo else f"[{SEVERITY[f.severity]}]", pages, f"{f.rule}:", f.message]
 
     rows = [r for f in findings for r in [row(f, False), *(row(e, True) for e in f.echoes)]]
     out.extend(aligned(rows, indent="  ") if rows else [])
