@@ -20,7 +20,7 @@ from parsers.model import Column, Report, Table
 
 _TOTAL = re.compile(r"(?:合计|小计|总计)$")
 #: Totals whose parts are all their siblings; a qualified one ("“三公”经费合计" beside 会议费) is not.
-#: Rows where an identity holds that confirm a header kemu doubts (two rows add up by chance rarely).
+#: Rows where an identity holds with the same parts that confirm a header kemu doubts.
 CONFIRMING_ROWS = 2
 _PLAIN_TOTAL = re.compile(r"^(?:合计|小计|总计|本年收入合计|本年支出合计|收入合计|支出合计)$")
 
@@ -106,6 +106,13 @@ def _other_grouping_adds_up(table: Table, row, total: Column, parts: list[Column
     return target in outside
 
 
+def _confirmed(row, parts: list[Column], holding: list) -> bool:
+    """Whether at least ``CONFIRMING_ROWS`` rows where the identity holds use every part ``row``
+    has an amount in (0 = 0 + 0, or a row with one part, confirms no split of the columns)."""
+    used = [p.key for p in parts if value(row.cells.get(p.key)) != ZERO]
+    return sum(1 for other in holding if all(value(other.cells.get(k)) != ZERO for k in used)) >= CONFIRMING_ROWS
+
+
 @rule("columns")
 def column_identities(report: Report) -> Iterable[Finding]:
     for table in report.tables:
@@ -129,21 +136,20 @@ def column_identities(report: Report) -> Iterable[Finding]:
                     (Location(table.pages[0], table.id, None, total.key),),
                 )
                 continue
-            # The header is doubted (merged cells guessed, a label read twice, a nested part) but
-            # the rows where the identity holds confirm it: then a row that fails is a printed fault.
-            holding = [s for _, s in checked if s.severity() != "error" and value(s.total) != ZERO]  # 0 = 0 + 0 confirms nothing
-            confirmed = len(holding) >= CONFIRMING_ROWS
+            # The header is doubted (merged cells guessed, a label read twice), but rows where the
+            # identity holds with the same parts in use confirm it: then a row that fails is a
+            # printed fault (a nested part that explains the row stays a doubt about the row).
+            holding = [row for row, s in checked if s.severity() != "error"]
             for row, sum_ in checked:
                 message = f"{table.title} {row_label(row)}：{total.label} {fmt(value(sum_.total))} ≠ " + " + ".join(
                     f"{p.label} {fmt(value(row.cells.get(p.key)))}" for p in parts
                 )
                 locations = [cell_location(table, row, total.key)] + [cell_location(table, row, p.key) for p in parts]
                 failed = sum_.severity() == "error"
-                header_doubt = failed and not confirmed and (
-                    "header_spans_inferred" in table.flags or duplicated or _nested_part_explains(row, total, parts)
-                )
+                header_doubt = failed and ("header_spans_inferred" in table.flags or duplicated) and not _confirmed(row, parts, holding)
                 numbers_doubt = failed and (
-                    value_missing(row.cells.get(total.key))
+                    _nested_part_explains(row, total, parts)
+                    or value_missing(row.cells.get(total.key))
                     or all(value_missing(row.cells.get(p.key)) for p in parts)
                     or _other_grouping_adds_up(table, row, total, parts)
                 )
