@@ -205,3 +205,14 @@ def test_kemu_check_says_what_was_compared_and_lists_echoes(tmp_path, capsys):
     assert main(["check", str(path), "--format", "text"]) == EXIT_FINDINGS
     text = capsys.readouterr().out
     assert "已核对：加总" in text and any(line.strip().startswith("↳") and "hierarchy.sum" in line for line in text.splitlines())
+
+
+def test_a_header_kemu_may_have_misread_is_one_review_item_for_the_table(tmp_path):
+    """A misread header is one thing to look at: the rows it makes fail are one review item, not
+    a warning per row (a report of merged per-unit tables got 112)."""
+    rows = "2100101\t行政运行\t100.00\t100.00\t0.00\n2100102\t一般行政管理事务\t50.00\t50.00\t0.00\n2100103\t机关服务\t30.00\t30.00\t0.00\n2100104\t卫生健康统计\t60.00\t10.00\t40.00\n2100105\t爱国卫生\t80.00\t20.00\t50.00\n"
+    text = "某县卫生健康局2023年度部门决算\n支出决算表\n金额单位：万元\n" + EXPENSE.split("\n")[0] + "\n" + rows
+    doubted = _with_table(_read(tmp_path, text), "final_expense", flags=("header_spans_inferred",))
+    findings = [f for f in run_checks(doubted) if f.rule == "columns.identity"]
+    assert [f.severity for f in findings] == ["warning"] and len(findings[0].locations) == 2
+    assert findings[0].message.startswith("kemu 可能误读了表头或列")

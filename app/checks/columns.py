@@ -140,6 +140,7 @@ def column_identities(report: Report) -> Iterable[Finding]:
             # identity holds with the same parts in use confirm it: then a row that fails is a
             # printed fault (a nested part that explains the row stays a doubt about the row).
             holding = [row for row, s in checked if s.severity() != "error"]
+            doubted: list[Finding] = []
             for row, sum_ in checked:
                 message = f"{table.title} {row_label(row)}：{total.label} {fmt(value(sum_.total))} ≠ " + " + ".join(
                     f"{p.label} {fmt(value(row.cells.get(p.key)))}" for p in parts
@@ -156,5 +157,20 @@ def column_identities(report: Report) -> Iterable[Finding]:
                 if header_doubt or numbers_doubt:
                     message += "；kemu 可能误读了表头或列（合并单元格为推断，或另一种列组合相符），请核对"
                 finding = sum_finding("columns.identity", sum_, message, locations, header_doubt or numbers_doubt)
-                if finding:
+                if finding and finding.severity == "warning":
+                    doubted.append(finding)
+                elif finding:
                     yield finding
+            yield from _one_review_item(table, formula, len(checked), doubted)
+
+
+def _one_review_item(table: Table, formula: str, checked: int, doubted: list[Finding]) -> list[Finding]:
+    """Rows whose identity fails where kemu doubts its reading of the columns: one review item
+    for the table (a misread header is one thing to look at), pointing at each row's total."""
+    if len(doubted) < 2:
+        return doubted
+    return [Finding(
+        "columns.identity", "warning",
+        f"kemu 可能误读了表头或列：{table.title} {formula} 在 {len(doubted)}/{checked} 行不成立（合并单元格为推断，或另一种列组合相符），请核对列",
+        tuple(f.locations[0] for f in doubted),
+    )]
