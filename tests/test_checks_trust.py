@@ -216,3 +216,13 @@ def test_a_header_kemu_may_have_misread_is_one_review_item_for_the_table(tmp_pat
     findings = [f for f in run_checks(doubted) if f.rule == "columns.identity"]
     assert [f.severity for f in findings] == ["warning"] and len(findings[0].locations) == 2
     assert findings[0].message.startswith("kemu 可能误读了表头或列")
+
+
+def test_a_child_joins_the_block_its_second_code_names(tmp_path):
+    """Cause 1, other order: both 301 lines first, then their children; 30101 beside 50501 is the
+    child of 301 beside 505."""
+    lines = DUAL.splitlines(keepends=True)
+    head, body = lines[:6], lines[6:]
+    order = [0, 3, 1, 2, 4, 5, 6]  # 301/501, 301/505, 30101/50101, 30102/50101, 30101/50501, 302, 30201
+    text = "".join(head + [body[i] for i in order])
+    assert _errors(run_checks(_read(tmp_path, text))) == []

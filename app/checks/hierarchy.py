@@ -101,22 +101,29 @@ def sure_code(row: Row) -> bool:
 def families(coded: list[Row]) -> list[tuple[Row, list[Row]]]:
     """(parent, the children the table prints) for every parent with printed children.
 
-    A child belongs to the nearest line above it that carries its parent code: a table with two
-    economic classifications prints the same 部门经济 301 once under each 政府经济 code (501,
-    505), each with its own children, and each is a block of its own. A child printed before
-    any such line (an unusual order) falls back to the first line with the code."""
-    first: dict[str, Row] = {}
-    for row in coded:
-        first.setdefault(row.code, row)
-    latest: dict[str, Row] = {}
+    A table with two economic classifications prints the same 部门经济 301 once under each
+    政府经济 code (301 beside 501, 301 again beside 505), each with its own children: each is a
+    block of its own. A child belongs to the line with its parent code whose second code is the
+    parent of its own (30101 beside 50501 → 301 beside 505), else to the nearest such line above
+    it, else (an unusual order) to the first."""
+    seen: dict[str, list[tuple[int, Row]]] = {}
+    for index, row in enumerate(coded):
+        seen.setdefault(row.code, []).append((index, row))
     children: dict[str, tuple[Row, list[Row]]] = {}
-    for row in coded:
-        code = _parent_code(row.code)
-        parent = latest.get(code) or first.get(code) if code else None
-        if parent is not None and parent is not row:
-            children.setdefault(parent.id, (parent, []))[1].append(row)
-        latest[row.code] = row
+    for index, row in enumerate(coded):
+        candidates = seen.get(_parent_code(row.code) or "", [])
+        if not candidates:
+            continue
+        same_block = [c for c in candidates if _second_code_parent(c[1], row)] or candidates
+        above = [c for c in same_block if c[0] < index]
+        parent = (above[-1] if above else same_block[0])[1]
+        children.setdefault(parent.id, (parent, []))[1].append(row)
     return list(children.values())
+
+
+def _second_code_parent(parent: Row, child: Row) -> bool:
+    """Whether ``parent``'s second classification code is the parent of ``child``'s (505 / 50501)."""
+    return any(c.startswith(p) and len(c) > len(p) for p in parent.extra_codes for c in child.extra_codes)
 
 
 def parent_checks(table: Table, coded: list[Row]):
