@@ -226,3 +226,14 @@ def test_a_child_joins_the_block_its_second_code_names(tmp_path):
     order = [0, 3, 1, 2, 4, 5, 6]  # 301/501, 301/505, 30101/50101, 30102/50101, 30101/50501, 302, 30201
     text = "".join(head + [body[i] for i in order])
     assert _errors(run_checks(_read(tmp_path, text))) == []
+
+
+def test_the_workbench_walks_every_place_a_fault_is_seen(tmp_path):
+    """Counts count faults, but the reviewer still visits the cells of each echo."""
+    from app.review import problems
+
+    report = _read(tmp_path, _clean().replace(*SLIP_21004))
+    findings = run_checks(report)
+    [fault] = _errors(findings)
+    places = {(p.row, p.column) for p in problems(report, findings)}
+    assert {(f.locations[0].row, f.locations[0].column) for f in (fault, *fault.echoes)} <= places
