@@ -20,9 +20,9 @@ from parsers.model import Column, Report, Table
 
 _TOTAL = re.compile(r"(?:合计|小计|总计)$")
 #: Totals whose parts are all their siblings; a qualified one ("“三公”经费合计" beside 会议费) is not.
+_PLAIN_TOTAL = re.compile(r"^(?:合计|小计|总计|本年收入合计|本年支出合计|收入合计|支出合计)$")
 #: Rows where an identity holds with the same parts that confirm a header kemu doubts.
 CONFIRMING_ROWS = 2
-_PLAIN_TOTAL = re.compile(r"^(?:合计|小计|总计|本年收入合计|本年支出合计|收入合计|支出合计)$")
 
 
 def _path(column: Column) -> list[str]:

@@ -8,8 +8,8 @@ continuation does not open with a 合计/总计 row of its own.
 
 A continuation whose repeated header wraps differently is read with other columns (and
 often no kind of its own). It is joined too when the numbers say so: it has no title, as many
-columns, follows on the next page, and the first part's 合计 does not match the rows that
-stayed with it (or a 类 its 款) but does match them together with the continuation's rows.
+columns, follows on the next page, and the two fail fewer hierarchy sums together than apart
+(the first part's 合计, or the 类 the page break cut, matches only with the rows that went on).
 Its cells are then taken column by column, in order.
 """
 
