@@ -236,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command in REVIEW_COMMANDS:
             return _run_review_command(args)
         if args.command == "check":
-            from app.checks import at_least, run_checks
+            from app.checks import at_least, check_report
             from app.review import ReviewSession
             from app.text_views import render_findings
 
@@ -245,11 +245,11 @@ def main(argv: list[str] | None = None) -> int:
 
                 return EXIT_FINDINGS if run_collection(args.file, args.format, not args.no_cache, args.min_severity) else EXIT_OK
             report = ReviewSession(args.file[0], use_cache=not args.no_cache).reviewed  # the sidecar's edits count
-            findings = run_checks(report)
-            shown = at_least(findings, args.min_severity)
-            text = dumps(findings_json(report, shown)) if args.format == "json" else render_findings(report, shown)
+            result = check_report(report)
+            shown = at_least(result.findings, args.min_severity)
+            text = dumps(findings_json(report, shown, result.checked)) if args.format == "json" else render_findings(report, shown, result.checked)
             sys.stdout.write(text + "\n")
-            return EXIT_FINDINGS if any(f.severity == "error" for f in findings) else EXIT_OK
+            return EXIT_FINDINGS if any(f.severity == "error" for f in result.findings) else EXIT_OK
         if args.command == "review":
             from app.tui.app import run_review  # Textual loads only for the TUI
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from parsers.model import Cell, Match, Provenance, Report, Row, Table
 
-CHECK_SCHEMA_VERSION = "1.0"
+CHECK_SCHEMA_VERSION = "1.1"
 SCHEMA_VERSION = "1.4"  # 1.1: rows carry "match" (kemu match/apply), cells "status", rows "ignored"/"note"; 1.2: OCR (format "pdf/ocr", provenance "confidence"); 1.3: report "readers", table "kind_confidence"/"kind_reason", row "extra_names"; 1.4: table kind "chart_data"
 
 
@@ -78,10 +78,11 @@ def table_json(table: Table) -> dict[str, Any]:
     }
 
 
-def findings_json(report: Report, findings: list) -> dict[str, Any]:
-    """`kemu check` output: the report's identity and its findings (docs/check-json.md)."""
+def findings_json(report: Report, findings: list, checked: dict | None = None) -> dict[str, Any]:
+    """`kemu check` output: the report's identity, what was compared (``checked``) and the
+    findings, one per fault with its echoes (docs/checks.md)."""
     counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
-    return {
+    out = {
         "schema": "kemu.check",
         "schema_version": CHECK_SCHEMA_VERSION,
         "source": report.source,
@@ -90,17 +91,19 @@ def findings_json(report: Report, findings: list) -> dict[str, Any]:
         "department": report.department,
         "year": report.year,
         "counts": counts,
-        "findings": [
-            {
-                "rule": f.rule,
-                "severity": f.severity,
-                "message": f.message,
-                "locations": [
-                    {"page": l.page, "table": l.table, "row": l.row, "column": l.column, "line": l.line} for l in f.locations
-                ],
-            }
-            for f in findings
-        ],
+        "findings": [{**_finding_json(f), "echoes": [_finding_json(e) for e in f.echoes]} for f in findings],
+    }
+    if checked is not None:
+        out["checked"] = {family: {"compared": t.compared, "agreed": t.agreed} for family, t in checked.items()}
+    return out
+
+
+def _finding_json(f) -> dict[str, Any]:
+    return {
+        "rule": f.rule,
+        "severity": f.severity,
+        "message": f.message,
+        "locations": [{"page": l.page, "table": l.table, "row": l.row, "column": l.column, "line": l.line} for l in f.locations],
     }
 
 

@@ -443,7 +443,7 @@ def problems(report: Report, findings: list, threshold: float = 90.0) -> list[Pr
                 continue
             if m.decision in ("review", "rejected") or (m.kind == "subject" and m.score < threshold):
                 out.append(Problem(table.id, row.id, None, row.provenance.page, m.reason))
-    for finding in findings:
+    for finding in (f for fault in findings for f in (fault, *fault.echoes)):  # each echo of a fault is a place to look too
         if finding.severity not in ("error", "warning"):
             continue
         first = finding.locations[0]

@@ -102,14 +102,22 @@ def render_matches(report: Report) -> str:
     return "\n".join(out)
 
 
-def render_findings(report: Report, findings: list) -> str:
-    """Counts, then each finding with its severity, pages and kind of check, the columns aligned."""
+CHECKED = {"sums": "加总", "identities": "恒等式", "cross_table": "跨表数字", "narrative": "情况说明"}
+
+
+def render_findings(report: Report, findings: list, checked: dict | None = None) -> str:
+    """Counts (of faults), what was compared, then each finding with its severity, pages and kind
+    of check, the columns aligned; the echoes of a fault indented under it."""
     counts = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITY}
     out = [f"{report.source}: {counts['error']} 错误, {counts['warning']} 警告, {counts['info']} 提示"]
-    rows = [
-        [f"[{SEVERITY[f.severity]}]", pages_text({l.page for l in f.locations}), f"{RULE_FAMILY.get(f.rule.split('.')[0], f.rule)}:", f.message]
-        for f in findings
-    ]
+    if checked is not None:
+        out.append("已核对：" + "，".join(f"{CHECKED[k]} {t.compared} 处（{t.agreed} 处相符）" for k, t in checked.items()))
+
+    def row(f, echo: bool) -> list[str]:
+        kind = f"{RULE_FAMILY.get(f.rule.split('.')[0], f.rule)}:"
+        return ["  ↳" if echo else f"[{SEVERITY[f.severity]}]", pages_text({l.page for l in f.locations}), kind, f.message]
+
+    rows = [r for f in findings for r in [row(f, False), *(row(e, True) for e in f.echoes)]]
     out.extend(aligned(rows, indent="  ") if rows else [])
     return "\n".join(out)
 

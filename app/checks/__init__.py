@@ -37,6 +37,25 @@ class Finding:
     message: str
     locations: tuple[Location, ...]
     rounding: Decimal | None = None  # the difference, when it is within rounding (尾数误差)
+    difference: Decimal | None = None  # printed total − the sum it should be, for sums and comparisons
+    echoes: tuple[Finding, ...] = ()  # findings that follow from the same fault (app/checks/echoes.py)
+
+
+@dataclass(frozen=True)
+class Tally:
+    """How many figures one family of rules compared, and how many agreed (within rounding)."""
+
+    compared: int = 0
+    agreed: int = 0
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The findings (one per fault, echoes under it) and what was compared to reach them, so
+    that silence on a report can be told from a report that could not be checked."""
+
+    findings: list[Finding]
+    checked: dict[str, Tally]
 
 
 Rule = Callable[[Report], Iterable[Finding]]
@@ -59,21 +78,36 @@ def registered_rules() -> dict[str, Rule]:
 
 
 def run_checks(report: Report, only: Iterable[str] | None = None) -> list[Finding]:
-    """All findings, errors first, then by page. Matching runs first if it has not; a table cut
-    into fragments by page breaks is checked as one."""
+    """All findings, one per fault, errors first, then by page (see ``check_report``)."""
+    return check_report(report, only).findings
+
+
+def check_report(report: Report, only: Iterable[str] | None = None) -> CheckResult:
+    """Every rule over the report. Matching runs first if it has not; a table cut into fragments
+    by page breaks is checked as one; a disagreement on a reading kemu doubts is a review item,
+    not an error; findings that follow from one fault are grouped under it."""
+    from app.checks.doubt import demote_doubtful
+    from app.checks.echoes import group_echoes
     from app.checks.fragments import whole_tables
+    from app.checks.tally import counting
     from app.matching import match_report
 
     if not any(r.match for t in report.tables for r in t.rows):
         report = match_report(report)
-    report = whole_tables(replace(report, tables=tuple(t for t in report.tables if t.is_data)))  # chart data is no figure of the report
+    data = replace(report, tables=tuple(t for t in report.tables if t.is_data))  # chart data is no figure of the report
+    whole = whole_tables(data)
     wanted = set(only) if only else None
     findings: list[Finding] = []
-    for name, fn in registered_rules().items():
-        if wanted is None or name in wanted:
-            findings.extend(fn(report))
+    with counting() as checked:
+        for name, fn in registered_rules().items():
+            if wanted is None or name in wanted:
+                findings.extend(fn(whole))
     order = {s: i for i, s in enumerate(SEVERITIES)}
-    return sorted(group_rounding(report, findings), key=lambda f: (order[f.severity], min((l.page for l in f.locations), default=0), f.rule))
+    ordered = sorted(
+        group_rounding(report, demote_doubtful(data, findings)),
+        key=lambda f: (order[f.severity], min((l.page for l in f.locations), default=0), f.rule),
+    )
+    return CheckResult(group_echoes(whole, ordered), dict(checked))
 
 
 def group_rounding(report: Report, findings: list[Finding]) -> list[Finding]:

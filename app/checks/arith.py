@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from app.checks import Finding, Location
+from app.checks.tally import record
 from parsers.model import Cell, Row, Table
 
 ZERO = Decimal(0)
@@ -72,11 +73,13 @@ def row_label(row: Row) -> str:
 
 
 def sum_finding(rule: str, sum_: Sum, message: str, locations: list[Location], unsure: bool = False) -> Finding | None:
-    """A finding for a sum that does not hold; rounding-sized gaps are info."""
+    """A finding for a sum that does not hold; rounding-sized gaps are info. Every call counts
+    as one comparison (app/checks/tally.py)."""
     severity = sum_.severity()
+    record(rule, severity != "error")
     if severity is None:
         return None
     if severity == "error" and unsure:
         severity = "warning"
     detail = f"（差 {fmt(sum_.difference)}" + ("，在尾数误差范围内）" if severity == "info" else "）")
-    return Finding(rule, severity, message + detail, tuple(locations), sum_.difference if severity == "info" else None)
+    return Finding(rule, severity, message + detail, tuple(locations), sum_.difference if severity == "info" else None, sum_.difference)

@@ -15,11 +15,14 @@ from collections.abc import Iterable
 
 from app.checks import Finding, Location, rule
 from app.checks.arith import ZERO, Sum, cell_location, fmt, row_label, sum_finding, value
+from app.checks.tally import record
 from parsers.model import Column, Report, Table
 
 _TOTAL = re.compile(r"(?:合计|小计|总计)$")
 #: Totals whose parts are all their siblings; a qualified one ("“三公”经费合计" beside 会议费) is not.
 _PLAIN_TOTAL = re.compile(r"^(?:合计|小计|总计|本年收入合计|本年支出合计|收入合计|支出合计)$")
+#: Rows where an identity holds with the same parts that confirm a header kemu doubts.
+CONFIRMING_ROWS = 2
 
 
 def _path(column: Column) -> list[str]:
@@ -103,6 +106,13 @@ def _other_grouping_adds_up(table: Table, row, total: Column, parts: list[Column
     return target in outside
 
 
+def _confirmed(row, parts: list[Column], holding: list) -> bool:
+    """Whether at least ``CONFIRMING_ROWS`` rows where the identity holds use every part ``row``
+    has an amount in (0 = 0 + 0, or a row with one part, confirms no split of the columns)."""
+    used = [p.key for p in parts if value(row.cells.get(p.key)) != ZERO]
+    return sum(1 for other in holding if all(value(other.cells.get(k)) != ZERO for k in used)) >= CONFIRMING_ROWS
+
+
 @rule("columns")
 def column_identities(report: Report) -> Iterable[Finding]:
     for table in report.tables:
@@ -118,27 +128,49 @@ def column_identities(report: Report) -> Iterable[Finding]:
             formula = f"{total.label} = " + " + ".join(p.label for p in parts)
             duplicated = any(p.label == total.label for p in parts)  # the same header read twice
             if len(checked) >= 4 and len(failing) > len(checked) / 2:
+                for _, sum_ in checked:
+                    record("columns.identity", sum_.severity() != "error")
                 yield Finding(
                     "columns.identity", "warning",
                     f"{table.title}：{formula} 在 {len(failing)}/{len(checked)} 行不成立，可能是表头识别有误，请核对列",
                     (Location(table.pages[0], table.id, None, total.key),),
                 )
                 continue
+            # The header is doubted (merged cells guessed, a label read twice), but rows where the
+            # identity holds with the same parts in use confirm it: then a row that fails is a
+            # printed fault (a nested part that explains the row stays a doubt about the row).
+            holding = [row for row, s in checked if s.severity() != "error"]
+            doubted: list[Finding] = []
             for row, sum_ in checked:
                 message = f"{table.title} {row_label(row)}：{total.label} {fmt(value(sum_.total))} ≠ " + " + ".join(
                     f"{p.label} {fmt(value(row.cells.get(p.key)))}" for p in parts
                 )
                 locations = [cell_location(table, row, total.key)] + [cell_location(table, row, p.key) for p in parts]
-                unsure = sum_.severity() == "error" and (
-                    "header_spans_inferred" in table.flags
-                    or duplicated
+                failed = sum_.severity() == "error"
+                header_doubt = failed and ("header_spans_inferred" in table.flags or duplicated) and not _confirmed(row, parts, holding)
+                numbers_doubt = failed and (
+                    _nested_part_explains(row, total, parts)
                     or value_missing(row.cells.get(total.key))
                     or all(value_missing(row.cells.get(p.key)) for p in parts)
-                    or _nested_part_explains(row, total, parts)
                     or _other_grouping_adds_up(table, row, total, parts)
                 )
-                if unsure:
-                    message += "；表头合并单元格为推断，可能是表头识别有误"
-                finding = sum_finding("columns.identity", sum_, message, locations, unsure)
-                if finding:
+                if header_doubt or numbers_doubt:
+                    message += "；kemu 可能误读了表头或列（合并单元格为推断，或另一种列组合相符），请核对"
+                finding = sum_finding("columns.identity", sum_, message, locations, header_doubt or numbers_doubt)
+                if finding and finding.severity == "warning":
+                    doubted.append(finding)
+                elif finding:
                     yield finding
+            yield from _one_review_item(table, formula, len(checked), doubted)
+
+
+def _one_review_item(table: Table, formula: str, checked: int, doubted: list[Finding]) -> list[Finding]:
+    """Rows whose identity fails where kemu doubts its reading of the columns: one review item
+    for the table (a misread header is one thing to look at), pointing at each row's total."""
+    if len(doubted) < 2:
+        return doubted
+    return [Finding(
+        "columns.identity", "warning",
+        f"kemu 可能误读了表头或列：{table.title} {formula} 在 {len(doubted)}/{checked} 行不成立（合并单元格为推断，或另一种列组合相符），请核对列",
+        tuple(f.locations[0] for f in doubted),
+    )]

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from app.checks import Finding, rule
 from app.checks.arith import Sum, cell_location, fmt, sum_finding
+from app.checks.hierarchy import sure_code
 from parsers.model import Cell, Report, Row, Table
 from parsers.amounts import YUAN_PER_UNIT
 
@@ -82,8 +83,8 @@ def _classes(summary: Table, expense: Table) -> Iterable[Finding]:
     total_key = expense.columns[0].key
     for row in summary.rows:
         match = row.match
-        if row.group != "支出" or not match or match.kind != "subject" or match.decision == "none" or not match.code:
-            continue
+        if row.group != "支出" or not sure_code(row):
+            continue  # a line matched to a 类 only by a resembling name is not that 类's line
         target = expense_classes.get(match.code)
         first = _first_cell(row)
         if target is None or first is None or first[1].value is None:

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from app.checks import Finding, rule
 from app.checks.arith import Sum, cell_location, fmt, row_label, step, sum_finding, value
-from app.matching import NON_SUBJECT_KINDS
+from app.matching import NON_SUBJECT_KINDS, normalize_name
 from parsers.model import Report, Row, Table
 
 PERSONNEL_CLASSES = ("301", "303")
@@ -56,13 +56,19 @@ def hierarchy_sums(report: Report) -> Iterable[Finding]:
             yield from _children_above_parent(table, coded)
         for number, (message, sum_, locations) in enumerate(checks):
             if inferred:
-                message += "；表中未印科目编码，层级由名称匹配推断"
+                message += "；kemu 未读到科目编码，层级由名称匹配推断"
             is_total = number >= len(parents)
             if is_total and partial:
-                message += "；表中顶层行并非全为类级科目，合计的构成不确定"
+                message += "；kemu 读到的顶层行并非全为类级科目，合计的构成不确定"
             finding = sum_finding("hierarchy.sum", sum_, message, locations, unsure or (is_total and partial))
             if finding:
                 yield finding
+
+
+def failing_sums(table: Table) -> int:
+    """How many of the table's hierarchy sums fail beyond rounding."""
+    coded = coded_rows(table)
+    return sum(1 for _, s, _ in [*parent_checks(table, coded), *_total_checks(table, coded)] if s.severity() == "error")
 
 
 def subject_table(table: Table) -> bool:
@@ -76,24 +82,48 @@ def coded_rows(table: Table) -> list[Row]:
     printed = [r for r in table.rows if r.code and len(r.code) in (3, 5, 7) and not r.code.startswith("0")]  # 0xx: unit codes
     if printed:
         return printed
-    return [
-        replace(r, code=r.match.code)
-        for r in table.rows
-        if r.match and r.match.kind == "subject" and r.match.decision in ("auto", "confirmed") and r.match.code and len(r.match.code) in (3, 5, 7)
-    ]
+    return [replace(r, code=r.match.code) for r in table.rows if sure_code(r) and len(r.match.code) in (3, 5, 7)]
+
+
+def sure_code(row: Row) -> bool:
+    """Whether the row's 科目 code is certain: printed, confirmed by a reviewer, or taken by
+    matching for the catalog's own name (or its cut-short print). A line whose name only
+    resembles a 科目's (其他卫生健康支出 beside 类 卫生健康支出) is not that 科目's line."""
+    match = row.match
+    if match is None or match.kind != "subject" or not match.code:
+        return False
+    if row.code == match.code or match.decision == "confirmed":
+        return True
+    printed, catalog = normalize_name(row.name), normalize_name(match.name or "")
+    return match.decision == "auto" and (printed == catalog or (len(printed) >= 4 and catalog.startswith(printed)))
 
 
 def families(coded: list[Row]) -> list[tuple[Row, list[Row]]]:
-    """(parent, the children the table prints) for every parent with printed children."""
-    by_code: dict[str, Row] = {}
-    for row in coded:
-        by_code.setdefault(row.code, row)
-    children: dict[str, list[Row]] = {}
-    for row in coded:
-        parent = _parent_code(row.code)
-        if parent in by_code and by_code[parent] is not row:
-            children.setdefault(parent, []).append(row)
-    return [(by_code[code], kids) for code, kids in children.items()]
+    """(parent, the children the table prints) for every parent with printed children.
+
+    A table with two economic classifications prints the same 部门经济 301 once under each
+    政府经济 code (301 beside 501, 301 again beside 505), each with its own children: each is a
+    block of its own. A child belongs to the line with its parent code whose second code is the
+    parent of its own (30101 beside 50501 → 301 beside 505), else to the nearest such line above
+    it, else (an unusual order) to the first."""
+    seen: dict[str, list[tuple[int, Row]]] = {}
+    for index, row in enumerate(coded):
+        seen.setdefault(row.code, []).append((index, row))
+    children: dict[str, tuple[Row, list[Row]]] = {}
+    for index, row in enumerate(coded):
+        candidates = seen.get(_parent_code(row.code) or "", [])
+        if not candidates:
+            continue
+        same_block = [c for c in candidates if _second_code_parent(c[1], row)] or candidates
+        above = [c for c in same_block if c[0] < index]
+        parent = (above[-1] if above else same_block[0])[1]
+        children.setdefault(parent.id, (parent, []))[1].append(row)
+    return list(children.values())
+
+
+def _second_code_parent(parent: Row, child: Row) -> bool:
+    """Whether ``parent``'s second classification code is the parent of ``child``'s (505 / 50501)."""
+    return any(c.startswith(p) and len(c) > len(p) for p in parent.extra_codes for c in child.extra_codes)
 
 
 def parent_checks(table: Table, coded: list[Row]):

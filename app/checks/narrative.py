@@ -22,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 
 from app.checks import Finding, Location, rule
 from app.checks.arith import fmt
+from app.checks.tally import record
 from app.checks.text import Passage, Sentence, passages, sentences
 from parsers.amounts import YUAN_PER_UNIT
 from parsers.model import Report, Table
@@ -69,6 +70,23 @@ def _number(text: str) -> Decimal | None:
 
 def _places(text: str) -> int:
     return len(text.split(".")[1]) if "." in text else 0
+
+
+def _half_unit(printed: str) -> Decimal:
+    """Half a unit of the last printed digit: how far a rounded figure may be from its value."""
+    return Decimal(1).scaleb(-_places(printed)) / 2
+
+
+def _share_off(part: str, whole: Decimal, whole_slack: Decimal, share: str) -> bool:
+    """A printed share is wrong only when no values the rounded part and whole stand for give
+    it: 40.60 of a whole printed 46.21 (or summed from rounded items as 46.20) both allow 87.88%."""
+    amount, printed = _number(part), _number(share)
+    if amount is None or printed is None or whole - whole_slack <= 0:
+        return False
+    low = (amount - _half_unit(part)) / (whole + whole_slack) * 100
+    high = (amount + _half_unit(part)) / (whole - whole_slack) * 100
+    unit = Decimal(1).scaleb(-_places(share))
+    return printed + unit < low or printed - unit > high
 
 
 def _off(expected: Decimal, printed: str) -> bool:
@@ -186,7 +204,9 @@ def _against(sentence: Sentence, figure, label: str, amount: Decimal | None, pri
         return
     value, table = figure
     tolerance = Decimal(1).scaleb(-_places(printed))
-    if abs(value - amount) > tolerance / 2 + Decimal("0.000001"):
+    wrong = abs(value - amount) > tolerance / 2 + Decimal("0.000001")
+    record("narrative.amount", not wrong)
+    if wrong:
         locations = list(_where(sentence))
         if table.provenance is not None:
             locations.append(Location(table.provenance.page, table.id))
@@ -210,7 +230,9 @@ def _shares(sentence: Sentence) -> Iterable[Finding]:
         if part is None or share is None:
             continue
         expected = part / base * 100
-        if _off(expected, found.group(2)):
+        wrong = _share_off(found.group(1), base, _half_unit(whole.group(1)), found.group(2))
+        record("narrative.share", not wrong)
+        if wrong:
             yield Finding(
                 "narrative.share", "error",
                 f"情况说明：{found.group(1)} 万元占 {whole.group(1)} 万元的 {expected.quantize(Decimal('0.01'))}%，文中写作 {found.group(2)}%",
@@ -227,14 +249,18 @@ def _shares_of_listed_parts(sentence: Sentence) -> Iterable[Finding]:
     printed_total = sum((p for _, _, p in items), Decimal(0))
     if len(items) < 2 or not total or not Decimal("99.5") <= printed_total <= Decimal("100.5"):
         return  # the shares are of a whole named elsewhere: the listed parts are not all of it
-    off = [(f, a / total * 100) for f, a, _ in items if _off(a / total * 100, f.group(2))]
-    if off and len(off) < len(items):
-        for found, expected in off:
-            yield Finding(
-                "narrative.share", "error",
-                f"情况说明：{found.group(1)} 万元占所列合计 {fmt(total)} 万元的 {expected.quantize(Decimal('0.01'))}%，文中写作 {found.group(2)}%",
-                _where(sentence),
-            )
+    slack = sum((_half_unit(f.group(1)) for f, _, _ in items), Decimal(0))  # each listed part was rounded
+    off = [(f, a / total * 100) for f, a, _ in items if _share_off(f.group(1), total, slack, f.group(2))]
+    if len(off) == len(items):
+        return  # no share fits: the parts are not the whole the shares are of
+    for found, _, _ in items:
+        record("narrative.share", all(found is not f for f, _ in off))
+    for found, expected in off:
+        yield Finding(
+            "narrative.share", "error",
+            f"情况说明：{found.group(1)} 万元占所列合计 {fmt(total)} 万元的 {expected.quantize(Decimal('0.01'))}%，文中写作 {found.group(2)}%",
+            _where(sentence),
+        )
 
 
 def _growth(sentence: Sentence) -> Iterable[Finding]:
@@ -242,6 +268,7 @@ def _growth(sentence: Sentence) -> Iterable[Finding]:
         direction, delta_text, rate_word, rate_text = found.groups()
         up = direction in ("增加", "增长", "上升")
         if up != (rate_word in ("增长", "上升")):
+            record("narrative.growth", False)
             yield Finding("narrative.growth", "error", f"情况说明：先说{direction} {delta_text} 万元，又说{rate_word} {rate_text}%，方向矛盾", _where(sentence))
             continue
         before = [m for m in re.finditer(NUM + r"\s*万元", sentence.text[: found.start()])]
@@ -254,7 +281,9 @@ def _growth(sentence: Sentence) -> Iterable[Finding]:
         if prior <= 0:
             continue
         expected = delta / prior * 100
-        if _off(expected, rate_text):
+        wrong = _off(expected, rate_text)
+        record("narrative.growth", not wrong)
+        if wrong:
             yield Finding(
                 "narrative.growth", "error",
                 f"情况说明：{before[-1].group(1)} 万元比上年{direction} {delta_text} 万元，应{rate_word} {expected.quantize(Decimal('0.01'))}%，文中写作 {rate_text}%",
@@ -273,7 +302,10 @@ def _flat(sentence: Sentence) -> Iterable[Finding]:
     if not before or prior is None:
         return
     current, last_year = _number(before[-1].group(1)), _number(prior.group(1))
-    if current is not None and last_year is not None and current != last_year:
+    if current is None or last_year is None:
+        return
+    record("narrative.comparison", current == last_year)
+    if current != last_year:
         yield Finding(
             "narrative.comparison", "error",
             f"情况说明称与上年持平，但本年 {before[-1].group(1)} 万元、上年 {prior.group(1)} 万元",
@@ -316,6 +348,7 @@ def _claim(passage: Passage, claim: re.Match, budget: re.Match, final: re.Match)
         wrong = abs(f - b) > abs(b) * _ROUGHLY_WITHIN
     else:
         wrong = _CLAIM_WORDS.get(said, "等于") != actual
+    record("narrative.comparison", not wrong)
     if not wrong:
         return None
     return Finding(
@@ -327,7 +360,11 @@ def _claim(passage: Passage, claim: re.Match, budget: re.Match, final: re.Match)
 
 def _completion(passage: Passage, claim: re.Match, budget: re.Match, final: re.Match) -> Finding | None:
     b, f, rate = _number(budget.group(1)), _number(final.group(1)), _number(claim.group(1))
-    if not b or f is None or rate is None or not _off(f / b * 100, claim.group(1)):
+    if not b or f is None or rate is None:
+        return None
+    wrong = _off(f / b * 100, claim.group(1))
+    record("narrative.completion", not wrong)
+    if not wrong:
         return None
     return Finding(
         "narrative.completion", "error",
@@ -348,6 +385,7 @@ def _blank_three_public(report: Report, read: list[Sentence]) -> Iterable[Findin
             amount = _number(found.group(2)) if found else None
             if not amount or _NARROWER.search(sentence.text[max(0, found.start() - 4) : found.start()]):
                 continue
+            record("narrative.amount", False)
             page = table.provenance.page if table.provenance else table.pages[0]
             finding = Finding(
                 "narrative.amount", "error",

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from app.checks import Finding, rule
 from app.checks.arith import Sum, cell_location, fmt, sum_finding, value
+from app.checks.tally import record
 from parsers.model import Cell, Report, Row, Table
 
 _TOP_ITEM = re.compile(r"^\s*[一二三四五六七八九十]+、")
@@ -50,10 +51,13 @@ def two_sided_totals(report: Report) -> Iterable[Finding]:
             if total is None or len(parts) < 1 or part_ids[0] not in rows:
                 continue
             printed = _printed_between(table, rows[part_ids[0]], total)
-            if printed is None or printed == parts:
+            top = None if printed is None else without_sub_lines(printed, part_ids)
+            if top is not None:
+                parts = [r for r in top if _label_of(r) in part_ids]
+            if top is None or top == parts:
                 yield from _sum(table, total, parts, f"{table.title}：{total_name}", wording)
             else:
-                yield from _sum_with_other_lines(table, total, parts, printed, f"{table.title}：{total_name}")
+                yield from _sum_with_other_lines(table, total, parts, top, printed, f"{table.title}：{total_name}")
         yield from _income_items(table, rows)
 
 
@@ -67,19 +71,39 @@ def _printed_between(table: Table, first: Row, total: Row) -> list[Row] | None:
     return [r for r in between if r.name.strip() and (c := _first_value(r)) is not None and c[1].value is not None]
 
 
-def _sum_with_other_lines(table: Table, total: Row, parts: list[Row], printed: list[Row], what: str) -> Iterable[Finding]:
+def _label_of(row: Row) -> str | None:
+    return row.match.code if row.match and row.match.kind == "summary" else None
+
+
+def without_sub_lines(lines: list[Row], part_ids: list[str]) -> list[Row]:
+    """The lines a total adds up: a "其中" line and the lines after it, up to the next standard
+    part, break down the line above them (上年结余、结转 / 其中：上年结转 / 上年结余) and are
+    never added again — even when a sub-line's name is a standard label (上年结转)."""
+    out: list[Row] = []
+    inside = False
+    for row in lines:
+        if row.name.strip().startswith("其中"):
+            inside = True
+        elif not inside or _label_of(row) in part_ids:
+            inside = False
+            out.append(row)
+    return out
+
+
+def _sum_with_other_lines(table: Table, total: Row, parts: list[Row], top: list[Row], printed: list[Row], what: str) -> Iterable[Finding]:
     """收入总计 where lines other than the standard parts are printed between (上年实户资金余额,
-    a sub-line of 上年结转 …): it holds if the total equals the standard parts, or every line
-    printed, or every line but the "其中" ones; otherwise a warning: kemu cannot tell which of
-    the lines are parts, so the report is not accused."""
-    readings = [parts, printed, [r for r in printed if not r.name.strip().startswith("其中")]]
+    上年结余、结转 …): it holds if the total equals the standard parts, or every line but the
+    sub-lines, or every line printed; otherwise a warning: kemu cannot tell which of the lines
+    are parts, so the report is not accused."""
+    readings = [parts, top, printed]
     sums = [Sum(_first_value(total)[1], [_first_value(r)[1] for r in lines]) for lines in readings]
     if any(s.severity() != "error" for s in sums):
+        record("totals.sum", True)  # a failing one is counted where it is reported
         return
     key = _first_value(total)[0]
-    others = "、".join(r.name.strip() for r in printed if r not in parts)
+    others = "、".join(r.name.strip() for r in top if r not in parts)
     message = f"{what} {fmt(value(sums[1].total))} ≠ 其上所列各行之和 {fmt(value(sums[1].total) - sums[1].difference)}（含未识别的行：{others}）"
-    locations = [cell_location(table, total, key)] + [cell_location(table, r, _first_value(r)[0]) for r in printed]
+    locations = [cell_location(table, total, key)] + [cell_location(table, r, _first_value(r)[0]) for r in top]
     finding = sum_finding("totals.sum", sums[1], message, locations, unsure=True)
     if finding:
         yield finding

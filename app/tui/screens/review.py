@@ -185,7 +185,8 @@ class ReviewScreen(Screen):
         self.update_status()
 
     def failing_cells(self, table_id: str) -> set[tuple[str, str | None]]:
-        return {(l.row, l.column) for f in self.findings if f.severity == "error" for l in f.locations[:1] if l.table == table_id and l.row}
+        errors = (e for f in self.findings if f.severity == "error" for e in (f, *f.echoes))  # a fault is seen in its echoes' cells too
+        return {(l.row, l.column) for f in errors for l in f.locations[:1] if l.table == table_id and l.row}
 
     def show_table(self, table_id: str) -> None:
         table = self.session.reviewed.table(table_id)
