@@ -9,11 +9,12 @@ neighbours. The JSON is a public contract: ``kemu.check_collection`` (docs/check
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from app.batch import Failure, discover, run
-from app.checks import Finding, run_checks
+from app.checks import CheckResult, Finding, check_report
 from app.checks.across import AcrossResult, check_across
 from app.contract import findings_json
 from parsers.model import Report
@@ -21,24 +22,24 @@ from parsers.model import Report
 COLLECTION_SCHEMA_VERSION = "1.0"
 
 
-def reviewed_and_checked(source: str, use_cache: bool) -> tuple[Report, list[Finding]]:
-    """One report of the collection: its reviewed view and its own findings (runs in a worker)."""
+def reviewed_and_checked(source: str, use_cache: bool) -> tuple[Report, CheckResult]:
+    """One report of the collection: its reviewed view and its own check (runs in a worker)."""
     from app.review import ReviewSession
 
     report = ReviewSession(Path(source), use_cache=use_cache).reviewed
-    return report, run_checks(report)
+    return report, check_report(report)
 
 
 def _location_json(location) -> dict[str, Any]:
     return {"source": location.source, "page": location.page, "table": location.table, "row": location.row, "column": location.column, "line": location.line}
 
 
-def collection_json(checked: list[tuple[Report, list[Finding]]], failures: list[Failure], across: AcrossResult, shown: list[Finding]) -> dict[str, Any]:
+def collection_json(checked: list[tuple[Report, CheckResult]], failures: list[Failure], across: AcrossResult, shown: list[Finding]) -> dict[str, Any]:
     reports = [report for report, _ in checked]
     return {
         "schema": "kemu.check_collection",
         "schema_version": COLLECTION_SCHEMA_VERSION,
-        "reports": [findings_json(report, findings) for report, findings in checked],
+        "reports": [findings_json(report, result.findings, result.checked) for report, result in checked],
         "failed": [{"source": f.source, "reason": f.reason} for f in failures],
         "departments": [
             {"department_key": across.identities[group[0]].department_key, "reports": [
@@ -55,11 +56,11 @@ def collection_json(checked: list[tuple[Report, list[Finding]]], failures: list[
     }
 
 
-def render_collection(checked: list[tuple[Report, list[Finding]]], failures: list[Failure], across: AcrossResult, shown: list[Finding]) -> str:
+def render_collection(checked: list[tuple[Report, CheckResult]], failures: list[Failure], across: AcrossResult, shown: list[Finding]) -> str:
     from app.text_views import render_findings
 
     reports = [report for report, _ in checked]
-    out = [render_findings(report, findings) for report, findings in checked]
+    out = [render_findings(report, result.findings, result.checked) for report, result in checked]
     out += [f"{f.source}: 未能读取：{f.reason}" for f in failures]
     linked = [g for g in across.linking.groups if len(g) > 1]
     out.append(f"跨报告：{len(linked)} 个部门有多份报告，比对 {across.compared} 处，一致 {across.agreed} 处")
@@ -81,15 +82,15 @@ def run_collection(paths: list[Path], output_format: str, use_cache: bool, min_s
     from app.contract import dumps
 
     files, failures = discover(paths)
-    checked: list[tuple[Report, list[Finding]]] = []
+    checked: list[tuple[Report, CheckResult]] = []
     for result in run(reviewed_and_checked, files, use_cache, log=sys.stderr):
         if isinstance(result, Failure):
             failures.append(result)
         else:
             checked.append(result)
     across = check_across([report for report, _ in checked])
-    own = [(report, at_least(findings, min_severity)) for report, findings in checked]
+    own = [(report, replace(result, findings=at_least(result.findings, min_severity))) for report, result in checked]
     shown = at_least(across.findings, min_severity)
     text = dumps(collection_json(own, failures, across, shown)) if output_format == "json" else render_collection(own, failures, across, shown)
     sys.stdout.write(text + "\n")
-    return any(f.severity == "error" for _, findings in checked for f in findings) or any(f.severity == "error" for f in across.findings)
+    return any(f.severity == "error" for _, result in checked for f in result.findings) or any(f.severity == "error" for f in across.findings)

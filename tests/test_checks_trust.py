@@ -204,7 +204,7 @@ def test_kemu_check_says_what_was_compared_and_lists_echoes(tmp_path, capsys):
     assert data["checked"]["identities"]["compared"] - data["checked"]["identities"]["agreed"] == 1
     assert main(["check", str(path), "--format", "text"]) == EXIT_FINDINGS
     text = capsys.readouterr().out
-    assert "已核对：加总" in text and any(line.strip().startswith("↳") and "hierarchy.sum" in line for line in text.splitlines())
+    assert "已核对：加总" in text and any(line.strip().startswith("↳") and "层级汇总" in line for line in text.splitlines())
 
 
 def test_a_header_kemu_may_have_misread_is_one_review_item_for_the_table(tmp_path):
