@@ -2,7 +2,9 @@
 
 Whatever goes wrong with one file becomes one sentence the user can act on and a documented
 exit code (docs/cli.md#exit-codes), never a traceback. The per-file time budget lives here
-too, because a file that takes too long is just another way of being unreadable.
+too, because a file that takes too long is just another way of being unreadable. The error
+types of review and sidecars live here as well, below the modules that raise them, so this
+path imports none of its users.
 """
 
 from __future__ import annotations
@@ -30,6 +32,14 @@ DEFAULT_TIME_BUDGET = 45.0  # seconds per file; a large report takes a few
 if not os.environ.get("KEMU_DEBUG"):
     for _reader in ("pdfminer", "pdfplumber", "pypdfium2"):
         logging.getLogger(_reader).setLevel(logging.CRITICAL)
+
+
+class ReviewError(Exception):
+    """A review operation that cannot be made: unknown table/row/column, bad value."""
+
+
+class SidecarError(Exception):
+    """The sidecar cannot be used as it is; the message says why and what to do."""
 
 
 class TookTooLong(UnreadableReport):
@@ -82,9 +92,6 @@ def explain(exc: BaseException) -> tuple[str, int]:
         return str(over_budget), EXIT_UNREADABLE
     if isinstance(exc, UnreadableReport):
         return str(exc), EXIT_UNREADABLE
-    from app.review import ReviewError  # after the common case: a rejected file does not load the review stack
-    from app.sidecar import SidecarError
-
     if isinstance(exc, (ReviewError, SidecarError)):
         return str(exc), EXIT_REVIEW
     if isinstance(exc, OSError):

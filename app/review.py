@@ -21,6 +21,7 @@ from typing import Any
 
 from app.cache import load_matched
 from app.config import settings
+from app.errors import ReviewError
 from app.catalog import current_catalog
 from app.matching import normalize_name, reason
 from parsers.model import Cell, Match, Report, Row, Table
@@ -31,10 +32,6 @@ from parsers.model import EXTRACTOR_VERSION
 OPS = ("edit", "confirm", "choose", "not_subject", "reject", "set_kind", "set_unit", "ignore", "note")
 BLANKS = ("", "-", "—", "null")
 FINDING_DECISIONS = ("edit", "note", "ignore", "set_kind", "set_unit")  # what decides an error finding
-
-
-class ReviewError(Exception):
-    """An operation that cannot be made: unknown table/row/column, bad value."""
 
 
 @dataclass(frozen=True)

@@ -36,13 +36,11 @@ from typing import Any
 
 import tomli_w
 
+from app.errors import SidecarError
+
 SCHEMA_VERSION = 1
 FORMATS = ("toml", "json")
 LOCK_WAIT_SECONDS = 30.0  # how long a write waits for another kemu writing the same sidecar
-
-
-class SidecarError(Exception):
-    """The sidecar cannot be used as it is; the message says why and what to do."""
 
 
 class SidecarChanged(SidecarError):
