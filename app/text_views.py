@@ -10,9 +10,11 @@ from __future__ import annotations
 import unicodedata
 from decimal import Decimal
 
-from app.survey import NARRATIVE_ONLY
 from parsers.amounts import parse_amount
 from parsers.model import Report
+
+#: What a report without tables says, here and in the survey and export messages.
+NARRATIVE_ONLY = "no tables in this report (narrative only)"
 
 SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
 
