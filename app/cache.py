@@ -22,7 +22,7 @@ from pathlib import Path
 
 from app.errors import TookTooLong, time_budget
 from parsers.errors import NoTextLayer, UnreadableReport
-from parsers.model import Report
+from parsers.model import Report, file_sha256
 
 ROOT = Path(__file__).resolve().parent.parent
 EXTRACTION_INPUTS = (ROOT / "parsers",)  # code and data (model.py with EXTRACTOR_VERSION, table kinds, vocabulary)
@@ -46,12 +46,6 @@ def read_report(path: Path, sha256: str | None = None) -> Report:
     from parsers.report import read_report as read
 
     return read(path, sha256)
-
-
-def file_sha256(path: Path) -> str:
-    """The content key (as ``parsers.report.file_sha256``, without loading the parsers)."""
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def _fingerprint(inputs: tuple[Path, ...], libraries: dict[str, str], extra: tuple[Path, ...] = ()) -> str:

@@ -2,7 +2,9 @@
 
 Whatever goes wrong with one file becomes one sentence the user can act on and a documented
 exit code (docs/cli.md#exit-codes), never a traceback. The per-file time budget lives here
-too, because a file that takes too long is just another way of being unreadable.
+too, because a file that takes too long is just another way of being unreadable. The error
+types of review and sidecars live here as well, below the modules that raise them, so this
+path imports none of its users.
 """
 
 from __future__ import annotations
@@ -35,6 +37,14 @@ if not os.environ.get("KEMU_DEBUG"):
 class ConfigurationError(Exception):
     """A user's configuration kemu cannot use (a catalog file that is not TOML, …): exit 1, and
     the message names the file, because the reports themselves are fine."""
+
+
+class ReviewError(Exception):
+    """A review operation that cannot be made: unknown table/row/column, bad value."""
+
+
+class SidecarError(Exception):
+    """The sidecar cannot be used as it is; the message says why and what to do."""
 
 
 class TookTooLong(UnreadableReport):
@@ -89,9 +99,6 @@ def explain(exc: BaseException) -> tuple[str, int]:
         return str(exc), EXIT_UNREADABLE
     if isinstance(exc, ConfigurationError):
         return str(exc), EXIT_USAGE
-    from app.review import ReviewError  # after the common case: a rejected file does not load the review stack
-    from app.sidecar import SidecarError
-
     if isinstance(exc, (ReviewError, SidecarError)):
         return str(exc), EXIT_REVIEW
     if isinstance(exc, OSError):

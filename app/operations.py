@@ -13,6 +13,7 @@ from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from app.errors import ReviewError
 from parsers.amounts import YUAN_PER_UNIT, parse_amount
 
 if TYPE_CHECKING:
@@ -25,10 +26,6 @@ SCOPES = ("row", "same_text")
 # Exports and the JSON contract write amounts as 64-bit floats, which hold 15 significant
 # digits exactly; a longer amount would come out as another number (or as Infinity).
 MAX_AMOUNT_DIGITS = 15
-
-
-class ReviewError(Exception):
-    """An operation that cannot be made: unknown table/row/column, bad value."""
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,8 @@ from typing import Any
 
 import tomli_w
 
+from app.errors import SidecarError
+
 SCHEMA_VERSION = 1
 FORMATS = ("toml", "json")
 LOCK_WAIT_SECONDS = 30.0  # how long a write waits for another kemu writing the same sidecar
@@ -52,10 +54,6 @@ COMPANION_BYTES = len(TEMP_AFFIX[0]) + len(".") + TEMP_RANDOM + len(TEMP_AFFIX[1
 SHORT_NAME_HEAD = 120  # bytes of a long source name kept in its sidecar's name
 DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)  # no space, a quota, a file-size limit: one answer
 DISK_FULL_REASON = "the disk is full, or a quota or file-size limit is reached"
-
-
-class SidecarError(Exception):
-    """The sidecar cannot be used as it is; the message says why and what to do."""
 
 
 class SidecarChanged(SidecarError):

@@ -27,6 +27,7 @@ from typing import Any
 from app.batch import Progress, discover
 from app.cache import load_report
 from app.errors import TookTooLong, in_chain, time_budget_seconds
+from app.text_views import NARRATIVE_ONLY
 from parsers.amounts import states_no_value
 from parsers.errors import UnreadableReport
 from parsers.model import Report, Row, Table
@@ -34,7 +35,6 @@ from parsers.model import EXTRACTOR_VERSION
 
 SURVEY_VERSION = 1
 DEFAULT_BUDGET_SECONDS = 120.0
-NARRATIVE_ONLY = "no tables in this report (narrative only)"
 _FULL_CODE = re.compile(r"[1-9]\d{2}(?:\d{2}){0,2}")  # 类 / 款 / 项; 0xx are unit codes
 _LEADING_CODE = re.compile(r"(\d{3}(?:\d{2}){0,2})(?!\d)[\s\-—、.]*[\u4e00-\u9fff]")  # "2010101-行政运行"
 _KILL_GRACE_SECONDS = 1.0  # time the pool gets to deliver a result that is already on its way

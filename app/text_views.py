@@ -17,6 +17,9 @@ from app.matching import reason_text
 from parsers.amounts import parse_amount
 from parsers.model import Report
 
+#: What a report without tables says, here and in the survey and export messages.
+NARRATIVE_ONLY = "no tables in this report (narrative only)"
+
 SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
 DECISION = {"auto": "自动", "review": "待审", "none": "无科目", "confirmed": "已确认", "rejected": "已拒绝"}
 #: A finding's rule family (``columns.identity`` → ``columns``) as the reader calls that kind of check.

@@ -88,3 +88,14 @@ def _denoise(text: str) -> Decimal:
         return value.quantize(Decimal(1).scaleb(-kept_places))
     except InvalidOperation:
         return value
+
+
+_UNIT = re.compile(r"单位\s*(?::\s*\(?|\()\s*(?:人民币)?\s*(亿元|万元|千元|元|万(?![\u4e00-\u9fff]))")
+
+
+def detect_unit(text: str) -> str | None:
+    """"万元" | "元" | "千元" | "亿元" from the first 单位 line ("金额单位：万元", "单位:元", "单位：\\n万元")."""
+    found = _UNIT.search(unicodedata.normalize("NFKC", text))
+    if not found:
+        return None
+    return "万元" if found.group(1) == "万" else found.group(1)

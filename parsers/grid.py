@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from parsers.model import Cell, Column, Provenance, Row, Table
-from parsers.amounts import is_amount, parse_amount
+from parsers.amounts import detect_unit, is_amount, parse_amount
 from parsers.columns import column_key
 from parsers.geometry import (
     align_ruled_columns, column_spans, merge_stacked_labels, place_fragments, spans_from_ruled, widen_group_labels,
     with_empty_columns,
 )
 from parsers.headers import has_inferred_merges, label_paths
-from parsers.identify import detect_unit
 from parsers.layout import Fragment, SourceLine
 from parsers.segment import CJK as _CJK
 from parsers.segment import Segment, is_empty_statement, is_meta_text, normalize_text
@@ -498,6 +497,16 @@ class _Draft:
     def to_row(self, table_id: str, group: str | None, seen: dict[str, int]) -> Row:
         row_id = row_identity(table_id, self.code or normalize_text(self.name), seen)
         return Row(row_id, self.code, self.name, self.cells, self.provenance, group, self.extra_codes, self.extra_names)
+
+
+#: The id a table is built under until identification names it (``with_table_id``).
+UNIDENTIFIED = "unknown#0"
+
+
+def with_table_id(table: Table, table_id: str) -> Table:
+    """The table under the id identification gives it (``kind#n``); its rows' ids start with it."""
+    rows = tuple(replace(row, id=table_id + row.id[len(table.id):]) for row in table.rows)
+    return replace(table, id=table_id, kind=table_id.split("#")[0], rows=rows)
 
 
 def row_identity(table_id: str, anchor: str, seen: dict[str, int]) -> str:

@@ -1,4 +1,4 @@
-"""Which table is this, and which report? Titles → canonical kinds; cover text → unit/year/kind/department.
+"""Which table is this, and which report? Titles → canonical kinds; cover text → year/kind/department.
 
 Titles vary by province and year ("表1：2026年市级部门收支预算总表", "公开01表 收支总表",
 "2024年一般公共预算“三公”经费支出情况表"), so the catalog is data (table_kinds.toml) and a
@@ -212,6 +212,12 @@ def identify_table(title: str, report_kind: str | None = None) -> TableKind | No
     return _by_wording(wording, report_kind, "决算" in text) if wording else None
 
 
+def is_table_title(text: str) -> bool:
+    """Does this printed line name a table? Segmentation's one question, where a table starts;
+    the answer does not depend on the report kind, which only chooses between named kinds."""
+    return identify_table(text) is not None
+
+
 def _by_wording(wording: tuple[str, str], report_kind: str | None, says_final: bool) -> TableKind | None:
     """The kind with this subject in the report's kind of report, the same funds preferred.
 
@@ -261,17 +267,6 @@ def _choose(found: tuple[TableKind, ...], report_kind: str | None, says_final: b
 
 
 # --------------------------------------------------------------------------- document facts
-
-_UNIT = re.compile(r"单位\s*(?::\s*\(?|\()\s*(?:人民币)?\s*(亿元|万元|千元|元|万(?![\u4e00-\u9fff]))")
-
-
-def detect_unit(text: str) -> str | None:
-    """"万元" | "元" | "千元" | "亿元" from the first 单位 line ("金额单位：万元", "单位:元", "单位：\\n万元")."""
-    found = _UNIT.search(unicodedata.normalize("NFKC", text))
-    if not found:
-        return None
-    return "万元" if found.group(1) == "万" else found.group(1)
-
 
 _REPORT_TITLE = re.compile(r"(?:部门|单位)(?:预算|决算)|(?:预算|决算)(?:公开|报告|报表|表)")
 _YEAR_HIT = re.compile(r"((?:19|20)\d{2})年(度)?")

@@ -8,8 +8,10 @@ content, never from list positions, so that review work survives re-extraction.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 #: The parsers' version, recorded in every Report (and sidecar): here, below everything, so that
 #: reading it does not load the parsers.
@@ -18,6 +20,13 @@ EXTRACTOR_VERSION = "1.0.0"
 #: The kind of chart data (parsers/chart.py): kept for the reviewer, not a budget table, so
 #: matching, checks and exports pass it by.
 CHART_KIND = "chart_data"
+
+
+def file_sha256(path: Path) -> str:
+    """``Report.sha256``, the content key of a source file: here, below the readers, the OCR
+    cache and the extraction cache that all key by it."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ batch that must stay fast rejects scans as before). Readings are cached per page
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,10 +25,10 @@ from typing import TYPE_CHECKING
 from parsers import ocr_cache
 from parsers.errors import NoTextLayer, UnreadableReport
 from parsers.layout import Fragment, SourceDocument, SourceLine
+from parsers.model import file_sha256
 from parsers.ocr_digits import normalize_amount_text
 from parsers.ocr_engine import OcrWord, engine_installed, split_glued_amount
 from parsers.progress import OCR, report_progress
-from parsers.sniff import is_report_text
 
 if TYPE_CHECKING:  # the ruling finder needs numpy: it loads when a page is OCR'd, not with every command
     from parsers.ocr_rulings import Cell
@@ -54,8 +55,13 @@ class OcrSettings:
     probe_pages: int = 3
 
 
-def read_scanned_pages(path: Path, doc: SourceDocument | None, settings: OcrSettings = OcrSettings()) -> SourceDocument:
+def read_scanned_pages(
+    path: Path, doc: SourceDocument | None, looks_like_report: Callable[[str], bool], settings: OcrSettings = OcrSettings()
+) -> SourceDocument:
     """OCR the pages of ``path`` that are scans into ``doc``; ``doc`` is None when no page has text.
+
+    ``looks_like_report`` judges the probe pages' text (the pipeline passes identification's
+    sniff: reading never imports a later stage).
 
     A document without scanned pages comes back unchanged. Without the OCR extra, a document
     that is all scan is rejected with the install command; a mixed one keeps its text pages.
@@ -81,12 +87,12 @@ def read_scanned_pages(path: Path, doc: SourceDocument | None, settings: OcrSett
                 raise NoTextLayer(f"{path.name}: no text layer — a scanned PDF; {how}")
             return doc
         pages = [list(lines) for lines in texts]
-        sha256 = _sha256(path)
+        sha256 = file_sha256(path)
         report_progress(0, len(scans), OCR)
         for done, number in enumerate(scans, start=1):
             pages[number - 1] = page_lines(read_page(pdf, number, sha256, settings), number, settings)
             report_progress(done, len(scans), OCR)
-            if doc is None and done == settings.probe_pages < len(scans) and not is_report_text(_text(pages)):
+            if doc is None and done == settings.probe_pages < len(scans) and not looks_like_report(_text(pages)):
                 report_progress(len(scans), len(scans), OCR)  # nothing more will be read
                 break
     finally:
@@ -221,9 +227,3 @@ def _is_scan(page, settings: OcrSettings) -> bool:
         left, bottom, right, top = obj.get_bounds()
         covered += max(0.0, right - left) * max(0.0, top - bottom)
     return covered >= settings.image_share * width * height
-
-
-def _sha256(path: Path) -> str:
-    from parsers.report import file_sha256
-
-    return file_sha256(path)

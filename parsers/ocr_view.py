@@ -13,7 +13,7 @@ from pathlib import Path
 from parsers import ocr_cache
 from parsers.ocr import LOW_CONFIDENCE, OcrSettings, render_page
 from parsers.ocr_engine import OcrWord, engine_version
-from parsers.report import file_sha256
+from parsers.model import file_sha256
 
 BBox = tuple[float, float, float, float]
 

@@ -1,98 +1,31 @@
-"""``read_report(path)``: any supported input → the one ``Report`` model.
+"""``read_report(path)``: any supported input → the one ``Report`` model, stage by stage.
 
-The content decides the format (PDF magic, HTML saved under a .pdf name, text dumps);
-the extension is only a hint. Unreadable input raises ``UnreadableReport`` with one
-clear sentence; a readable file that is not a budget report is rejected the same way.
+read (a file becomes pages of lines) → segment (lines become table segments) → sniff (is
+this a report at all, asked before any table is built) → grid (a segment becomes a table) →
+identify (the report's facts, each table's kind). Each stage is called once, in that order,
+and none imports a later one: the pipeline passes the two questions an earlier stage needs a
+later one's knowledge for (is this text a table title, do these OCR'd pages read like a
+report). Unreadable input and readable files that are not budget reports raise
+``UnreadableReport`` with one clear sentence.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections import Counter
-from dataclasses import replace
 from pathlib import Path
 
-from parsers.model import CHART_KIND, EXTRACTOR_VERSION, Line, Page, Report, Table
-from parsers.errors import NoTextLayer, UnreadableReport
+from parsers.amounts import detect_unit
 from parsers.chart import build_chart, is_chart
-from parsers.grid import build_table
-from parsers.classify import Identification, classify_structure
-from parsers.identify import (
-    detect_department, detect_report_kind, detect_unit, detect_year, identify_title,
-)
-from parsers.layout import SourceDocument
-from parsers.ocr import read_scanned_pages
-from parsers.segment import is_grid_line, segment_tables, strip_running_text
-from parsers.sniff import is_report_table, is_report_text
-from parsers.text import parse_text
+from parsers.errors import UnreadableReport
+from parsers.grid import UNIDENTIFIED, build_table
+from parsers.identification import identify_report
+from parsers.identify import is_table_title
+from parsers.layout import SourceLine
+from parsers.model import CHART_KIND, EXTRACTOR_VERSION, Line, Page, Report, Table, file_sha256
+from parsers.segment import Segment, segment_document
+from parsers.sniff import is_report, is_report_text
+from parsers.source import read_source
 
 _HEAD_CHARS = 4000
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def read_source(path: Path) -> SourceDocument:
-    """Sniff the content and run the matching format parser."""
-    if not path.exists():
-        raise UnreadableReport(f"{path}: no such file")
-    if path.is_dir():
-        raise UnreadableReport(f"{path}: is a folder, not a report file")
-    size = path.stat().st_size
-    if size == 0:
-        raise UnreadableReport(f"{path.name}: the file is empty (0 bytes)")
-    head = path.open("rb").read(2048)
-    if head.lstrip().startswith(b"%PDF") or b"%PDF-" in head[:1024]:
-        from parsers.pdf import parse_pdf  # PDFium and pdfplumber's geometry load only to read a PDF
-
-        try:
-            doc = parse_pdf(path)
-        except NoTextLayer:
-            doc = None
-        return read_scanned_pages(path, doc)  # pages that are scans are OCR'd (the ocr extra)
-    lowered = head.lower()
-    if b"<html" in lowered or b"<!doctype html" in lowered:
-        raise UnreadableReport(f"{path.name}: an HTML page saved as {path.suffix or 'a file'}, not a report")
-    if head.startswith(b"PK\x03\x04"):
-        raise UnreadableReport(f"{path.name}: a ZIP/Office file; export it to PDF or text first")
-    text = _decode(path.read_bytes())
-    if text is None:
-        raise UnreadableReport(f"{path.name}: neither a PDF nor a UTF-8/GB18030 text file")
-    return parse_text(text)
-
-
-def _decode(data: bytes) -> str | None:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        printable = sum(ch.isprintable() or ch in "\t\n\r\f" for ch in text[:5000])
-        if printable >= 0.95 * min(len(text), 5000):
-            return text
-    return None
-
-
-def _document_unit(lines: list) -> str | None:
-    """The unit stated anywhere in the document, else 万元 if the text keeps using it."""
-    text = "\n".join(line.text for line in lines)
-    return detect_unit(text) or ("万元" if text.count("万元") >= 3 else None)
-
-
-def _identify(segment, report_kind: str | None, unit: str | None) -> Identification:
-    """The segment's kind: from its title when the title names one, else from the structure
-    of the table the grid builds from it."""
-    if segment.kind is not None:
-        titled = identify_title(segment.title, report_kind)
-        if titled is not None and titled[0] == segment.kind:
-            return Identification(segment.kind, titled[1], titled[2])
-        return Identification(segment.kind, 1.0, "title")
-    return classify_structure(build_table(segment, "unknown#0", unit), report_kind)
 
 
 def read_report(path: str | Path, sha256: str | None = None) -> Report:
@@ -101,39 +34,13 @@ def read_report(path: str | Path, sha256: str | None = None) -> Report:
     ``sha256`` may be passed by a caller that already hashed the file (the cache does).
     """
     path = Path(path)
-    doc = read_source(path)
-    lines = strip_running_text(doc)
-    head = "\n".join(line.text for line in lines)[:_HEAD_CHARS]
-    report_kind = detect_report_kind(head)
-    segments = segment_tables(lines, report_kind)
-    known = [s for s in segments if s.kind is not None]
-    if not any(is_report_table(s.kind) for s in known) and not is_report_text(head):
+    doc = read_source(path, is_report_text)
+    found = segment_document(doc, is_table_title)
+    head = "\n".join(line.text for line in found.lines)[:_HEAD_CHARS]
+    if not is_report(head, [segment.title for segment in found.segments if segment.titled]):
         raise UnreadableReport(f"{path.name}: not a department budget or final-account report (no known table or report title found)")
-    if report_kind is None and known:
-        report_kind = known[0].kind.report_kind
-    ordinals: Counter[str] = Counter()
-    tables: list[Table] = []
-    unit = _document_unit(lines)
-    for segment in segments:
-        if not segment.notes and not any(is_grid_line(line) for line in segment.lines):
-            continue  # a heading or TOC entry that names a table is not the table
-        if is_chart(segment):
-            ordinals[CHART_KIND] += 1
-            tables.append(build_chart(segment, f"{CHART_KIND}#{ordinals[CHART_KIND]}", unit))
-            continue
-        identification = _identify(segment, report_kind, unit)
-        kind = identification.kind.id if identification.kind else "unknown"
-        ordinals[kind] += 1
-        table = replace(
-            build_table(segment, f"{kind}#{ordinals[kind]}", unit),
-            kind_confidence=identification.confidence,
-            kind_reason=identification.reason,
-        )
-        if kind == "unknown":
-            table = replace(table, flags=(*table.flags, "kind_unknown"))
-        unit = table.unit if table.unit and "unit_inferred" not in table.flags else unit
-        if identification.kind is not None or any(c.value is not None for r in table.rows for c in r.cells.values()):
-            tables.append(table)
+    built = _build_tables(found.tables, _document_unit(found.lines))
+    identified = identify_report(head, found.segments, built)
     pages = tuple(
         Page(number, tuple(Line(line.number, line.text, line.bbox) for line in page_lines))
         for number, page_lines in enumerate(doc.pages, start=1)
@@ -143,11 +50,31 @@ def read_report(path: str | Path, sha256: str | None = None) -> Report:
         sha256=sha256 or file_sha256(path),
         size=path.stat().st_size,
         format=doc.format,
-        report_kind=report_kind,
-        department=detect_department(head),
-        year=detect_year(head),
+        report_kind=identified.report_kind,
+        department=identified.department,
+        year=identified.year,
         pages=pages,
-        tables=tuple(tables),
+        tables=identified.tables,
         extractor_version=EXTRACTOR_VERSION,
         readers=tuple((reader, tuple(pages)) for reader, pages in doc.readers.items()),
     )
+
+
+def _build_tables(segments: list[Segment], unit: str | None) -> list[tuple[Segment, Table]]:
+    """The grid stage: each segment becomes a table (chart data by its own rule), in reading
+    order, so a table that prints no unit takes the last one printed."""
+    built = []
+    for segment in segments:
+        if is_chart(segment):
+            built.append((segment, build_chart(segment, f"{CHART_KIND}#0", unit)))
+            continue
+        table = build_table(segment, UNIDENTIFIED, unit)
+        unit = table.unit if table.unit and "unit_inferred" not in table.flags else unit
+        built.append((segment, table))
+    return built
+
+
+def _document_unit(lines: list[SourceLine]) -> str | None:
+    """The unit stated anywhere in the document, else 万元 if the text keeps using it."""
+    text = "\n".join(line.text for line in lines)
+    return detect_unit(text) or ("万元" if text.count("万元") >= 3 else None)

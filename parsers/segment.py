@@ -1,9 +1,12 @@
 """Cut a document's lines into table segments: title, meta lines, grid lines, notes.
 
-A table starts at a line that names a known table kind (or at an untitled run of grid
-lines) and runs, across page breaks, until narrative text, a note, a section heading or
-the next title. Running page headers and page numbers are dropped first so that a table
-continuing on the next page stays one segment (page stitching).
+A table starts at a title line (or at an untitled run of grid lines) and runs, across page
+breaks, until narrative text, a note, a section heading or the next title. Running page
+headers and page numbers are dropped first so that a table continuing on the next page stays
+one segment (page stitching).
+
+Which kind a table is, is not asked here: the pipeline passes the one question segmentation
+needs, whether a line is a table title, and identification names the kind of the built table.
 """
 
 from __future__ import annotations
@@ -11,10 +14,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from parsers.amounts import is_amount
-from parsers.identify import TableKind, identify_table
 from parsers.layout import SourceDocument, SourceLine
 
 _MARK = re.compile(r"(?:公开|附)?\s*(?:表\s*)?\d{1,2}\s*表$|^公开\d{1,2}表|^表\s*[\d一二三四五六七八九十]+\s*[:：.、]?")
@@ -46,9 +49,13 @@ def is_meta_text(text: str) -> bool:
     return bool(_META.search(normalize_text(text)))
 
 
+#: Does this printed text name a table? (The title catalog's question, asked by the pipeline.)
+IsTitle = Callable[[str], bool]
+
+
 @dataclass
 class Segment:
-    kind: TableKind | None
+    titled: bool  # the segment starts at a line that names a table
     title: str
     title_line: SourceLine | None
     lines: list[SourceLine] = field(default_factory=list)
@@ -61,6 +68,11 @@ class Segment:
         if self.title_line:
             found.add(self.title_line.page)
         return tuple(sorted(found))
+
+    @property
+    def holds_table(self) -> bool:
+        """A heading or TOC entry that names a table is not the table: a table has grid lines or notes."""
+        return bool(self.notes) or any(is_grid_line(line) for line in self.lines)
 
     @property
     def text(self) -> str:
@@ -89,8 +101,26 @@ def strip_running_text(doc: SourceDocument) -> list[SourceLine]:
     return kept
 
 
-def title_kind(line: SourceLine, report_kind: str | None) -> tuple[TableKind, str] | None:
-    """The table kind a line names, with the printed title, if the line is a table title."""
+@dataclass(frozen=True)
+class Segmentation:
+    """The document's lines without running text, and the segments cut from them in reading order."""
+
+    lines: list[SourceLine]
+    segments: list[Segment]
+
+    @property
+    def tables(self) -> list[Segment]:
+        return [segment for segment in self.segments if segment.holds_table]
+
+
+def segment_document(doc: SourceDocument, is_title: IsTitle) -> Segmentation:
+    """The segmentation stage: running text dropped, then the lines cut into segments."""
+    lines = strip_running_text(doc)
+    return Segmentation(lines, segment_tables(lines, is_title))
+
+
+def table_title(line: SourceLine, is_title: IsTitle) -> str | None:
+    """The printed title, if the line is a table title."""
     cells = [c for c in line.cells if not _MARK.fullmatch(normalize_text(c)) and not is_meta_text(c)]
     if not cells or len(cells) > 3:
         return None
@@ -98,11 +128,10 @@ def title_kind(line: SourceLine, report_kind: str | None) -> tuple[TableKind, st
     title = _MARK.sub("", title).strip()
     if not title or len(title) > 60:
         return None
-    kind = identify_table(title, report_kind)
-    return (kind, title) if kind else None
+    return title if is_title(title) else None
 
 
-def is_toc_entry(line: SourceLine, report_kind: str | None) -> bool:
+def is_toc_entry(line: SourceLine, is_title: IsTitle) -> bool:
     """A 目录 line: dot leaders, or a table title followed by a bare page number."""
     if line.region is not None:
         return False
@@ -110,7 +139,7 @@ def is_toc_entry(line: SourceLine, report_kind: str | None) -> bool:
     if re.search(r"(?:\.{3,}|…{2,}|·{3,})\s*\d{0,3}\s*$", text):
         return True
     cells = line.cells
-    return len(cells) == 2 and bool(re.fullmatch(r"\d{1,3}", cells[1].strip())) and identify_table(cells[0], report_kind) is not None
+    return len(cells) == 2 and bool(re.fullmatch(r"\d{1,3}", cells[1].strip())) and is_title(cells[0])
 
 
 def is_grid_line(line: SourceLine) -> bool:
@@ -134,7 +163,7 @@ def is_narrative(line: SourceLine) -> bool:
     return len(CJK.findall(text)) >= 3 and bool(_CLAUSE.search(text))
 
 
-def segment_tables(lines: list[SourceLine], report_kind: str | None) -> list[Segment]:
+def segment_tables(lines: list[SourceLine], is_title: IsTitle) -> list[Segment]:
     """Group lines into table segments; lines outside tables are narrative and ignored here."""
     segments: list[Segment] = []
     current: Segment | None = None
@@ -142,14 +171,14 @@ def segment_tables(lines: list[SourceLine], report_kind: str | None) -> list[Seg
     pending_meta: list[SourceLine] = []  # 单位：元 / 部门： lines printed above the next table's title
     ruled_spans = _ruled_spans(lines)
     for line in lines:
-        if is_toc_entry(line, report_kind):
+        if is_toc_entry(line, is_title):
             current, pending_title, pending_meta = None, None, []
             continue
-        titled = title_kind(line, report_kind)
-        if titled and _repeats_title(current, titled, line):
+        title = table_title(line, is_title)
+        if title and _repeats_title(current, title, line):
             continue  # the title printed again at the top of a continuation page
-        if titled:
-            current = Segment(titled[0], titled[1], line, meta=pending_meta)
+        if title:
+            current = Segment(True, title, line, meta=pending_meta)
             segments.append(current)
             pending_meta = []
             continue
@@ -157,7 +186,7 @@ def segment_tables(lines: list[SourceLine], report_kind: str | None) -> list[Seg
         if current is None:
             if is_grid_line(line) and sum(is_amount(c) for c in line.cells) >= 2 and len(line.cells) >= 3:
                 title = pending_title.text if pending_title is not None else ""
-                current = Segment(None, title, pending_title, meta=pending_meta)
+                current = Segment(False, title, pending_title, meta=pending_meta)
                 segments.append(current)
                 pending_meta = []
             elif line.cells and is_meta_text(line.cells[0]) and line.region is None:
@@ -188,10 +217,10 @@ def segment_tables(lines: list[SourceLine], report_kind: str | None) -> list[Seg
     return segments
 
 
-def _repeats_title(segment: Segment | None, titled: tuple[TableKind, str], line: SourceLine) -> bool:
+def _repeats_title(segment: Segment | None, title: str, line: SourceLine) -> bool:
     """Some templates print a table's title on every page it runs over: the same title on the
     page after the table's last line continues the table, it does not start a new one."""
-    if segment is None or not segment.lines or segment.kind != titled[0] or segment.title != titled[1]:
+    if segment is None or not segment.lines or not segment.titled or segment.title != title:
         return False
     earlier = [l for l in segment.lines if l.page < line.page]
     above = [l for l in segment.lines if l.page == line.page]  # a "表3" mark printed above the title

@@ -27,7 +27,7 @@ import csv
 import re
 from functools import lru_cache
 
-from parsers.identify import _PAREN_TAIL, TableKind, _lines, identify_table
+from parsers.identify import _PAREN_TAIL, TableKind, _lines, detect_report_kind, identify_table
 from parsers.subject_codes import CATALOG_DATA, FAMILIES
 
 #: The cover is the document's first page: its title is among this many first lines.
@@ -47,6 +47,15 @@ def is_report_table(kind: TableKind) -> bool:
     """Does a table of this kind show that its document is a report? Every money table does;
     a performance table does not (notices and evaluations attach them too)."""
     return "绩效" not in kind.name
+
+
+def is_report(head: str, titles: list[str]) -> bool:
+    """Is a document with this first text and these table titles a report? A money table's
+    title is enough; else the text needs the report signs. Asked before any table is built,
+    so a long document that is no report is rejected without building its tables."""
+    report_kind = detect_report_kind(head)
+    named = (identify_table(title, report_kind) for title in titles)
+    return any(kind is not None and is_report_table(kind) for kind in named) or is_report_text(head)
 
 
 def is_report_text(text: str) -> bool:

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from parsers.amounts import detect_unit
 from parsers.identify import (
     TableKind,
     all_table_kinds,
     detect_department,
     detect_report_kind,
-    detect_unit,
     detect_year,
     identify_table,
     table_kind,
