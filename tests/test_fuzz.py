@@ -384,9 +384,11 @@ def _kemu(args: list[str], path: Path, prefix: list[str] | None = None) -> subpr
 def _disk_full_round(path: Path, limits: list[int], rng: random.Random) -> None:
     """Each command under a file-size limit: done (exit 0, perhaps warning that the sidecar is
     compacted later) or not done (exit 3, 'nothing was changed'), and the sidecar says the same."""
-    for limit in limits:
+    for round_number, limit in enumerate(limits):
         name = rng.choice(list(COMMANDS))
         args, change = COMMANDS[name]
+        if name == "edit":  # a new value each time: an edit to the value a cell has records nothing
+            args = [*args[:-1], f"{3001 + round_number}.60"]
         before = len(ReviewSession(path).operations)
         if name == "undo" and not before:
             continue
