@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from parsers.model import CHART_KIND, EXTRACTOR_VERSION, Line, Page, Report, Table
-from parsers.errors import NoTextLayer, UnreadableReport
+from parsers.errors import NoTextLayer, UnreadableReport, path_problem
 from parsers.chart import build_chart, is_chart
 from parsers.grid import build_table
 from parsers.classify import Identification, classify_structure
@@ -39,8 +39,9 @@ def file_sha256(path: Path) -> str:
 
 def read_source(path: Path) -> SourceDocument:
     """Sniff the content and run the matching format parser."""
-    if not path.exists():
-        raise UnreadableReport(f"{path}: no such file")
+    problem = path_problem(path)  # before any open: a FIFO would wait for a writer forever
+    if problem:
+        raise UnreadableReport(f"{path}: {problem}")
     if path.is_dir():
         raise UnreadableReport(f"{path}: is a folder, not a report file")
     size = path.stat().st_size
