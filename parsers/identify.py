@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -338,15 +338,22 @@ _COVER_PIECE = re.compile(r"^[^:;,.、。，；!?]{2,30}$")
 _REGION_ONLY = re.compile(r"^(?:[\u4e00-\u9fff]{1,8}?(?:自治区|自治州|自治县|省|市|区|县|旗|州|盟))+$")
 _NOT_A_NAME = re.compile(r"预算|决算|说明|公开|情况|部分|目录|报告|表|^[市区县省]级|^[本我该各]|万元|^元$")
 _SENTENCE_MARK = re.compile(r"[。，；、,;]")
+# A department's name ends with the kind of body it is (局, 委员会, 办公室, 中心, 街道办事处,
+# "…及下属单位"), a parenthesis aside ("（本级）"). Anything else ends in a word that is not part
+# of the name: "深圳市人民政府办公厅纳入" is a sentence (…纳入2026年部门预算编制范围的单位).
+_BODY_END = re.compile(r"(?:[局会委办室厅部所校站队院馆处园府署台社司团联行场厂库狱组科股庭关宫学镇乡]|中心|单位|基地|街道)$")
+_GENERIC_TAIL = "部门"  # 北京市统计局部门: the word for what the body is, printed after its name
 
 
 def _clean_name(value: str) -> str | None:
     value = _VALUE_END.split(value, maxsplit=1)[0]
     value = _strip_loop(_PREFIXES, value.rsplit(":", 1)[-1]).strip("-—·.,、 ")
+    if value.endswith(_GENERIC_TAIL) and _BODY_END.search(value.removesuffix(_GENERIC_TAIL)):
+        value = value.removesuffix(_GENERIC_TAIL)
     cjk = len(re.findall(r"[\u4e00-\u9fff]", value))
     if not 3 <= len(value) <= 40 or cjk < 3 or re.search(r"\d", value) or _SENTENCE_MARK.search(value):
         return None
-    if _REGION_ONLY.match(value) or _NOT_A_NAME.search(value):
+    if _REGION_ONLY.match(value) or _NOT_A_NAME.search(value) or not _BODY_END.search(_strip_loop(_PAREN_TAIL, value)):
         return None
     return value.replace("(", "（").replace(")", "）")
 
@@ -364,22 +371,25 @@ def _cover_titles(lines: list[str]) -> Iterator[str]:
             yield "".join(lines[first : end + 1])
 
 
-def detect_department(text: str) -> str | None:
-    """The department as printed: a 部门/编制单位/部门名称 field first, else the cover or title line.
+def detect_department(text: str, table_lines: Iterable[str] = ()) -> str | None:
+    """The department as printed: a 部门/编制单位/部门名称 field first, else the cover or title
+    line, else the field printed above a table (``table_lines``: the 部门：/单位： lines the
+    segmenter set aside, from every page), else a line shaped like a cover title.
 
     A field's value ends at the next field; a value running on into a sentence (…；全市…) is a
     narrative that happens to start with 单位：, not a field. A line holding ":" is never a cover.
     """
-    for raw in text.splitlines():
-        for match in _LABEL.finditer(unicodedata.normalize("NFKC", raw).strip()):
-            name = _clean_name(match.group(1))
-            if name:
-                return name
+    name = _field_value(text.splitlines())
+    if name:
+        return name
     lines = _lines(text)
     for title in _cover_titles(lines):
         name = _cover_name(_strip_loop(_PREFIXES, title))
         if name:
             return name
+    name = _field_value(table_lines)
+    if name:
+        return name
     for line in lines:
         line = _strip_loop(_PREFIXES, line)
         if len(line) > 50 or ":" in line or _NARRATIVE.search(line.replace("说明", "")):
@@ -387,6 +397,16 @@ def detect_department(text: str) -> str | None:
         name = _cover_name(line)
         if name:
             return name
+    return None
+
+
+def _field_value(lines: Iterable[str]) -> str | None:
+    """The first 部门：/编制单位：/预算单位：… field whose value is a department's name."""
+    for raw in lines:
+        for match in _LABEL.finditer(unicodedata.normalize("NFKC", raw).strip()):
+            name = _clean_name(match.group(1))
+            if name:
+                return name
     return None
 
 
