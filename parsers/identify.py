@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -283,8 +283,18 @@ def _lines(text: str) -> list[str]:
     return [line for line in (_norm(raw).lstrip("#>-*• ") for raw in text.splitlines()) if line]
 
 
-def detect_year(text: str) -> int | None:
-    """The report year; a year printed in (or next to) the report title beats narrative and dates."""
+_TABLE_YEAR = re.compile(r"^\(?((?:19|20)\d{2})\(?年度\)?$")  # "（2026年度）", "2026（年度）"
+
+
+def detect_year(text: str, table_rows: Iterable[Sequence[str]] = ()) -> int | None:
+    """The report year; a year printed in (or next to) the report title beats narrative and dates;
+    without one, the year a table prints on its own ("（2026年度）") above or in its rows."""
+    return _year_in_text(text) or next(
+        (int(m.group(1)) for cells in table_rows for cell in cells if (m := _TABLE_YEAR.match(_norm(cell)))), None
+    )
+
+
+def _year_in_text(text: str) -> int | None:
     lines = _lines(text)
     best: tuple[int, int, int] | None = None  # (score, -order, year)
     order = 0
@@ -327,6 +337,7 @@ def detect_report_kind(text: str) -> str | None:
 _LABEL = re.compile(
     r"(?:^|(?<=\s))(?:预算主管部门|编制部门|编制单位|填报单位|部门名称|单位名称|主管部门|预算单位|部门|单位)\s*:\s*(\S+)"
 )
+_FIELD_CELL = re.compile(r"(?:预算主管部门|编制部门|编制单位|填报单位|部门名称|单位名称|主管部门|预算单位)(?:\(盖章\))?:?")
 _VALUE_END = re.compile(r"(?:金额)?单位:|(?:19|20)\d{2}年|公开\d{1,2}表")
 _COVER_PATTERNS = (
     re.compile(r"^(?:19|20)\d{2}年度?(?P<name>.+?)(?:部门|单位)(?:预算|决算)"),
@@ -371,10 +382,11 @@ def _cover_titles(lines: list[str]) -> Iterator[str]:
             yield "".join(lines[first : end + 1])
 
 
-def detect_department(text: str, table_lines: Iterable[str] = ()) -> str | None:
+def detect_department(text: str, table_rows: Iterable[Sequence[str]] = ()) -> str | None:
     """The department as printed: a 部门/编制单位/部门名称 field first, else the cover or title
-    line, else the field printed above a table (``table_lines``: the 部门：/单位： lines the
-    segmenter set aside, from every page), else a line shaped like a cover title.
+    line, else a field printed with the tables (``table_rows``: the cells of the 部门：lines the
+    segmenter set aside and of the tables' rows, from every page), else a line shaped like a
+    cover title.
 
     A field's value ends at the next field; a value running on into a sentence (…；全市…) is a
     narrative that happens to start with 单位：, not a field. A line holding ":" is never a cover.
@@ -387,7 +399,7 @@ def detect_department(text: str, table_lines: Iterable[str] = ()) -> str | None:
         name = _cover_name(_strip_loop(_PREFIXES, title))
         if name:
             return name
-    name = _field_value(table_lines)
+    name = _field_in_cells(table_rows)
     if name:
         return name
     for line in lines:
@@ -407,6 +419,21 @@ def _field_value(lines: Iterable[str]) -> str | None:
             name = _clean_name(match.group(1))
             if name:
                 return name
+    return None
+
+
+def _field_in_cells(rows: Iterable[Sequence[str]]) -> str | None:
+    """A field printed with a table: "部门：X" in a line, or in a ruled row a cell holding only
+    the label (部门名称, 预算单位 …) and the next cell holding the value."""
+    for cells in rows:
+        name = _field_value([" ".join(cells)])
+        if name:
+            return name
+        for label, value in zip(cells, cells[1:]):
+            if _FIELD_CELL.fullmatch(_norm(label)):
+                name = _clean_name(_norm(value))
+                if name:
+                    return name
     return None
 
 

@@ -135,6 +135,7 @@ def read_report(path: str | Path, sha256: str | None = None) -> Report:
         unit = table.unit if table.unit and "unit_inferred" not in table.flags else unit
         if identification.kind is not None or any(c.value is not None for r in table.rows for c in r.cells.values()):
             tables.append(table)
+    table_rows = [line.cells for segment in segments for line in (*segment.meta, *segment.lines)]
     pages = tuple(
         Page(number, tuple(Line(line.number, line.text, line.bbox) for line in page_lines))
         for number, page_lines in enumerate(doc.pages, start=1)
@@ -145,8 +146,8 @@ def read_report(path: str | Path, sha256: str | None = None) -> Report:
         size=path.stat().st_size,
         format=doc.format,
         report_kind=report_kind,
-        department=detect_department(head, (line.text for segment in segments for line in segment.meta)),
-        year=detect_year(head),
+        department=detect_department(head, table_rows),
+        year=detect_year(head, table_rows),
         pages=pages,
         tables=tuple(tables),
         extractor_version=EXTRACTOR_VERSION,

@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from parsers.identify import detect_department
+from parsers.identify import detect_department, detect_year
 from parsers.report import read_report, read_source
 from parsers.segment import segment_tables, strip_running_text
 from sample_reports.generate import Narrative, Report, Table, hdr, write
-from tests.conftest import REAL_REPORTS
+from tests.conftest import REAL_REPORTS, ROOT
+
+CORPUS = ROOT.parent / "shared" / "corpus"
 
 DEPT = "江南省临川市人民政府办公厅"
 SENTENCE = f"{DEPT}纳入2024年部门预算编制范围的单位包括办公厅本级和所属的机关事务服务中心共两个单位，均为行政单位。"
@@ -40,11 +42,29 @@ def test_department_words(text, department):
 
 
 def test_a_tables_department_line_is_used_when_the_cover_names_none():
-    lines = ["公开01表", "部门：江南省临川市审计局  金额单位：万元"]
-    assert detect_department("2024年部门预算情况说明\n一、部门职责", lines) == "江南省临川市审计局"
-    assert detect_department("江南省临川市财政局\n2024年度部门预算", lines) == "江南省临川市财政局"  # the cover first
-    assert detect_department("", ["编制单位：江南省临川市审计局", "预算单位：江南省临川市审计局"]) == "江南省临川市审计局"
-    assert detect_department("", ["单位：万元"]) is None
+    rows = [["公开01表"], ["部门：江南省临川市审计局", "金额单位：万元"]]
+    assert detect_department("2024年部门预算情况说明\n一、部门职责", rows) == "江南省临川市审计局"
+    assert detect_department("江南省临川市财政局\n2024年度部门预算", rows) == "江南省临川市财政局"  # the cover first
+    assert detect_department("", [["编制单位：江南省临川市审计局 单位：万元"]]) == "江南省临川市审计局"
+    assert detect_department("", [["单位：万元"]]) is None
+
+
+@pytest.mark.parametrize(
+    ("row", "department", "year"),
+    [
+        # 北京 部门整体支出绩效目标表: the department and year in ruled cells, no colon
+        (["（2026年度）", "部门名称", "北京市某某局", "总体资金情况（万元）"], "北京市某某局", 2026),
+        (["2026（年度）", "部门名称", "北京市某某局"], "北京市某某局", 2026),
+        (["预算单位", "北京市某某局（本级）"], "北京市某某局（本级）", None),
+        # a header row names columns, not a department; a year in a column label is no table year
+        (["单位名称", "项目名称", "2026年预算数"], None, None),
+        (["部门", "北京市某某局"], None, None),  # a bare 部门 cell is a column header
+    ],
+)
+def test_fields_in_a_tables_cells(row, department, year):
+    assert detect_department("", [row]) == department
+    assert detect_year("", [row]) == year
+    assert detect_year("2025年度部门预算", [row]) == 2025  # the cover's year first
 
 
 def _report_without_cover() -> Report:
@@ -80,5 +100,21 @@ def test_real_reports_tables_print_their_department(name):
     if not path.exists():
         pytest.skip("../shared/real_reports is not available")
     segments = segment_tables(strip_running_text(read_source(path)), "预算")
-    table_lines = [line.text for segment in segments for line in segment.meta]
-    assert detect_department("", table_lines) == REAL_TABLE_DEPARTMENTS[name]
+    table_rows = [line.cells for segment in segments for line in (*segment.meta, *segment.lines)]
+    assert detect_department("", table_rows) == REAL_TABLE_DEPARTMENTS[name]
+
+
+CORPUS_FACTS = {
+    # 北京 报表 published apart from their 情况说明: no cover; the 部门整体支出绩效目标表 prints both
+    "c025.pdf": ("中共北京市委军民融合发展委员会办公室", 2026),
+    "c027.pdf": ("北京市信访办公室", 2026),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CORPUS_FACTS))
+def test_corpus_tables_only_reports_have_department_and_year(name):
+    path = CORPUS / name
+    if not path.exists():
+        pytest.skip("../shared/corpus is not available")
+    report = read_report(path)
+    assert (report.department, report.year) == CORPUS_FACTS[name]
