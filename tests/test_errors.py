@@ -95,9 +95,10 @@ def test_extract_names_what_a_path_is_and_never_opens_a_fifo(tmp_path):
         "loop.pdf": "a symlink loop (the link leads back to itself)",
     }
     for name, words in expected.items():
-        done = _kemu("extract", str(tmp_path / name), env={"KEMU_CACHE_DIR": str(tmp_path / "cache")}, timeout=30)
-        assert (done.returncode, done.stdout) == (2, ""), (name, done.stderr)
-        assert done.stderr == f"kemu: {tmp_path / name}: {words}\n"
+        for command in (["extract"], ["review", "--fresh"]):  # --fresh would copy the file first
+            done = _kemu(*command, str(tmp_path / name), env={"KEMU_CACHE_DIR": str(tmp_path / "cache")}, timeout=30)
+            assert (done.returncode, done.stdout) == (2, ""), (name, command, done.stderr)
+            assert done.stderr == f"kemu: {tmp_path / name}: {words}\n"
 
 
 def test_the_workbench_on_unreadable_input_exits_with_one_sentence(tmp_path):
