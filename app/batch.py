@@ -9,11 +9,9 @@ number of files. A file that fails becomes a ``Failure`` with its reason; the re
 
 from __future__ import annotations
 
-import errno
 import multiprocessing
 import os
 import signal
-import stat
 import sys
 import threading
 import time
@@ -26,6 +24,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from app.errors import explain, time_budget, time_budget_seconds
+from parsers.errors import NOT_A_REGULAR_FILE, path_problem
 
 SUFFIXES = (".pdf", ".txt", ".md", ".docx")
 TEXT_SUFFIXES = (".txt", ".md")
@@ -78,20 +77,10 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[Failure]]:
 
 
 def not_a_readable_file(path: Path) -> str | None:
-    """Why ``path`` is neither a file nor a folder kemu can read, found without opening it:
-    opening a FIFO waits for a writer forever, and a device reads as endless or empty data."""
-    try:
-        mode = path.stat().st_mode
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            return "a symlink loop (the link leads back to itself)"
-        if exc.errno == errno.ENOENT:
-            return "a broken symlink (its target does not exist)" if path.is_symlink() else "no such file or folder"
-        return exc.strerror or str(exc)
-    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
-        return None
-    kind = "a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
-    return f"not a regular file but {kind}; skipped"
+    """Why ``path`` cannot be read (``parsers.errors.path_problem``, which never opens it);
+    in a batch, a path that is no regular file is skipped and the others go on."""
+    problem = path_problem(path)
+    return f"{problem}; skipped" if problem and problem.startswith(NOT_A_REGULAR_FILE) else problem
 
 
 def say(failure: Failure, stream: TextIO | None) -> None:

@@ -253,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "review":
             from app.tui.app import run_review  # Textual loads only for the TUI
 
-            if not (args.fresh and args.file.exists()):
+            if not (args.fresh and args.file.is_file()):  # a FIFO is never copied: copying would wait for a writer
                 return run_review(args.file, args.lang or _configured_lang())
             copy = _fresh_copy(args.file)
             try:

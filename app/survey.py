@@ -180,11 +180,12 @@ def _sentence(exc: UnreadableReport, path: str) -> str:
     return text
 
 
-def survey_files(paths: Iterable[str | Path]) -> list[str]:
-    """Report files under ``paths``, found as export and triage find them (``batch.discover``).
-    A path that does not exist is surveyed anyway, so it is reported as rejected."""
-    found, missing = discover(paths)
-    return [str(p) for p in found] + [m.source for m in missing]
+def survey_files(paths: Iterable[str | Path]) -> tuple[list[str], list[FileSurvey]]:
+    """Report files under ``paths``, found as export and triage find them (``batch.discover``),
+    and the paths that cannot be read at all (missing, a FIFO, a device, a symlink loop):
+    those are rejected with discovery's own reason, never opened."""
+    found, unusable = discover(paths)
+    return [str(p) for p in found], [FileSurvey(f.source, "rejected", f.reason) for f in unusable]
 
 
 def survey(
@@ -395,12 +396,11 @@ def run_command(args) -> int:
     if args.jobs is not None and args.jobs < 1 or args.budget <= 0:
         print("kemu: --jobs and --budget must be positive", file=sys.stderr)
         return 1
-    files = survey_files(args.paths)
-    if not files:
+    files, results = survey_files(args.paths)
+    if not files and not results:
         print("kemu: no report files found (.pdf, .txt, .md)", file=sys.stderr)
         return 1
     progress = Progress(len(files), sys.stderr)
-    results = []
     try:
         for result in survey(files, args.jobs, args.budget, args.cache):
             results.append(result)

@@ -68,15 +68,21 @@ FILE_FIGURES = (
 def run(folders: list[Path], jobs: int | None, budget: float, use_cache: bool) -> dict[str, Any]:
     """Survey every file under ``folders``; the saved document is the `kemu survey` JSON plus wall time."""
     labels: dict[str, str] = {}
+    to_read: list[str] = []
+    results = []
     for folder in folders:
         if not folder.is_dir():
             print(f"corpus: {folder} is missing, skipped", file=sys.stderr)
             continue
-        for file in survey_files([folder]):
+        files, unusable = survey_files([folder])
+        to_read += files
+        results += unusable
+        for file in [*files, *(u.file for u in unusable)]:
             labels[file] = f"{folder.name}/{Path(file).relative_to(folder).as_posix()}"
+    for result in results:
+        result.file = labels[result.file]
     start = time.monotonic()
-    results = []
-    for result in survey(list(labels), jobs, budget, use_cache):
+    for result in survey(to_read, jobs, budget, use_cache):
         result.file = labels[result.file]
         results.append(result)
         print(f"\r{len(results)}/{len(labels)} files", end="", file=sys.stderr, flush=True)

@@ -98,3 +98,19 @@ def column_key(label_path: Sequence[str]) -> str:
     if len(labels) == 1 and labels[0] in vocabulary.top_level:
         return vocabulary.top_level[labels[0]]
     return ".".join(_segment_key(label, vocabulary) for label in labels)
+
+
+def distinct_labels(labels: Sequence[Sequence[str]], printed: Sequence[Sequence[str]]) -> list[str]:
+    """The label each column shows: its key path, unless another column of the table shows the
+    same one (支出/基本支出 printed under 财政拨款 and again under 其他资金); those take back the
+    printed header labels that tell them apart, so a reviewer finds each on the page."""
+    joined = ["/".join(label) for label in labels]
+    out = []
+    for label, keyed, path in zip(joined, labels, printed):
+        alike = [set(other) for other, shown in zip(printed, joined) if shown == label]
+        if len(alike) > 1 and path:
+            common = set.intersection(*alike)
+            middle = [text for text in path[:-1] if text not in keyed and text not in common]
+            label = "/".join([*keyed[:-1], *middle, *keyed[-1:]])
+        out.append(label)
+    return out

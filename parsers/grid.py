@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from parsers.model import Cell, Column, Provenance, Row, Table
 from parsers.amounts import detect_unit, is_amount, parse_amount
-from parsers.columns import column_key
+from parsers.columns import column_key, distinct_labels
 from parsers.geometry import (
     align_ruled_columns, column_spans, merge_stacked_labels, place_fragments, spans_from_ruled, widen_group_labels,
     with_empty_columns,
@@ -317,6 +317,7 @@ def _model_rows(rows: list[_Row], groups: list[_Group], paths: list[list[str]], 
     side_by_side = len(groups) > 1 and not two_sided
     columns: dict[tuple[int, int], Column] = {}
     used_keys: set[str] = set()
+    keyed: dict[tuple[int, int], list[str]] = {}  # each column's key path, where it was made
     for gi, group in enumerate(groups):
         group.amount_cols = [c for c in group.amount_cols if not _inherited_blank(c, rows, paths)]
         for col in group.amount_cols:
@@ -327,6 +328,9 @@ def _model_rows(rows: list[_Row], groups: list[_Group], paths: list[list[str]], 
                 continue
             key = _unique(key, used_keys)
             columns[(gi, col)] = Column(key, "/".join(label_path), group.label if two_sided else None)
+            keyed[(gi, col)] = label_path
+    shown = distinct_labels(list(keyed.values()), [paths[col] if col < len(paths) else [] for _, col in keyed])
+    columns.update({at: replace(columns[at], label=label) for at, label in zip(keyed, shown)})
     drafts = [
         _complete_split_codes(
             [_draft(row, group, columns, gi) for row in _rejoin_wrapped(_join_across_pages(rows, group), group)],

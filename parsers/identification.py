@@ -58,7 +58,8 @@ def identify_report(head: str, segments: list[Segment], built: list[tuple[Segmen
             table = replace(table, flags=(*table.flags, "kind_unknown"))
         if identification.kind is not None or any(c.value is not None for r in table.rows for c in r.cells.values()):
             tables.append(table)
-    return IdentifiedReport(report_kind, detect_department(head), detect_year(head), tuple(tables))
+    table_rows = [line.cells for segment in segments for line in (*segment.meta, *segment.lines)]  # 部门：/编制单位： cells
+    return IdentifiedReport(report_kind, detect_department(head, table_rows), detect_year(head, table_rows), tuple(tables))
 
 
 def _by_title(title: str, kind: TableKind | None, report_kind: str | None) -> Identification:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -278,8 +278,18 @@ def _lines(text: str) -> list[str]:
     return [line for line in (_norm(raw).lstrip("#>-*• ") for raw in text.splitlines()) if line]
 
 
-def detect_year(text: str) -> int | None:
-    """The report year; a year printed in (or next to) the report title beats narrative and dates."""
+_TABLE_YEAR = re.compile(r"^\(?((?:19|20)\d{2})\(?年度\)?$")  # "（2026年度）", "2026（年度）"
+
+
+def detect_year(text: str, table_rows: Iterable[Sequence[str]] = ()) -> int | None:
+    """The report year; a year printed in (or next to) the report title beats narrative and dates;
+    without one, the year a table prints on its own ("（2026年度）") above or in its rows."""
+    return _year_in_text(text) or next(
+        (int(m.group(1)) for cells in table_rows for cell in cells if (m := _TABLE_YEAR.match(_norm(cell)))), None
+    )
+
+
+def _year_in_text(text: str) -> int | None:
     lines = _lines(text)
     best: tuple[int, int, int] | None = None  # (score, -order, year)
     order = 0
@@ -322,6 +332,7 @@ def detect_report_kind(text: str) -> str | None:
 _LABEL = re.compile(
     r"(?:^|(?<=\s))(?:预算主管部门|编制部门|编制单位|填报单位|部门名称|单位名称|主管部门|预算单位|部门|单位)\s*:\s*(\S+)"
 )
+_FIELD_CELL = re.compile(r"(?:预算主管部门|编制部门|编制单位|填报单位|部门名称|单位名称|主管部门|预算单位)(?:\(盖章\))?:?")
 _VALUE_END = re.compile(r"(?:金额)?单位:|(?:19|20)\d{2}年|公开\d{1,2}表")
 _COVER_PATTERNS = (
     re.compile(r"^(?:19|20)\d{2}年度?(?P<name>.+?)(?:部门|单位)(?:预算|决算)"),
@@ -333,15 +344,22 @@ _COVER_PIECE = re.compile(r"^[^:;,.、。，；!?]{2,30}$")
 _REGION_ONLY = re.compile(r"^(?:[\u4e00-\u9fff]{1,8}?(?:自治区|自治州|自治县|省|市|区|县|旗|州|盟))+$")
 _NOT_A_NAME = re.compile(r"预算|决算|说明|公开|情况|部分|目录|报告|表|^[市区县省]级|^[本我该各]|万元|^元$")
 _SENTENCE_MARK = re.compile(r"[。，；、,;]")
+# A department's name ends with the kind of body it is (局, 委员会, 办公室, 中心, 街道办事处,
+# "…及下属单位"), a parenthesis aside ("（本级）"). Anything else ends in a word that is not part
+# of the name: "深圳市人民政府办公厅纳入" is a sentence (…纳入2026年部门预算编制范围的单位).
+_BODY_END = re.compile(r"(?:[局会委办室厅部所校站队院馆处园府署台社司团联行场厂库狱组科股庭关宫学镇乡]|中心|单位|基地|街道)$")
+_GENERIC_TAIL = "部门"  # 北京市统计局部门: the word for what the body is, printed after its name
 
 
 def _clean_name(value: str) -> str | None:
     value = _VALUE_END.split(value, maxsplit=1)[0]
     value = _strip_loop(_PREFIXES, value.rsplit(":", 1)[-1]).strip("-—·.,、 ")
+    if value.endswith(_GENERIC_TAIL) and _BODY_END.search(value.removesuffix(_GENERIC_TAIL)):
+        value = value.removesuffix(_GENERIC_TAIL)
     cjk = len(re.findall(r"[\u4e00-\u9fff]", value))
     if not 3 <= len(value) <= 40 or cjk < 3 or re.search(r"\d", value) or _SENTENCE_MARK.search(value):
         return None
-    if _REGION_ONLY.match(value) or _NOT_A_NAME.search(value):
+    if _REGION_ONLY.match(value) or _NOT_A_NAME.search(value) or not _BODY_END.search(_strip_loop(_PAREN_TAIL, value)):
         return None
     return value.replace("(", "（").replace(")", "）")
 
@@ -359,22 +377,26 @@ def _cover_titles(lines: list[str]) -> Iterator[str]:
             yield "".join(lines[first : end + 1])
 
 
-def detect_department(text: str) -> str | None:
-    """The department as printed: a 部门/编制单位/部门名称 field first, else the cover or title line.
+def detect_department(text: str, table_rows: Iterable[Sequence[str]] = ()) -> str | None:
+    """The department as printed: a 部门/编制单位/部门名称 field first, else the cover or title
+    line, else a field printed with the tables (``table_rows``: the cells of the 部门：lines the
+    segmenter set aside and of the tables' rows, from every page), else a line shaped like a
+    cover title.
 
     A field's value ends at the next field; a value running on into a sentence (…；全市…) is a
     narrative that happens to start with 单位：, not a field. A line holding ":" is never a cover.
     """
-    for raw in text.splitlines():
-        for match in _LABEL.finditer(unicodedata.normalize("NFKC", raw).strip()):
-            name = _clean_name(match.group(1))
-            if name:
-                return name
+    name = _field_value(text.splitlines())
+    if name:
+        return name
     lines = _lines(text)
     for title in _cover_titles(lines):
         name = _cover_name(_strip_loop(_PREFIXES, title))
         if name:
             return name
+    name = _field_in_cells(table_rows)
+    if name:
+        return name
     for line in lines:
         line = _strip_loop(_PREFIXES, line)
         if len(line) > 50 or ":" in line or _NARRATIVE.search(line.replace("说明", "")):
@@ -382,6 +404,31 @@ def detect_department(text: str) -> str | None:
         name = _cover_name(line)
         if name:
             return name
+    return None
+
+
+def _field_value(lines: Iterable[str]) -> str | None:
+    """The first 部门：/编制单位：/预算单位：… field whose value is a department's name."""
+    for raw in lines:
+        for match in _LABEL.finditer(unicodedata.normalize("NFKC", raw).strip()):
+            name = _clean_name(match.group(1))
+            if name:
+                return name
+    return None
+
+
+def _field_in_cells(rows: Iterable[Sequence[str]]) -> str | None:
+    """A field printed with a table: "部门：X" in a line, or in a ruled row a cell holding only
+    the label (部门名称, 预算单位 …) and the next cell holding the value."""
+    for cells in rows:
+        name = _field_value([" ".join(cells)])
+        if name:
+            return name
+        for label, value in zip(cells, cells[1:]):
+            if _FIELD_CELL.fullmatch(_norm(label)):
+                name = _clean_name(_norm(value))
+                if name:
+                    return name
     return None
 
 

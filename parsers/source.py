@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from parsers.errors import NoTextLayer, UnreadableReport
+from parsers.errors import NoTextLayer, UnreadableReport, path_problem
 from parsers.layout import SourceDocument
 from parsers.ocr import read_scanned_pages
 from parsers.text import parse_text
@@ -18,8 +18,9 @@ from parsers.text import parse_text
 def read_source(path: Path, looks_like_report: Callable[[str], bool]) -> SourceDocument:
     """Sniff the content and run the matching format parser. ``looks_like_report`` judges the
     first OCR'd pages of an all-scan PDF, so a long letter is not OCR'd to the end."""
-    if not path.exists():
-        raise UnreadableReport(f"{path}: no such file")
+    problem = path_problem(path)  # before any open: a FIFO would wait for a writer forever
+    if problem:
+        raise UnreadableReport(f"{path}: {problem}")
     if path.is_dir():
         raise UnreadableReport(f"{path}: is a folder, not a report file")
     size = path.stat().st_size

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from reportlab.lib import pdfencrypt
 from reportlab.pdfgen import canvas
@@ -78,6 +80,25 @@ def _kemu(*args: str, env: dict | None = None, timeout: float = 60):
     from tests.conftest import ROOT
 
     return subprocess.run([sys.executable, "-m", "app.cli", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})})
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are a POSIX feature")
+def test_extract_names_what_a_path_is_and_never_opens_a_fifo(tmp_path):
+    """A FIFO, a link to /dev/zero and a symlink loop named .pdf: one true sentence each, exit 2.
+    A FIFO opened for reading would wait for a writer forever (the timeout would fail the test)."""
+    os.mkfifo(tmp_path / "pipe.pdf")
+    (tmp_path / "zero.pdf").symlink_to("/dev/zero")
+    (tmp_path / "loop.pdf").symlink_to(tmp_path / "loop.pdf")
+    expected = {
+        "pipe.pdf": "not a regular file but a named pipe (FIFO)",
+        "zero.pdf": "not a regular file but a device",
+        "loop.pdf": "a symlink loop (the link leads back to itself)",
+    }
+    for name, words in expected.items():
+        for command in (["extract"], ["review", "--fresh"]):  # --fresh would copy the file first
+            done = _kemu(*command, str(tmp_path / name), env={"KEMU_CACHE_DIR": str(tmp_path / "cache")}, timeout=30)
+            assert (done.returncode, done.stdout) == (2, ""), (name, command, done.stderr)
+            assert done.stderr == f"kemu: {tmp_path / name}: {words}\n"
 
 
 def test_the_workbench_on_unreadable_input_exits_with_one_sentence(tmp_path):

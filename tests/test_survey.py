@@ -152,11 +152,33 @@ def _folder(tmp_path: Path) -> Path:
 
 def test_a_folder_is_surveyed_file_by_file_without_its_readme(tmp_path: Path) -> None:
     folder = _folder(tmp_path)
-    files = survey_files([folder])
+    files, unusable = survey_files([folder])
+    assert unusable == []
     assert sorted(Path(f).name for f in files) == ["empty.pdf", "mixed.pdf", "说明.txt"]
     results = {Path(r.file).name: r for r in survey(files, jobs=2)}
     assert {name: r.status for name, r in results.items()} == {"empty.pdf": "rejected", "mixed.pdf": "accepted", "说明.txt": "accepted"}
     assert results["mixed.pdf"].code_rows_identified == _truth_figures(_truth(GENERATED / "gen_mixed_small.pdf"))[0]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are a POSIX feature")
+def test_unusable_paths_are_rejected_with_discoverys_reason_never_opened(tmp_path: Path, capsys) -> None:
+    """A FIFO read as a file would be "empty" (or wait forever); a symlink loop is no missing file."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    os.mkfifo(folder / "pipe.pdf")
+    (folder / "zero.pdf").symlink_to("/dev/zero")
+    (folder / "loop1.pdf").symlink_to(folder / "loop2.pdf")
+    (folder / "loop2.pdf").symlink_to(folder / "loop1.pdf")
+    shutil.copy(GENERATED / "gen_mixed_small.pdf", folder / "mixed.pdf")
+    assert main(["survey", str(folder), "--format", "json", "--jobs", "1"]) == 0
+    reasons = {Path(f["file"]).name: f["reason"] for f in json.loads(capsys.readouterr().out)["files"]}
+    assert reasons == {
+        "loop1.pdf": "a symlink loop (the link leads back to itself)",
+        "loop2.pdf": "a symlink loop (the link leads back to itself)",
+        "mixed.pdf": None,
+        "pipe.pdf": "not a regular file but a named pipe (FIFO); skipped",
+        "zero.pdf": "not a regular file but a device; skipped",
+    }
 
 
 def test_json_is_versioned_and_carries_every_field(tmp_path: Path, capsys) -> None:
@@ -265,7 +287,9 @@ def test_the_corpus_benchmark_compares_two_runs_file_by_file() -> None:
 def test_real_reports_are_read_or_rejected_as_not_reports() -> None:
     """Two files there are a notice and an inspection list saved under budget names: they must
     be rejected as not a report; every other file is read, with code rows in identified tables."""
-    results = {Path(r.file).name: r for r in survey(survey_files([REAL_REPORTS]), budget=600)}
+    files, unusable = survey_files([REAL_REPORTS])
+    assert unusable == []
+    results = {Path(r.file).name: r for r in survey(files, budget=600)}
     assert results.pop("empty_file.pdf").reason == "the file is empty (0 bytes)"
     rejected = {name: r.reason for name, r in results.items() if r.status != "accepted"}
     assert all(reason.startswith("not a department budget or final-account report") for reason in rejected.values()), rejected
