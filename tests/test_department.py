@@ -8,8 +8,11 @@ from pathlib import Path
 import pytest
 
 from parsers.identify import detect_department, detect_year
-from parsers.report import read_report, read_source
-from parsers.segment import segment_tables, strip_running_text
+from parsers.identify import is_table_title
+from parsers.report import read_report
+from parsers.segment import segment_document
+from parsers.sniff import is_report_text
+from parsers.source import read_source
 from sample_reports.generate import Narrative, Report, Table, hdr, write
 from tests.conftest import REAL_REPORTS, ROOT
 
@@ -99,7 +102,7 @@ def test_real_reports_tables_print_their_department(name):
     path = REAL_REPORTS / name
     if not path.exists():
         pytest.skip("../shared/real_reports is not available")
-    segments = segment_tables(strip_running_text(read_source(path)), "预算")
+    segments = segment_document(read_source(path, is_report_text), is_table_title).segments
     table_rows = [line.cells for segment in segments for line in (*segment.meta, *segment.lines)]
     assert detect_department("", table_rows) == REAL_TABLE_DEPARTMENTS[name]
 
