@@ -15,16 +15,9 @@ from app.checks import Finding, rule
 from app.checks.arith import Sum, cell_location, fmt, row_label, step, sum_finding, value
 from app.matching import NON_SUBJECT_KINDS
 from parsers.model import Report, Row, Table
+from parsers.sums import families, parent_code
 
 PERSONNEL_CLASSES = ("301", "303")
-
-
-def _parent_code(code: str) -> str | None:
-    if len(code) == 7:
-        return code[:5]
-    if len(code) == 5:
-        return code[:3]
-    return None
 
 
 def _is_total(row: Row) -> bool:
@@ -51,7 +44,7 @@ def hierarchy_sums(report: Report) -> Iterable[Finding]:
         unsure = inferred or misread
         # 合计 against top-level lines that are not all 类: the table does not print the whole
         # hierarchy (or kemu missed lines), so which lines make the 合计 is not certain.
-        partial = any(_parent_code(r.code) not in {c.code for c in coded} and len(r.code) != 3 for r in coded)
+        partial = any(parent_code(r.code) not in {c.code for c in coded} and len(r.code) != 3 for r in coded)
         if inferred and not misread:
             yield from _children_above_parent(table, coded)
         for number, (message, sum_, locations) in enumerate(checks):
@@ -81,19 +74,6 @@ def coded_rows(table: Table) -> list[Row]:
         for r in table.rows
         if r.match and r.match.kind == "subject" and r.match.decision in ("auto", "confirmed") and r.match.code and len(r.match.code) in (3, 5, 7)
     ]
-
-
-def families(coded: list[Row]) -> list[tuple[Row, list[Row]]]:
-    """(parent, the children the table prints) for every parent with printed children."""
-    by_code: dict[str, Row] = {}
-    for row in coded:
-        by_code.setdefault(row.code, row)
-    children: dict[str, list[Row]] = {}
-    for row in coded:
-        parent = _parent_code(row.code)
-        if parent in by_code and by_code[parent] is not row:
-            children.setdefault(parent, []).append(row)
-    return [(by_code[code], kids) for code, kids in children.items()]
 
 
 def parent_checks(table: Table, coded: list[Row]):
@@ -138,7 +118,7 @@ def _children_above_parent(table: Table, coded: list[Row]) -> Iterable[Finding]:
 def _total_checks(table: Table, coded: list[Row]):
     """合计 = Σ top-level rows; 人员经费合计 = Σ 301, 303; 公用经费合计 = Σ the other 类."""
     codes = {r.code for r in coded}
-    top = [r for r in coded if _parent_code(r.code) not in codes]
+    top = [r for r in coded if parent_code(r.code) not in codes]
     classes = [r for r in coded if len(r.code) == 3]
     targets: list[tuple[Row, list[Row], str]] = []
     for row in table.rows:
