@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from parsers.model import CHART_KIND, EXTRACTOR_VERSION, Line, Page, Report, Table
@@ -22,6 +23,7 @@ from parsers.identify import (
 )
 from parsers.layout import SourceDocument
 from parsers.ocr import read_scanned_pages
+from parsers.reading import read_table, split_at_inner_titles
 from parsers.segment import is_grid_line, segment_tables, strip_running_text
 from parsers.sniff import is_report_table, is_report_text
 from parsers.text import parse_text
@@ -95,6 +97,20 @@ def _identify(segment, report_kind: str | None, unit: str | None) -> Identificat
     return classify_structure(build_table(segment, "unknown#0", unit), report_kind)
 
 
+def _read_part(segment, report_kind: str | None, unit: str | None, ordinals: Counter[str]) -> Table:
+    """One table: identified, read in the reading with the best evidence, and judged."""
+    identification = _identify(segment, report_kind, unit)
+    kind = identification.kind.id if identification.kind else "unknown"
+    ordinals[kind] += 1
+    table, _evidence = read_table(segment, f"{kind}#{ordinals[kind]}", unit)
+    flags = (*table.flags, "kind_unknown") if kind == "unknown" else table.flags
+    return replace(table, kind_confidence=identification.confidence, kind_reason=identification.reason, flags=flags)
+
+
+def _doubts(segment, unit: str | None) -> int:
+    return read_table(segment, "unknown#0", unit)[1].doubts
+
+
 def read_report(path: str | Path, sha256: str | None = None) -> Report:
     """Extract a report; raises UnreadableReport for anything that is not a readable report.
 
@@ -107,7 +123,7 @@ def read_report(path: str | Path, sha256: str | None = None) -> Report:
     report_kind = detect_report_kind(head)
     segments = segment_tables(lines, report_kind)
     known = [s for s in segments if s.kind is not None]
-    if not any(is_report_table(s.kind) for s in known) and not is_report_text(head):
+    if not any(is_report_table(s.kind) for s in known) and not is_report_text("\n".join(line.text for line in lines)):
         raise UnreadableReport(f"{path.name}: not a department budget or final-account report (no known table or report title found)")
     if report_kind is None and known:
         report_kind = known[0].kind.report_kind
@@ -121,19 +137,14 @@ def read_report(path: str | Path, sha256: str | None = None) -> Report:
             ordinals[CHART_KIND] += 1
             tables.append(build_chart(segment, f"{CHART_KIND}#{ordinals[CHART_KIND]}", unit))
             continue
-        identification = _identify(segment, report_kind, unit)
-        kind = identification.kind.id if identification.kind else "unknown"
-        ordinals[kind] += 1
-        table = replace(
-            build_table(segment, f"{kind}#{ordinals[kind]}", unit),
-            kind_confidence=identification.confidence,
-            kind_reason=identification.reason,
-        )
-        if kind == "unknown":
-            table = replace(table, flags=(*table.flags, "kind_unknown"))
-        unit = table.unit if table.unit and "unit_inferred" not in table.flags else unit
-        if identification.kind is not None or any(c.value is not None for r in table.rows for c in r.cells.values()):
-            tables.append(table)
+        parts = split_at_inner_titles(segment, report_kind, partial(_doubts, unit=unit))
+        for part in parts:
+            table = _read_part(part, report_kind, unit, ordinals)
+            if len(parts) > 1:
+                table = replace(table, flags=(*table.flags, "reading:split_at_inner_title"))
+            unit = table.unit if table.unit and "unit_inferred" not in table.flags else unit
+            if table.kind != "unknown" or any(c.value is not None for r in table.rows for c in r.cells.values()):
+                tables.append(table)
     pages = tuple(
         Page(number, tuple(Line(line.number, line.text, line.bbox) for line in page_lines))
         for number, page_lines in enumerate(doc.pages, start=1)

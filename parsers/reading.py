@@ -1,0 +1,84 @@
+"""Reading a table as a choice between readings, kept or overturned by the table's evidence.
+
+The first reading follows the layout's signs (the first line with figures ends the header,
+header labels name the code column, a table runs until the next known title). When its
+evidence (parsers/evidence.py) is bad, kemu tries what a person would try next, cheapest
+first, and keeps the reading with the fewest doubts:
+
+- a segment that holds a title, unit line or repeated header below its rows is two tables:
+  split there (``split_at_inner_titles``);
+- one header line more or fewer;
+- column roles decided by what the cells hold, whatever the header says (a column of
+  3/5/7-digit 科目 codes is the code column even under a header "项目").
+
+The choice is recorded in the table's flags (``reading:<name>``), the remaining doubts in
+``reading_reasons``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from parsers.evidence import Evidence, assess, inner_title_starts, is_title_line, judge
+from parsers.grid import Reading, build_table
+from parsers.layout import SourceLine
+from parsers.model import Table
+from parsers.segment import Segment, title_kind
+
+#: Readings tried, in order, when the first one leaves doubts.
+ALTERNATIVES = (
+    Reading(roles_by_content=True, name="roles_by_content"),
+    Reading(header_shift=1, name="one_more_header_line"),
+    Reading(header_shift=-1, name="one_fewer_header_line"),
+)
+
+
+def read_table(segment: Segment, table_id: str, unit: str | None, first: Table | None = None) -> tuple[Table, Evidence]:
+    """The reading of ``segment`` with the best evidence, judged. ``first`` is the default
+    reading when the caller already built it."""
+    table = first or build_table(segment, table_id, unit)
+    evidence = assess(table, segment)
+    if evidence.reasons():
+        for reading in ALTERNATIVES:
+            other = build_table(segment, table_id, unit, reading)
+            other_evidence = assess(other, segment)
+            if other_evidence.doubts < evidence.doubts and len(other.rows) >= len(table.rows) - abs(reading.header_shift):
+                table = replace(other, flags=(*other.flags, f"reading:{reading.name}"))
+                evidence = other_evidence
+    return judge(table, evidence), evidence
+
+
+def split_at_inner_titles(
+    segment: Segment, report_kind: str | None, doubts: Callable[[Segment], int]
+) -> list[Segment]:
+    """``segment`` cut before every title, unit line or repeated header printed below its
+    rows, when the parts read with fewer doubts than the whole (``doubts`` measures one)."""
+    starts = inner_title_starts(segment)
+    if not starts:
+        return [segment]
+    parts: list[Segment] = []
+    bounds = [0, *starts, len(segment.lines)]
+    for number, (begin, end) in enumerate(zip(bounds, bounds[1:])):
+        lines = segment.lines[begin:end]
+        if number == 0:
+            parts.append(replace(segment, lines=lines, meta=_meta_before(segment, lines[-1]), notes=[]))
+            continue
+        head = lines[0]
+        titled = title_kind(head, report_kind)
+        is_title = titled is not None or is_title_line(head)
+        parts.append(Segment(
+            titled[0] if titled else None,
+            titled[1] if titled else (head.text if is_title else ""),
+            head if is_title else None,
+            lines[1:] if is_title else lines,
+            meta=[m for m in segment.meta if (lines[0].page, lines[0].number) <= (m.page, m.number) <= (lines[-1].page, lines[-1].number)],
+            notes=segment.notes if end == len(segment.lines) else [],
+        ))
+    if any(not part.lines for part in parts) or sum(map(doubts, parts)) >= doubts(segment):
+        return [segment]
+    return parts
+
+
+def _meta_before(segment: Segment, last: SourceLine) -> list[SourceLine]:
+    return [m for m in segment.meta if (m.page, m.number) <= (last.page, last.number)]
