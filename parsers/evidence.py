@@ -53,6 +53,7 @@ class Evidence:
     glued_amounts: int = 0  # names ending in an amount's digits
     glued_codes: int = 0  # names starting with a 科目 code
     unlabelled: int = 0  # figures in a column whose header kemu did not find (第9列)
+    unlabelled_columns: int = 0  # such columns: a figure without its label is still in its place
     parents_checked: int = 0
     parents_failing: int = 0
     identity_rows_checked: int = 0
@@ -90,9 +91,10 @@ class Evidence:
     def doubts(self) -> int:
         """How much speaks against the reading: alternatives compete on it (fewer is better)."""
         failing_parents = self.parents_failing if self.parents_failing >= FAILING_PARENTS else 0
+        lost = self.amounts_missed + self.codes_missed + self.glued_amounts + self.glued_codes  # figures not where they belong
         return (
-            self.amounts_missed + self.codes_missed + self.glued_amounts + self.glued_codes + self.unlabelled
-            + failing_parents + self.identity_rows_failing + 3 * self.inner_titles + self.header_rows + self.continuation_widths
+            3 * lost + self.unlabelled_columns + failing_parents + self.identity_rows_failing + 3 * self.inner_titles
+            + self.header_rows + self.continuation_widths
         )
 
 
@@ -124,6 +126,10 @@ def assess(table: Table, segment: Segment) -> Evidence:
     amounts_placed = Counter(token for row in table.rows for cell in row.cells.values() for token in _amount_tokens(cell.raw))
     codes_placed = Counter(code for row in table.rows for code in (row.code, *row.extra_codes) if code)
     parents_checked, parents_failing = _hierarchy(table)
+    filled = Counter(
+        column.key for row in table.rows for column in table.columns
+        if re.fullmatch(r"第\d+列", column.label) and row.value(column.key) is not None
+    )
     identity_checked, identity_failing = _identities(table)
     return Evidence(
         amounts_printed=sum(amounts_printed.values()),
@@ -132,10 +138,8 @@ def assess(table: Table, segment: Segment) -> Evidence:
         codes_missed=sum((codes_printed - codes_placed).values()),
         glued_amounts=sum(bool(_GLUED_AMOUNT.search(row.name)) for row in table.rows),
         glued_codes=sum(_glued_code(row) for row in table.rows),
-        unlabelled=sum(
-            1 for row in table.rows for column in table.columns
-            if re.fullmatch(r"第\d+列", column.label) and row.value(column.key) is not None
-        ),
+        unlabelled=sum(filled.values()),
+        unlabelled_columns=len(filled),
         parents_checked=parents_checked,
         parents_failing=parents_failing,
         identity_rows_checked=identity_checked,

@@ -1,0 +1,109 @@
+"""kemu checks its own reading (issue 21): right readings stay confident, wrong ones are flagged.
+
+Each case is a generated PDF with its ground truth (sample_reports/generate_layouts.py). The
+wrong readings are made on purpose from the right one, the way real misreadings look: a code
+left in the name, an amount glued to its name, a column whose header was lost, a row dropped,
+two tables read as one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from parsers.evidence import assess, judge
+from parsers.grid import build_table
+from parsers.model import Cell, Column, Table
+from parsers.report import read_report, read_source
+from parsers.segment import Segment, segment_tables, strip_running_text
+from sample_reports.generate_layouts import Layout, render, write
+
+
+def _read(tmp_path: Path, name: str, ruled: bool = True) -> tuple[Segment, Table]:
+    """The one table of a layout as kemu reads it, and the segment it was read from."""
+    path = tmp_path / f"{name}.pdf"
+    write(name, path, ruled)
+    segments = [s for s in segment_tables(strip_running_text(read_source(path)), None) if s.lines]
+    assert len(segments) == 1
+    return segments[0], build_table(segments[0], "t#1", None)
+
+
+@pytest.mark.parametrize("name", ["split_codes", "dual_classification", "coded_names", "repeated_header", "bare_continuation", "wrapped_names"])
+@pytest.mark.parametrize("ruled", [True, False], ids=["ruled", "unruled"])
+def test_a_right_reading_is_confident(tmp_path: Path, name: str, ruled: bool):
+    write(name, tmp_path / "t.pdf", ruled)
+    report = read_report(tmp_path / "t.pdf")
+    assert [(t.reading, t.reading_reasons) for t in report.tables] == [("confident", ())]
+
+
+def _with_rows(table: Table, change) -> Table:
+    return replace(table, rows=tuple(change(i, row) for i, row in enumerate(table.rows)))
+
+
+def test_a_code_left_in_the_name_makes_the_reading_uncertain(tmp_path: Path):
+    segment, table = _read(tmp_path, "repeated_header")
+    wrong = _with_rows(table, lambda i, r: replace(r, code=None, name=f"{r.code}{r.name}") if i < 3 else r)
+    evidence = assess(wrong, segment)
+    assert (evidence.codes_missed, evidence.glued_codes) == (3, 3)
+    assert judge(wrong, evidence).reading == "uncertain"
+    assert judge(table, assess(table, segment)).reading == "confident"
+
+
+def test_an_amount_glued_to_its_name_makes_the_reading_uncertain(tmp_path: Path):
+    segment, table = _read(tmp_path, "wrapped_names")
+    key = table.columns[0].key
+
+    def glue(i: int, row):
+        if i:
+            return row
+        raw = row.cells[key].raw  # "143.81": the name took "143.", the cell kept "81"
+        cell = Cell(raw[4:], None, row.cells[key].provenance)
+        return replace(row, name=row.name + raw[:4], cells={**row.cells, key: cell})
+
+    reading = judge(_with_rows(table, glue), assess(_with_rows(table, glue), segment))
+    assert reading.reading == "uncertain"
+    assert any("end in the digits of an amount" in reason for reason in reading.reading_reasons)
+    assert any("in no amount cell" in reason for reason in reading.reading_reasons)
+
+
+def test_figures_in_a_column_without_a_header_make_the_reading_uncertain(tmp_path: Path):
+    segment, table = _read(tmp_path, "split_codes")
+    column = table.columns[0]
+    wrong = replace(table, columns=(Column(column.key, "第9列"),))
+    assert judge(wrong, assess(wrong, segment)).reading_reasons == (f"{len(table.rows)} figures are in a column without a header",)
+
+
+def test_a_dropped_row_and_a_broken_sum_make_the_reading_uncertain(tmp_path: Path):
+    segment, table = _read(tmp_path, "split_codes")
+    dropped = replace(table, rows=table.rows[1:])
+    assert "1 of 8 amounts printed in the table are in no amount cell" in judge(dropped, assess(dropped, segment)).reading_reasons
+    key = table.columns[0].key
+    halved = _with_rows(table, lambda i, r: replace(r, cells={key: replace(r.cells[key], value=r.cells[key].value / 2)}) if i in (0, 1) else r)
+    evidence = assess(halved, segment)
+    assert evidence.parents_failing >= 2
+    assert any("not the sum of their children" in reason for reason in judge(halved, evidence).reading_reasons)
+
+
+def _swallowing(ruled: bool) -> Layout:
+    """Two tables printed one under the other; the second's title names no known kind, so
+    the first reading runs on into it."""
+    first = [[f"20101{i:02d}", f"人大事务第{i}项", f"{i}.00"] for i in range(1, 5)]
+    second = [[f"20102{i:02d}", f"政协事务第{i}项", f"{i}0.00"] for i in range(1, 4)]
+    body = first + [["专项资金分配情况表", "", ""], ["科目编码", "科目名称", "合计"]] + second
+    return Layout("一般公共预算支出表", [["科目编码", "科目名称", "合计"]], [80, 240, 90], body, [], ruled=ruled)
+
+
+@pytest.mark.parametrize("ruled", [True, False], ids=["ruled", "unruled"])
+def test_a_table_that_swallowed_the_next_one_is_split_at_its_title(tmp_path: Path, ruled: bool):
+    render(_swallowing(ruled), tmp_path / "t.pdf")
+    segment = next(s for s in segment_tables(strip_running_text(read_source(tmp_path / "t.pdf")), None) if s.lines)
+    whole = build_table(segment, "t#1", None)
+    assert judge(whole, assess(whole, segment)).reading == "uncertain"  # the first reading, had it been kept
+    tables = read_report(tmp_path / "t.pdf").tables
+    assert [[r.code for r in t.rows] for t in tables] == [
+        ["2010101", "2010102", "2010103", "2010104"], ["2010201", "2010202", "2010203"],
+    ]
+    assert tables[1].title == "专项资金分配情况表"
+    assert all(t.reading == "confident" and "reading:split_at_inner_title" in t.flags for t in tables)
