@@ -122,7 +122,7 @@ def assess(table: Table, segment: Segment) -> Evidence:
     evidence does not speak for (``weighs``) gets none."""
     if not weighs(table):
         return Evidence()
-    amounts_printed, codes_printed = _printed(segment.lines)
+    amounts_printed, codes_printed = _printed([*segment.lines, *_inner_meta(segment)])
     amounts_placed = Counter(token for row in table.rows for cell in row.cells.values() for token in _amount_tokens(cell.raw))
     codes_placed = Counter(code for row in table.rows for code in (row.code, *row.extra_codes) if code)
     parents_checked, parents_failing = _hierarchy(table)
@@ -148,6 +148,12 @@ def assess(table: Table, segment: Segment) -> Evidence:
         header_rows=sum(_is_header_row(row) for row in table.rows),
         continuation_widths=_continuation_widths(segment.lines),
     )
+
+
+def _inner_meta(segment: Segment) -> list[SourceLine]:
+    """Unit and department lines set aside below the title: what they print is in the region."""
+    title = (segment.title_line.page, segment.title_line.number) if segment.title_line else (0, 0)
+    return [m for m in segment.meta if (m.page, m.number) > title]
 
 
 def _amount_tokens(text: str) -> list[str]:
@@ -237,8 +243,7 @@ def inner_title_starts(segment: Segment) -> list[int]:
     lines = segment.lines
     first_body = next((i for i, line in enumerate(lines) if is_body_start(line)), len(lines))
     header = {normalize_text(line.text) for line in lines[:first_body]}
-    title = (segment.title_line.page, segment.title_line.number) if segment.title_line else (0, 0)
-    inner_meta = [(m.page, m.number) for m in segment.meta if (m.page, m.number) > title]
+    inner_meta = [(m.page, m.number) for m in _inner_meta(segment)]
     body_pages: set[int] = set()
     starts: list[int] = []
     rows_since_start = True
@@ -253,7 +258,7 @@ def inner_title_starts(segment: Segment) -> list[int]:
         if is_body_start(line):
             body_pages.add(line.page)
             rows_since_start = True
-    return starts
+    return sorted({*starts, *_other_table_pages(lines)})
 
 
 def is_title_line(line: SourceLine) -> bool:
@@ -267,12 +272,30 @@ def is_title_line(line: SourceLine) -> bool:
     )
 
 
-def _continuation_widths(lines: list[SourceLine]) -> int:
-    """Pages of a ruled table whose rows have another number of columns than the first page's."""
+def _page_widths(lines: list[SourceLine]) -> dict[int, int]:
+    """Per page, the number of columns of the table's ruled rows."""
     widths: dict[int, int] = {}
     for line in lines:
         if line.region is not None:
             width = max((f.col + (f.span or 1) for f in line.fragments if f.col is not None), default=0)
             widths[line.page] = max(widths.get(line.page, 0), width)
-    values = list(widths.values())
+    return widths
+
+
+def _continuation_widths(lines: list[SourceLine]) -> int:
+    """Pages of a ruled table whose rows have another number of columns than the first page's."""
+    values = list(_page_widths(lines).values())
     return sum(width != values[0] for width in values[1:]) if values else 0
+
+
+def _other_table_pages(lines: list[SourceLine]) -> list[int]:
+    """Where a page of other columns starts under a header of its own: the next table, whose
+    title kemu did not see (indexes into ``lines``)."""
+    widths = _page_widths(lines)
+    first = next(iter(widths.values()), 0)
+    starts = []
+    for index, line in enumerate(lines):
+        new_page = index > 0 and lines[index - 1].page != line.page
+        if new_page and widths.get(line.page, first) != first and not is_body_start(line):
+            starts.append(index)
+    return starts

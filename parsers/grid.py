@@ -127,7 +127,10 @@ def build_table(segment: Segment, table_id: str, default_unit: str | None, readi
 
 
 def _without_meta(line: SourceLine) -> SourceLine:
-    """Drop 金额单位/部门 fragments that share a line with header labels."""
+    """Drop 金额单位/部门 fragments that share a line with header labels (on a row of figures,
+    "2026年" is the row's label)."""
+    if sum(is_amount(c) for c in line.cells) >= 2:
+        return line
     kept = [f for f in line.fragments if f.text.strip() and not is_meta_text(f.text)]
     if len(kept) == len([f for f in line.fragments if f.text.strip()]):
         return line
@@ -148,10 +151,12 @@ def _is_numbering(line: SourceLine) -> bool:
 
 
 def _is_junk(line: SourceLine) -> bool:
+    """OCR debris; a label with Latin letters beside printed amounts ("A-货物 28,557.01") is a row."""
     cells = line.cells
     junk = sum(1 for c in cells if _JUNK.search(c) and not is_amount(c))
     clean_cjk = sum(1 for c in cells if len(_CJK.findall(c)) >= 2 and not _JUNK.search(c))
-    return junk >= 2 or (junk == 1 and clean_cjk < 1)
+    figures = sum(1 for c in cells if is_amount(c) and _DECIMAL.search(c))
+    return junk >= 2 or (junk == 1 and clean_cjk < 1 and not (figures and len(_CJK.findall(line.text)) >= 2))
 
 
 def _split_header(lines: list[SourceLine], shift: int = 0) -> tuple[list[SourceLine], list[SourceLine]]:

@@ -107,8 +107,11 @@ def _read_part(segment, report_kind: str | None, unit: str | None, ordinals: Cou
     return replace(table, kind_confidence=identification.confidence, kind_reason=identification.reason, flags=flags)
 
 
-def _doubts(segment, unit: str | None) -> int:
-    return read_table(segment, "unknown#0", unit)[1].doubts
+def _doubts(segment, report_kind: str | None, unit: str | None) -> int:
+    """How much speaks against the best reading of ``segment`` as a table of its own."""
+    identification = _identify(segment, report_kind, unit)
+    kind = identification.kind.id if identification.kind else "unknown"
+    return read_table(segment, f"{kind}#0", unit)[1].doubts
 
 
 def read_report(path: str | Path, sha256: str | None = None) -> Report:
@@ -137,11 +140,11 @@ def read_report(path: str | Path, sha256: str | None = None) -> Report:
             ordinals[CHART_KIND] += 1
             tables.append(build_chart(segment, f"{CHART_KIND}#{ordinals[CHART_KIND]}", unit))
             continue
-        parts = split_at_inner_titles(segment, report_kind, partial(_doubts, unit=unit))
+        parts = split_at_inner_titles(segment, report_kind, partial(_doubts, report_kind=report_kind, unit=unit))
         for part in parts:
             table = _read_part(part, report_kind, unit, ordinals)
             if len(parts) > 1:
-                table = replace(table, flags=(*table.flags, "reading:split_at_inner_title"))
+                table = replace(table, flags=(*table.flags, "reading:split"))
             unit = table.unit if table.unit and "unit_inferred" not in table.flags else unit
             if table.kind != "unknown" or any(c.value is not None for r in table.rows for c in r.cells.values()):
                 tables.append(table)

@@ -106,4 +106,25 @@ def test_a_table_that_swallowed_the_next_one_is_split_at_its_title(tmp_path: Pat
         ["2010101", "2010102", "2010103", "2010104"], ["2010201", "2010202", "2010203"],
     ]
     assert tables[1].title == "专项资金分配情况表"
-    assert all(t.reading == "confident" and "reading:split_at_inner_title" in t.flags for t in tables)
+    assert all(t.reading == "confident" and "reading:split" in t.flags for t in tables)
+
+
+@pytest.mark.parametrize("ruled", [True, False], ids=["ruled", "unruled"])
+def test_rows_the_evidence_found_missing_are_read(tmp_path: Path, ruled: bool):
+    """Two misreadings the evidence found on the corpus: a procurement row labelled "A-货物"
+    was dropped as OCR debris, and a 三公 row labelled by its year ("2026年") was set aside as
+    a meta line."""
+    procurement = Layout(
+        "政府采购预算明细表", [["采购类别", "金额"]], [200, 120],
+        [["A-货物", "28,557.02"], ["C-服务", "40,150.20"], ["合计", "68,707.22"]], [], ruled=ruled,
+    )
+    by_year = Layout(
+        "财政拨款“三公”经费支出表", [["年度", "合计", "公务接待费", "公务用车运行维护费"]], [120, 90, 90, 90],
+        [["2025年", "11.58", "0.18", "11.40"], ["2026年", "47.56", "0.16", "47.40"], ["增减变化", "35.98", "0.00", "35.98"]], [],
+        ruled=ruled,
+    )
+    for number, layout in enumerate((procurement, by_year)):
+        render(layout, tmp_path / f"{number}.pdf")
+        (table,) = read_report(tmp_path / f"{number}.pdf").tables
+        assert [r.name for r in table.rows] == [row[0] for row in layout.body]
+        assert table.reading == "confident"
