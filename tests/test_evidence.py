@@ -128,3 +128,33 @@ def test_rows_the_evidence_found_missing_are_read(tmp_path: Path, ruled: bool):
         (table,) = read_report(tmp_path / f"{number}.pdf").tables
         assert [r.name for r in table.rows] == [row[0] for row in layout.body]
         assert table.reading == "confident"
+
+
+def test_a_sidecar_of_the_reading_before_the_split_still_applies(tmp_path: Path):
+    """Readings change under issue 21; the reviewer's work must not. The fixture is the sidecar
+    kemu wrote for this PDF when it still read the two tables as one (budget_gp_expense#1 ran
+    on to 2010203): an edit on a row the first table keeps applies at its row, the edit on a
+    row that moved to the second table is listed as orphaned, never dropped."""
+    from app.review import ReviewSession
+
+    render(_swallowing(True), tmp_path / "swallowed.pdf")
+    fixture = Path(__file__).parent / "fixtures" / "upgrade" / "swallowed.pdf.kemu.toml"
+    (tmp_path / fixture.name).write_text(fixture.read_text(encoding="utf-8"), encoding="utf-8")
+    session = ReviewSession(tmp_path / "swallowed.pdf", use_cache=False)
+    kept = session.reviewed.table("budget_gp_expense#1").row("budget_gp_expense#1/2010102").cells["total"]
+    assert (kept.raw, kept.status) == ("2.50", "edited")
+    assert [(o.operation.row, "no longer in the source" in o.reason) for o in session.orphans] == [("budget_gp_expense#1/2010202", True)]
+    assert len(session.operations) == 3
+
+
+def test_the_reading_is_in_the_json_contract_and_every_fact(tmp_path: Path):
+    from app.contract import SCHEMA_VERSION, table_json
+    from app.export import report_facts
+
+    write("split_codes", tmp_path / "t.pdf")
+    report = read_report(tmp_path / "t.pdf")
+    doubted = replace(report.tables[0], reading="uncertain", reading_reasons=("2 of 9 parent rows are not the sum of their children",))
+    assert SCHEMA_VERSION == "1.5"
+    assert (table_json(doubted)["reading"], table_json(doubted)["reading_reasons"]) == ("uncertain", list(doubted.reading_reasons))
+    facts = report_facts(replace(report, tables=(doubted,)))
+    assert set(facts.column("table_reading").to_pylist()) == {"uncertain"}
