@@ -35,6 +35,10 @@ _HEADER_WORDS = re.compile(r"(?:科目|功能|经济|分类)(?:编码|代码|名
 _TITLE_END = re.compile(r"(?:表|情况|明细)$")
 _MARK = re.compile(r"^(?:公开|附)?表?\d{1,2}表?|(?:公开|附)?表?\d{1,2}表?$")
 
+#: A 收支总表 and the 支出 table of the same report print each 类's total twice.
+SUMMARY_TO_EXPENSE = {"budget_summary": "budget_expense", "final_income_expense_summary": "final_expense"}
+_ORDINAL = re.compile(r"^[\(（]?[一二三四五六七八九十]+[、.．)）]\s*")
+
 #: At most this share of a table's printed amounts (or codes) may be in no cell of their role.
 MISSED_SHARE = 0.02
 #: Parents not summing to their children: as many and this share of those checked say misread.
@@ -299,3 +303,29 @@ def _other_table_pages(lines: list[SourceLine]) -> list[int]:
         if new_page and widths.get(line.page, first) != first and not is_body_start(line):
             starts.append(index)
     return starts
+
+
+def cross_table_reasons(tables: list[Table]) -> dict[str, str]:
+    """Table id → a doubt, when the 类 totals a 收支总表 prints disagree with the 类 rows of the
+    report's 支出 table in most classes: one of the two was misread (a column off, rows lost).
+    Both are named, since the figures alone cannot say which."""
+    out: dict[str, str] = {}
+    for summary_kind, expense_kind in SUMMARY_TO_EXPENSE.items():
+        summary = next((t for t in tables if t.kind == summary_kind), None)
+        expense = next((t for t in tables if t.kind == expense_kind), None)
+        if summary is None or expense is None or summary.unit != expense.unit or not expense.columns:
+            continue
+        classes = {normalize_text(r.name): r for r in expense.rows if r.code and len(r.code) == 3}
+        total = expense.columns[0].key
+        compared = differing = 0
+        for row in summary.rows:
+            target = classes.get(_ORDINAL.sub("", normalize_text(row.name))) if row.group == "支出" else None
+            printed = next((c for c in row.cells.values() if c.value is not None), None)
+            if target is None or printed is None or target.value(total) is None:
+                continue
+            compared += 1
+            differing += Sum(printed, [target.cells[total]]).severity() == "error"
+        if differing >= 2 and 2 * differing > compared:
+            reason = f"{differing} of {compared} 类 totals differ between the 收支总表 and the 支出 table"
+            out[summary.id] = out[expense.id] = reason
+    return out

@@ -23,6 +23,7 @@ from parsers.identify import (
 )
 from parsers.layout import SourceDocument
 from parsers.ocr import read_scanned_pages
+from parsers.evidence import cross_table_reasons
 from parsers.reading import read_table, split_at_inner_titles
 from parsers.segment import is_grid_line, segment_tables, strip_running_text
 from parsers.sniff import is_report_table, is_report_text
@@ -107,6 +108,15 @@ def _read_part(segment, report_kind: str | None, unit: str | None, ordinals: Cou
     return replace(table, kind_confidence=identification.confidence, kind_reason=identification.reason, flags=flags)
 
 
+def _cross_table_doubts(tables: list[Table]) -> list[Table]:
+    """Totals that must agree across tables of the report: a disagreement makes both uncertain."""
+    doubts = cross_table_reasons(tables)
+    return [
+        replace(t, reading="uncertain", reading_reasons=(*t.reading_reasons, doubts[t.id])) if t.id in doubts else t
+        for t in tables
+    ]
+
+
 def _doubts(segment, report_kind: str | None, unit: str | None) -> int:
     """How much speaks against the best reading of ``segment`` as a table of its own."""
     identification = _identify(segment, report_kind, unit)
@@ -148,6 +158,7 @@ def read_report(path: str | Path, sha256: str | None = None) -> Report:
             unit = table.unit if table.unit and "unit_inferred" not in table.flags else unit
             if table.kind != "unknown" or any(c.value is not None for r in table.rows for c in r.cells.values()):
                 tables.append(table)
+    tables = _cross_table_doubts(tables)
     pages = tuple(
         Page(number, tuple(Line(line.number, line.text, line.bbox) for line in page_lines))
         for number, page_lines in enumerate(doc.pages, start=1)

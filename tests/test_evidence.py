@@ -158,3 +158,17 @@ def test_the_reading_is_in_the_json_contract_and_every_fact(tmp_path: Path):
     assert (table_json(doubted)["reading"], table_json(doubted)["reading_reasons"]) == ("uncertain", list(doubted.reading_reasons))
     facts = report_facts(replace(report, tables=(doubted,)))
     assert set(facts.column("table_reading").to_pylist()) == {"uncertain"}
+
+
+def test_class_totals_that_differ_across_tables_make_both_uncertain():
+    """The 收支总表 and the 支出 table print each 类's total; a reading one column off disagrees."""
+    from parsers.evidence import cross_table_reasons
+
+    report = read_report(Path(__file__).parent.parent / "sample_reports" / "generated" / "gen_final_ruled.pdf")
+    tables = list(report.tables)
+    assert cross_table_reasons(tables) == {}
+    expense = next(t for t in tables if t.kind == "final_expense")
+    first, second = expense.columns[0].key, expense.columns[1].key
+    shifted = _with_rows(expense, lambda i, r: replace(r, cells={**r.cells, first: r.cells[second]}))  # a column off
+    doubts = cross_table_reasons([shifted if t is expense else t for t in tables])
+    assert set(doubts) == {expense.id, next(t.id for t in tables if t.kind == "final_income_expense_summary")}
