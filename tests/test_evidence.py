@@ -172,3 +172,18 @@ def test_class_totals_that_differ_across_tables_make_both_uncertain():
     shifted = _with_rows(expense, lambda i, r: replace(r, cells={**r.cells, first: r.cells[second]}))  # a column off
     doubts = cross_table_reasons([shifted if t is expense else t for t in tables])
     assert set(doubts) == {expense.id, next(t.id for t in tables if t.kind == "final_income_expense_summary")}
+
+
+def test_a_doubtful_first_reading_gives_way_to_a_better_one(tmp_path: Path):
+    """read_table tries the alternatives when the first reading has doubts, keeps the one with
+    the fewest and records it; a reading without doubts is kept as it is."""
+    from parsers.reading import read_table
+
+    segment, table = _read(tmp_path, "wrapped_names")
+    lost = _with_rows(table, lambda i, r: replace(r, code=None, name=f"{r.code}{r.name}"))
+    chosen, evidence = read_table(segment, "t#1", None, first=lost)
+    assert evidence.doubts == 0 and chosen.reading == "confident"
+    assert [r.code for r in chosen.rows] == [r.code for r in table.rows]
+    assert [f for f in chosen.flags if f.startswith("reading:")] == ["reading:roles_by_content"]
+    kept, _ = read_table(segment, "t#1", None)
+    assert not any(f.startswith("reading:") for f in kept.flags)
