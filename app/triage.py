@@ -21,6 +21,7 @@ class TriageRow:
     to_review: int = 0
     confirmed: int = 0
     mappings: int = 0
+    uncertain_tables: int = 0  # tables kemu may have misread (Table.reading, issue 21)
     error: str | None = None  # why the file could not be opened
 
 
@@ -37,6 +38,7 @@ def triage_row(path: Path) -> TriageRow:
         errors=sum(1 for f in findings if f.severity == "error"),
         warnings=sum(1 for f in findings if f.severity == "warning"),
         to_review=progress["needs_review"], confirmed=progress["confirmed"], mappings=progress["mappings"],
+        uncertain_tables=sum(t.reading == "uncertain" for t in report.tables),
     )
 
 

@@ -187,3 +187,16 @@ def test_a_doubtful_first_reading_gives_way_to_a_better_one(tmp_path: Path):
     assert [f for f in chosen.flags if f.startswith("reading:")] == ["reading:roles_by_content"]
     kept, _ = read_table(segment, "t#1", None)
     assert not any(f.startswith("reading:") for f in kept.flags)
+
+
+def test_triage_counts_the_tables_kemu_may_have_misread(tmp_path: Path):
+    from app.triage import triage_row
+
+    render(_swallowing(True), tmp_path / "ok.pdf")
+    assert triage_row(tmp_path / "ok.pdf").uncertain_tables == 0
+    by_year = Layout(
+        "财政拨款“三公”经费支出表", [["年度", "合计", "公务接待费", "公务用车运行维护费"]], [120, 90, 90, 90],
+        [["2025年", "11.58", "0.18", "11.40"], ["增减变化", "35.98", "-0.02", "36.00"]], [], ruled=False,
+    )  # unruled, "-0.02" is read as a column of its own (第4列): a misreading the evidence sees
+    render(by_year, tmp_path / "doubt.pdf")
+    assert triage_row(tmp_path / "doubt.pdf").uncertain_tables == 1
