@@ -56,6 +56,7 @@ class Evidence:
     codes_missed: int = 0  # a 科目 code printed before a name, on no row as its code
     glued_amounts: int = 0  # names ending in an amount's digits
     glued_codes: int = 0  # names starting with a 科目 code
+    second_codes: int = 0  # rows whose 科目 code was read as a second classification's, in a table with no row code
     unlabelled: int = 0  # figures in a column whose header kemu did not find (第9列)
     unlabelled_columns: int = 0  # such columns: a figure without its label is still in its place
     parents_checked: int = 0
@@ -77,6 +78,8 @@ class Evidence:
             out.append(f"{self.glued_amounts} names end in the digits of an amount")
         if self.glued_codes:
             out.append(f"{self.glued_codes} names start with a 科目 code")
+        if self.second_codes >= 2:
+            out.append(f"{self.second_codes} rows carry their 科目 code only as a second code")
         if self.unlabelled:
             out.append(f"{self.unlabelled} figures are in a column without a header")
         if self.parents_failing >= FAILING_PARENTS and self.parents_failing >= FAILING_SHARE * self.parents_checked:
@@ -95,7 +98,7 @@ class Evidence:
     def doubts(self) -> int:
         """How much speaks against the reading: alternatives compete on it (fewer is better)."""
         failing_parents = self.parents_failing if self.parents_failing >= FAILING_PARENTS else 0
-        lost = self.amounts_missed + self.codes_missed + self.glued_amounts + self.glued_codes  # figures not where they belong
+        lost = self.amounts_missed + self.codes_missed + self.glued_amounts + self.glued_codes + self.second_codes  # figures out of place
         return (
             3 * lost + self.unlabelled_columns + failing_parents + self.identity_rows_failing + 3 * self.inner_titles
             + self.header_rows + self.continuation_widths
@@ -142,6 +145,7 @@ def assess(table: Table, segment: Segment) -> Evidence:
         codes_missed=sum((codes_printed - codes_placed).values()),
         glued_amounts=sum(bool(_GLUED_AMOUNT.search(row.name)) for row in table.rows),
         glued_codes=sum(_glued_code(row) for row in table.rows),
+        second_codes=len(second_code_rows(table)),
         unlabelled=sum(filled.values()),
         unlabelled_columns=len(filled),
         parents_checked=parents_checked,
@@ -181,6 +185,17 @@ def _printed(lines: list[SourceLine]) -> tuple[Counter[str], Counter[str]]:
                 if leading and known_section(leading.group(1)):
                     codes[leading.group(1)] += 1
     return amounts, codes
+
+
+def second_code_rows(table: Table) -> list[Row]:
+    """In a table where no row has a code, the rows whose first second code is a 科目 code: the
+    code column printed right of the names was read as a second classification."""
+    if any(row.code for row in table.rows):
+        return []
+    return [
+        row for row in table.rows
+        if row.extra_codes and len(row.extra_codes[0]) in (3, 5, 7) and known_section(row.extra_codes[0])
+    ]
 
 
 def _glued_code(row: Row) -> bool:

@@ -166,12 +166,22 @@ def _split_header(lines: list[SourceLine], shift: int = 0) -> tuple[list[SourceL
     start = min(max(0, start + shift), len(lines))
     header = [line for line in lines[:start] if not _is_numbering(line) and not _is_junk(line)]
     header_texts = {normalize_text(line.text) for line in header}
+    labels = "".join(header_texts)  # the characters of the header's labels
     body = [
         line
         for line in lines[start:]
         if not _is_numbering(line) and not _is_junk(line) and normalize_text(line.text) not in header_texts
+        and not _rewrapped_header(line, labels)
     ]
     return header, body
+
+
+def _rewrapped_header(line: SourceLine, labels: str) -> bool:
+    """The header printed again on a continuation page, its labels wrapped otherwise ("科目名称 |
+    合计" under "科目 | 名称 …"): two or more cells, no figure, written only with the header's
+    characters (a wrap may cut a label anywhere)."""
+    cells = [normalize_text(c) for c in line.cells]
+    return len(cells) >= 2 and not any(is_amount(c) for c in cells) and all(c and set(c) <= set(labels) for c in cells)
 
 
 def _overlaps(upper: SourceLine, lower: SourceLine) -> bool:

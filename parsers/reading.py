@@ -20,11 +20,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from parsers.evidence import Evidence, assess, inner_title_starts, is_title_line, judge
-from parsers.grid import Reading, build_table
+from parsers.evidence import Evidence, assess, inner_title_starts, is_title_line, judge, second_code_rows
+from parsers.grid import Reading, build_table, row_identity
 from parsers.layout import SourceLine
 from parsers.model import Table
-from parsers.segment import Segment, title_kind
+from parsers.segment import Segment, normalize_text, title_kind
+from parsers.subject_codes import known_section
 
 #: Readings tried, in order, when the first one leaves doubts.
 ALTERNATIVES = (
@@ -40,6 +41,11 @@ def read_table(segment: Segment, table_id: str, unit: str | None, first: Table |
     table = first or build_table(segment, table_id, unit)
     evidence = assess(table, segment)
     if evidence.reasons():
+        if second_code_rows(table):
+            promoted = promote_second_codes(table)
+            promoted_evidence = assess(promoted, segment)
+            if promoted_evidence.doubts < evidence.doubts:
+                table, evidence = replace(promoted, flags=(*promoted.flags, "reading:code_right_of_name")), promoted_evidence
         for reading in ALTERNATIVES:
             other = build_table(segment, table_id, unit, reading)
             other_evidence = assess(other, segment)
@@ -47,6 +53,19 @@ def read_table(segment: Segment, table_id: str, unit: str | None, first: Table |
                 table = replace(other, flags=(*other.flags, f"reading:{reading.name}"))
                 evidence = other_evidence
     return judge(table, evidence), evidence
+
+
+def promote_second_codes(table: Table) -> Table:
+    """The table read with the 科目 codes printed right of the names as the rows' codes (a
+    template that prints 名称 | 编码 | amounts), row ids made again from them."""
+    seen: dict[str, int] = {}
+    rows = []
+    for row in table.rows:
+        if row.extra_codes and len(row.extra_codes[0]) in (3, 5, 7) and known_section(row.extra_codes[0]):
+            names = row.extra_names[1:] if row.extra_names else ()
+            row = replace(row, code=row.extra_codes[0], extra_codes=row.extra_codes[1:], extra_names=names if any(names) else ())
+        rows.append(replace(row, id=row_identity(table.id, row.code or normalize_text(row.name), seen)))
+    return replace(table, rows=tuple(rows))
 
 
 def split_at_inner_titles(
