@@ -200,3 +200,26 @@ def test_triage_counts_the_tables_kemu_may_have_misread(tmp_path: Path):
     )  # unruled, "-0.02" is read as a column of its own (第4列): a misreading the evidence sees
     render(by_year, tmp_path / "doubt.pdf")
     assert triage_row(tmp_path / "doubt.pdf").uncertain_tables == 1
+
+
+@pytest.mark.parametrize("ruled", [True, False], ids=["ruled", "unruled"])
+def test_misreadings_found_on_generated_templates_are_read_right(tmp_path: Path, ruled: bool):
+    """Two misreadings the evidence found on random templates (sample_reports/templates.py): a
+    continuation's header wrapped otherwise ("科目名称 | 合计") read as a row, and the codes of a
+    template that prints them right of the names read as second codes."""
+    rows = [[f"20101{i:02d}", f"人大事务第{i}项", f"{i}.00"] for i in range(1, 7)]
+    rewrapped = Layout(
+        "一般公共预算支出表", [["科目编码", "科目名称", "合计"]], [80, 240, 90], rows[:3] + [["", "科目名称", "合计"]] + rows[3:], [],
+        rows_per_page=3, header_every_page=False, ruled=ruled,
+    )
+    right_of_names = Layout(
+        "一般公共预算支出表", [["科目名称", "科目编码", "合计"]], [240, 80, 90],
+        [["一般公共服务支出", "201", "21.00"], ["人大事务", "20101", "21.00"]] + [[r[1], r[0], r[2]] for r in rows], [], ruled=ruled,
+    )
+    render(rewrapped, tmp_path / "a.pdf")
+    (table,) = read_report(tmp_path / "a.pdf").tables
+    assert [(r.code, r.name) for r in table.rows] == [(r[0], r[1]) for r in rows]
+    render(right_of_names, tmp_path / "b.pdf")
+    (table,) = read_report(tmp_path / "b.pdf").tables
+    assert [r.code for r in table.rows] == ["201", "20101", *(r[0] for r in rows)]
+    assert "reading:code_right_of_name" in table.flags and table.reading == "confident"
