@@ -169,8 +169,8 @@ def _amount_tokens(text: str) -> list[str]:
 
 
 def _printed(lines: list[SourceLine]) -> tuple[Counter[str], Counter[str]]:
-    """The amounts and the 科目 codes printed in the region. A code counts where a row starts
-    with it: alone in its cell before a name, or glued to the name ("2050303-技校教育")."""
+    """The amounts and the 科目 codes printed in the region. A code counts where it stands beside
+    its name (before it, or after it in a 名称 | 编码 template), or glued to it ("2050303-技校教育")."""
     amounts: Counter[str] = Counter()
     codes: Counter[str] = Counter()
     for line in lines:
@@ -178,7 +178,8 @@ def _printed(lines: list[SourceLine]) -> tuple[Counter[str], Counter[str]]:
         for index, piece in enumerate(pieces):
             amounts.update(_AMOUNT.findall(piece))
             code = code_text(piece)
-            if _CODE.match(code) and index + 1 < len(pieces) and CJK.search(pieces[index + 1]) and is_class(code):
+            beside_name = any(0 <= i < len(pieces) and CJK.search(pieces[i]) and not _CODE.match(code_text(pieces[i])) for i in (index - 1, index + 1))
+            if _CODE.match(code) and beside_name and is_class(code):
                 codes[code] += 1
             elif CODE_NAME.match(piece):
                 leading = _LEADING_DIGITS.match(piece)

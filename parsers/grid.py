@@ -266,6 +266,11 @@ def _groups(rows: list[_Row], paths: list[list[str]], width: int, by_content: bo
         else:
             roles.append("empty")
     _demote_code_amounts(roles, heads)
+    if by_content:  # whole 3/5/7-digit numbers right of a name column: a template printing 名称 | 编码
+        roles[:] = [
+            "code" if role == "amount" and full_codes[col] >= 0.9 and col > 0 and names[col - 1] >= 0.5 else role
+            for col, role in enumerate(roles)
+        ]
     groups: list[_Group] = []
     current = _Group()
     for col, role in enumerate(roles):

@@ -39,20 +39,26 @@ def read_table(segment: Segment, table_id: str, unit: str | None, first: Table |
     """The reading of ``segment`` with the best evidence, judged. ``first`` is the default
     reading when the caller already built it."""
     table = first or build_table(segment, table_id, unit)
-    evidence = assess(table, segment)
-    if evidence.reasons():
-        if second_code_rows(table):
-            promoted = promote_second_codes(table)
-            promoted_evidence = assess(promoted, segment)
-            if promoted_evidence.doubts < evidence.doubts:
-                table, evidence = replace(promoted, flags=(*promoted.flags, "reading:code_right_of_name")), promoted_evidence
+    best = _with_codes_right_of_names(table, assess(table, segment), segment)
+    if best[1].reasons():
         for reading in ALTERNATIVES:
             other = build_table(segment, table_id, unit, reading)
-            other_evidence = assess(other, segment)
-            if other_evidence.doubts < evidence.doubts and len(other.rows) >= len(table.rows) - abs(reading.header_shift):
-                table = replace(other, flags=(*other.flags, f"reading:{reading.name}"))
-                evidence = other_evidence
-    return judge(table, evidence), evidence
+            other = replace(other, flags=(*other.flags, f"reading:{reading.name}"))
+            candidate = _with_codes_right_of_names(other, assess(other, segment), segment)
+            if candidate[1].doubts < best[1].doubts and len(other.rows) >= len(table.rows) - abs(reading.header_shift):
+                best = candidate
+    return judge(best[0], best[1]), best[1]
+
+
+def _with_codes_right_of_names(table: Table, evidence: Evidence, segment: Segment) -> tuple[Table, Evidence]:
+    """The reading as it is, or with its second codes as the rows' codes when that is better."""
+    if not evidence.reasons() or not second_code_rows(table):
+        return table, evidence
+    promoted = promote_second_codes(table)
+    promoted_evidence = assess(promoted, segment)
+    if promoted_evidence.doubts < evidence.doubts:
+        return replace(promoted, flags=(*promoted.flags, "reading:code_right_of_name")), promoted_evidence
+    return table, evidence
 
 
 def promote_second_codes(table: Table) -> Table:

@@ -223,3 +223,16 @@ def test_misreadings_found_on_generated_templates_are_read_right(tmp_path: Path,
     (table,) = read_report(tmp_path / "b.pdf").tables
     assert [r.code for r in table.rows] == ["201", "20101", *(r[0] for r in rows)]
     assert "reading:code_right_of_name" in table.flags and table.reading == "confident"
+
+
+def test_codes_right_of_the_names_under_a_header_that_names_no_code_are_codes(tmp_path: Path):
+    """名称 | 编码 | amounts with the code column headed "项目": read first as an amount column
+    (the codes are figures to the header), the codes printed beside names count against that
+    reading, and the reading by content makes them the rows' codes."""
+    rows = [["一般公共服务支出", "201", "21.00"], ["人大事务", "20101", "21.00"]]
+    rows += [[f"人大事务第{i}项", f"20101{i:02d}", f"{i}.00"] for i in range(1, 7)]
+    render(Layout("一般公共预算支出表", [["科目名称", "项目", "合计"]], [240, 80, 90], rows, []), tmp_path / "t.pdf")
+    (table,) = read_report(tmp_path / "t.pdf").tables
+    assert [(r.code, r.name) for r in table.rows] == [(r[1], r[0]) for r in rows]
+    assert {"reading:roles_by_content", "reading:code_right_of_name"} <= set(table.flags)
+    assert [c.label for c in table.columns] == ["合计"] and table.reading == "confident"
