@@ -14,7 +14,7 @@ from typing import Any
 from parsers.model import Cell, Match, Provenance, Report, Row, Table
 
 CHECK_SCHEMA_VERSION = "1.1"
-SCHEMA_VERSION = "1.4"  # 1.1: rows carry "match" (kemu match/apply), cells "status", rows "ignored"/"note"; 1.2: OCR (format "pdf/ocr", provenance "confidence"); 1.3: report "readers", table "kind_confidence"/"kind_reason", row "extra_names"; 1.4: table kind "chart_data"
+SCHEMA_VERSION = "1.5"  # 1.1: rows carry "match" (kemu match/apply), cells "status", rows "ignored"/"note"; 1.2: OCR (format "pdf/ocr", provenance "confidence"); 1.3: report "readers", table "kind_confidence"/"kind_reason", row "extra_names"; 1.4: table kind "chart_data"; 1.5: table "reading"/"reading_reasons" (issue 21)
 
 
 def provenance_json(p: Provenance | None) -> dict[str, Any] | None:
@@ -67,6 +67,8 @@ def table_json(table: Table) -> dict[str, Any]:
         "kind": table.kind,
         "kind_confidence": table.kind_confidence,
         "kind_reason": table.kind_reason,
+        "reading": table.reading,
+        "reading_reasons": list(table.reading_reasons),
         "title": table.title,
         "unit": table.unit,
         "pages": list(table.pages),

@@ -39,7 +39,7 @@ from app.review import ReviewSession
 from app.triage import review_need
 from parsers.amounts import YUAN_PER_UNIT
 
-FACTS_VERSION = "1.2"
+FACTS_VERSION = "1.3"
 FACTS_SCHEMA = pa.schema(
     [
         ("department", pa.string()),
@@ -64,6 +64,7 @@ FACTS_SCHEMA = pa.schema(
         ("page", pa.int32()),
         ("table_id", pa.string()),
         ("row_id", pa.string()),
+        ("table_reading", pa.string()),
     ],
     metadata={"schema": "kemu.facts", "schema_version": FACTS_VERSION},
 )
@@ -184,6 +185,7 @@ def report_facts(report: Report) -> pa.Table:
                 cols["page"].append(cell.provenance.page)
                 cols["table_id"].append(table.id)
                 cols["row_id"].append(row.id)
+                cols["table_reading"].append(table.reading)
     count = len(cols["column"])
     found = identity(report)
     constant = {"department": report.department, "department_key": found.department_key if found else None, "year": report.year, "report_kind": report.report_kind, "source": report.source, "sha256": report.sha256}
@@ -239,6 +241,8 @@ def _block(table: Table, report_name: str, source: str) -> Block:
         edited.extend((i, len(lead) + j) for j, c in enumerate(cells) if c is not None and c.status == "edited")
     frame = pd.DataFrame(data, columns=[*lead, *(c.label for c in table.columns)])
     title = f"{report_name} · {table.title or table.id} ({table.id}, 单位：{table.unit or '?'}) · {source}"
+    if table.reading == "uncertain":
+        title += " · 读取存疑 (reading uncertain): " + "; ".join(table.reading_reasons)
     return Block(table.kind, title, frame, tuple(edited))
 
 

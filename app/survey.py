@@ -66,6 +66,10 @@ class FileSurvey:
     units_inferred: int = 0
     units_unknown: int = 0
     unknown_coded_tables: list[dict[str, Any]] = field(default_factory=list)
+    tables_confident: int = 0  # kemu's own evidence backs its reading (parsers/evidence.py)
+    tables_uncertain: int = 0
+    code_rows_uncertain: int = 0  # 科目 code rows in tables whose reading is uncertain
+    uncertain_tables: list[dict[str, Any]] = field(default_factory=list)  # page, title, reasons
     seconds: float = 0.0  # wall clock in the worker
     cpu_seconds: float = 0.0  # the worker's CPU time: comparable across runs on a busy machine
 
@@ -123,6 +127,13 @@ def _count_table(result: FileSurvey, table: Table) -> None:
         result.tables_identified += 1
         result.code_rows_identified += len(coded)
     result.code_rows_parsed += sum(amounts_parsed(row) for row in coded)
+    if table.reading == "uncertain":
+        result.tables_uncertain += 1
+        result.code_rows_uncertain += len(coded)
+        page = table.provenance.page if table.provenance else table.pages[0]
+        result.uncertain_tables.append({"page": page, "title": table.title, "reasons": list(table.reading_reasons)})
+    else:
+        result.tables_confident += 1
     result.code_in_name_rows += fused
     if "unit_inferred" in table.flags:
         result.units_inferred += 1
@@ -300,7 +311,7 @@ def totals(results: Iterable[FileSurvey | dict[str, Any]]) -> dict[str, Any]:
     summed = Counter()
     for row in accepted:
         for key in _COUNTED:
-            summed[key] += row[key]
+            summed[key] += row.get(key, 0)  # figures added later are 0 in older surveys
     return {
         "files": len(rows),
         "accepted": len(accepted),
@@ -321,6 +332,7 @@ def totals(results: Iterable[FileSurvey | dict[str, Any]]) -> dict[str, Any]:
 _COUNTED = (
     "pages", "tables_identified", "tables_unknown", "code_rows_identified", "code_rows_unknown", "code_rows_parsed", "code_in_name_rows",
     "parents_checked", "parents_summing", "units_printed", "units_inferred", "units_unknown",
+    "tables_confident", "tables_uncertain", "code_rows_uncertain",
 )
 
 
@@ -367,6 +379,8 @@ def render_totals(t: dict[str, Any]) -> list[str]:
         f"code rows: {coded}; in identified tables {t['code_rows_identified']} ({percent(t['code_rows_identified'], coded)}); "
         f"every amount parsed {t['code_rows_parsed']} ({percent(t['code_rows_parsed'], coded)}); "
         f"{t['code_in_name_rows']} more rows print a code kemu left in the name",
+        f"readings: {t.get('tables_confident', 0)} tables confident, {t.get('tables_uncertain', 0)} uncertain; "
+        f"{t.get('code_rows_uncertain', 0)} code rows ({percent(t.get('code_rows_uncertain', 0), coded)}) in uncertain tables",
         f"parent rows summing to their children: {t['parents_summing']} of {t['parents_checked']} "
         f"({percent(t['parents_summing'], t['parents_checked'])})",
         f"table units: {t['units_printed']} printed, {t['units_inferred']} inferred, {t['units_unknown']} unknown",

@@ -22,6 +22,7 @@ class TriageRow:
     confirmed: int = 0
     mappings: int = 0
     tables: int = 0  # none: a narrative-only report (its tables published separately)
+    uncertain_tables: int = 0  # tables kemu may have misread (Table.reading, issue 21)
     error: str | None = None  # why the file could not be opened
 
 
@@ -39,6 +40,7 @@ def triage_row(path: Path) -> TriageRow:
         warnings=sum(1 for f in findings if f.severity == "warning"),
         to_review=progress["needs_review"], confirmed=progress["confirmed"], mappings=progress["mappings"],
         tables=len(report.tables),
+        uncertain_tables=sum(t.reading == "uncertain" for t in report.tables),
     )
 
 

@@ -74,20 +74,30 @@ class _Group:
         )
 
 
-def build_table(segment: Segment, table_id: str, default_unit: str | None) -> Table:
+@dataclass(frozen=True)
+class Reading:
+    """The choices a reader makes that the table's evidence may overturn (parsers/reading.py):
+    where the header ends, and whether header labels may decide a column's role."""
+
+    header_shift: int = 0  # header lines more (+) or fewer (-) than the first figures suggest
+    roles_by_content: bool = False  # a column's role from what its cells hold, whatever its label says
+    name: str = "default"
+
+
+def build_table(segment: Segment, table_id: str, default_unit: str | None, reading: Reading = Reading()) -> Table:
     """Assemble one table; flags say what a reviewer should look at."""
     flags: list[str] = []
     lines = [_without_meta(line) for line in segment.lines]
     lines = [line for line in lines if line.fragments]
     align_ruled_columns(lines)
-    header, body = _split_header(lines)
+    header, body = _split_header(lines, reading.header_shift)
     _assign_columns(header, body)
     width = 1 + max((f.col + (f.span or 1) - 1 for line in header + body for f in line.fragments if f.col is not None), default=-1)
     paths = label_paths(header, width)
     if has_inferred_merges(header):
         flags.append("header_spans_inferred")
     rows = _body_rows(body)
-    groups = _groups(rows, paths, width)
+    groups = _groups(rows, paths, width, reading.roles_by_content)
     unit = detect_unit(segment.text) or detect_unit(segment.title)
     if unit is None:
         unit = default_unit
@@ -116,14 +126,17 @@ def build_table(segment: Segment, table_id: str, default_unit: str | None) -> Ta
 
 
 def _without_meta(line: SourceLine) -> SourceLine:
-    """Drop 金额单位/部门 fragments that share a line with header labels."""
+    """Drop 金额单位/部门 fragments that share a line with header labels (on a row of figures,
+    "2026年" is the row's label)."""
+    if sum(is_amount(c) for c in line.cells) >= 2:
+        return line
     kept = [f for f in line.fragments if f.text.strip() and not is_meta_text(f.text)]
     if len(kept) == len([f for f in line.fragments if f.text.strip()]):
         return line
     return SourceLine(line.page, line.number, [f for f in line.fragments if f in kept or not f.text.strip()], line.region, line.bbox)
 
 
-def _is_body_start(line: SourceLine) -> bool:
+def is_body_start(line: SourceLine) -> bool:
     cells = line.cells
     if any(_DECIMAL.search(c) and is_amount(c) for c in cells):
         return True
@@ -137,24 +150,37 @@ def _is_numbering(line: SourceLine) -> bool:
 
 
 def _is_junk(line: SourceLine) -> bool:
+    """OCR debris; a label with Latin letters beside printed amounts ("A-货物 28,557.01") is a row."""
     cells = line.cells
     junk = sum(1 for c in cells if _JUNK.search(c) and not is_amount(c))
     clean_cjk = sum(1 for c in cells if len(_CJK.findall(c)) >= 2 and not _JUNK.search(c))
-    return junk >= 2 or (junk == 1 and clean_cjk < 1)
+    figures = sum(1 for c in cells if is_amount(c) and _DECIMAL.search(c))
+    return junk >= 2 or (junk == 1 and clean_cjk < 1 and not (figures and len(_CJK.findall(line.text)) >= 2))
 
 
-def _split_header(lines: list[SourceLine]) -> tuple[list[SourceLine], list[SourceLine]]:
-    start = next((i for i, line in enumerate(lines) if _is_body_start(line)), len(lines))
+def _split_header(lines: list[SourceLine], shift: int = 0) -> tuple[list[SourceLine], list[SourceLine]]:
+    start = next((i for i, line in enumerate(lines) if is_body_start(line)), len(lines))
     while 0 < start < len(lines) and _overlaps(lines[start - 1], lines[start]):
         start -= 1  # the first line of a wrapped name, printed above its row's centred code and amounts
+    start = min(max(0, start + shift), len(lines))
     header = [line for line in lines[:start] if not _is_numbering(line) and not _is_junk(line)]
     header_texts = {normalize_text(line.text) for line in header}
+    labels = "".join(header_texts)  # the characters of the header's labels
     body = [
         line
         for line in lines[start:]
         if not _is_numbering(line) and not _is_junk(line) and normalize_text(line.text) not in header_texts
+        and not _rewrapped_header(line, labels)
     ]
     return header, body
+
+
+def _rewrapped_header(line: SourceLine, labels: str) -> bool:
+    """The header printed again on a continuation page, its labels wrapped otherwise ("科目名称 |
+    合计" under "科目 | 名称 …"): two or more cells, no figure, written only with the header's
+    characters (a wrap may cut a label anywhere)."""
+    cells = [normalize_text(c) for c in line.cells]
+    return len(cells) >= 2 and not any(is_amount(c) for c in cells) and all(c and set(c) <= set(labels) for c in cells)
 
 
 def _overlaps(upper: SourceLine, lower: SourceLine) -> bool:
@@ -205,7 +231,7 @@ def _column_profile(rows: list[_Row], width: int) -> tuple[list[float], ...]:
         if not texts:
             continue
         n = len(texts)
-        code_texts = [_code_text(t) for t in texts]
+        code_texts = [code_text(t) for t in texts]
         codes[col] = sum(bool(_CODE_PART.match(c)) and "." not in t for c, t in zip(code_texts, texts)) / n
         full_codes[col] = sum(bool(_CODE.match(c)) for c in code_texts) / n
         names[col] = sum(len(_CJK.findall(t)) >= 2 for t in texts) / n if len(set(texts)) >= 3 or n >= 0.3 * len(rows) else 0.0
@@ -214,13 +240,14 @@ def _column_profile(rows: list[_Row], width: int) -> tuple[list[float], ...]:
     return codes, names, amounts, coded, full_codes
 
 
-def _groups(rows: list[_Row], paths: list[list[str]], width: int) -> list[_Group]:
+def _groups(rows: list[_Row], paths: list[list[str]], width: int, by_content: bool = False) -> list[_Group]:
     codes, names, amounts, coded, full_codes = _column_profile(rows, width)
     texts = [any(_CJK.search(r.text(col)) for r in rows) for col in range(width)]  # CJK debris, split labels
+    heads = [[] for _ in paths] if by_content else paths  # the labels that may decide a role
     roles: list[str] = []
     for col in range(width):
-        label = "".join(paths[col]) if col < len(paths) else ""
-        leaf = paths[col][-1] if col < len(paths) and paths[col] else ""
+        label = "".join(heads[col]) if col < len(heads) else ""
+        leaf = heads[col][-1] if col < len(heads) and heads[col] else ""
         if any(word in leaf for word in _LINE_NO_LABELS):
             roles.append("other")
         elif leaf in _CODE_LABELS and amounts[col] < 0.5 and names[col] < 0.5:
@@ -237,7 +264,12 @@ def _groups(rows: list[_Row], paths: list[list[str]], width: int) -> list[_Group
             roles.append("amount")
         else:
             roles.append("empty")
-    _demote_code_amounts(roles, paths)
+    _demote_code_amounts(roles, heads)
+    if by_content:  # whole 3/5/7-digit numbers right of a name column: a template printing 名称 | 编码
+        roles[:] = [
+            "code" if role == "amount" and full_codes[col] >= 0.9 and col > 0 and names[col - 1] >= 0.5 else role
+            for col, role in enumerate(roles)
+        ]
     groups: list[_Group] = []
     current = _Group()
     for col, role in enumerate(roles):
@@ -507,6 +539,11 @@ class _Draft:
 UNIDENTIFIED = "unknown#0"
 
 
+def carried_unit(table: Table, unit: str | None) -> str | None:
+    """The unit the next table takes when it prints none: the one this table prints, else ``unit``."""
+    return table.unit if table.unit and "unit_inferred" not in table.flags else unit
+
+
 def with_table_id(table: Table, table_id: str) -> Table:
     """The table under the id identification gives it (``kind#n``); its rows' ids start with it."""
     rows = tuple(replace(row, id=table_id + row.id[len(table.id):]) for row in table.rows)
@@ -597,8 +634,8 @@ def _row_name(row: _Row, group: _Group, code_parts: list[str]) -> str:
 
 
 def _draft(row: _Row, group: _Group, columns: dict, gi: int) -> _Draft:
-    code_parts = [_code_text(row.text(c)) for c in group.code_cols]
-    extra_parts = [_code_text(row.text(c)) for c in group.extra_code_cols]
+    code_parts = [code_text(row.text(c)) for c in group.code_cols]
+    extra_parts = [code_text(row.text(c)) for c in group.extra_code_cols]
     extra = ["".join(p for p in extra_parts if p.isdigit())] if any(p.isdigit() for p in extra_parts) else []
     code, surplus = join_code_parts([p for p in code_parts if p.isdigit()])
     extra = surplus + extra
@@ -612,7 +649,7 @@ def _draft(row: _Row, group: _Group, columns: dict, gi: int) -> _Draft:
     if code is None:
         leading = _LEADING_CODE.match(name)
         unit_code = _UNIT_CODE.match(name)
-        leading_code = _code_text(leading.group(1)) if leading else ""
+        leading_code = code_text(leading.group(1)) if leading else ""
         if leading and known_section(leading_code):
             code, name = leading_code, clean_name(leading.group(2))
         elif leading:  # "53045-北京文化艺术基金资助款": a project's number, no 款 of the standard
@@ -635,7 +672,7 @@ def _draft(row: _Row, group: _Group, columns: dict, gi: int) -> _Draft:
     )
 
 
-def _code_text(text: str) -> str:
+def code_text(text: str) -> str:
     """A printed code as plain digits: full-width digits ("２０８"), brackets ("（2101101）",
     "[208]") and levels joined by hyphens ("208-05-05", or dots for all three: "210.11.01")
     are how some templates print the same code."""

@@ -43,8 +43,9 @@ def identify_report(head: str, segments: list[Segment], built: list[tuple[Segmen
             ordinals[CHART_KIND] += 1
             tables.append(with_table_id(table, f"{CHART_KIND}#{ordinals[CHART_KIND]}"))
             continue
-        if segment.titled:
-            identification = _by_title(segment.title, named[id(segment)], report_kind)
+        if segment.titled:  # a table split off by the reading below another's rows has a segment of its own
+            kind = named[id(segment)] if id(segment) in named else identify_table(segment.title, stated_kind)
+            identification = _by_title(segment.title, kind, report_kind)
         else:
             identification = classify_structure(table, report_kind)
         kind = identification.kind.id if identification.kind else "unknown"

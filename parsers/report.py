@@ -1,12 +1,14 @@
 """``read_report(path)``: any supported input → the one ``Report`` model, stage by stage.
 
 read (a file becomes pages of lines) → segment (lines become table segments) → sniff (is
-this a report at all, asked before any table is built) → grid (a segment becomes a table) →
-identify (the report's facts, each table's kind). Each stage is called once, in that order,
-and none imports a later one: the pipeline passes the two questions an earlier stage needs a
-later one's knowledge for (is this text a table title, do these OCR'd pages read like a
-report). Unreadable input and readable files that are not budget reports raise
-``UnreadableReport`` with one clear sentence.
+this a report at all, asked before any table is built) → grid (a segment becomes its tables,
+each read as a choice between readings judged by their evidence: parsers/reading.py) →
+identify (the report's facts, each table's kind) → evidence across tables (totals two kinds
+of table print twice). Each stage is called once, in that order, and none imports a later
+one: the pipeline passes the two questions an earlier stage needs a later one's knowledge
+for (is this text a table title, do these OCR'd pages read like a report). Unreadable input
+and readable files that are not budget reports raise ``UnreadableReport`` with one clear
+sentence.
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ from pathlib import Path
 from parsers.amounts import detect_unit
 from parsers.chart import build_chart, is_chart
 from parsers.errors import UnreadableReport
-from parsers.grid import UNIDENTIFIED, build_table
+from parsers.evidence import doubt_across
+from parsers.grid import carried_unit
 from parsers.identification import identify_report
 from parsers.identify import is_table_title
-from parsers.layout import SourceLine
 from parsers.model import CHART_KIND, EXTRACTOR_VERSION, Line, Page, Report, Table, file_sha256
+from parsers.reading import read_segment
 from parsers.segment import Segment, segment_document
 from parsers.sniff import is_report, is_report_text
 from parsers.source import read_source
@@ -36,10 +39,11 @@ def read_report(path: str | Path, sha256: str | None = None) -> Report:
     path = Path(path)
     doc = read_source(path, is_report_text)
     found = segment_document(doc, is_table_title)
-    head = "\n".join(line.text for line in found.lines)[:_HEAD_CHARS]
-    if not is_report(head, [segment.title for segment in found.segments if segment.titled]):
+    text = "\n".join(line.text for line in found.lines)
+    head = text[:_HEAD_CHARS]
+    if not is_report(head, [segment.title for segment in found.segments if segment.titled], text):
         raise UnreadableReport(f"{path.name}: not a department budget or final-account report (no known table or report title found)")
-    built = _build_tables(found.tables, _document_unit(found.lines))
+    built = _build_tables(found.tables, _document_unit(text))
     identified = identify_report(head, found.segments, built)
     pages = tuple(
         Page(number, tuple(Line(line.number, line.text, line.bbox) for line in page_lines))
@@ -54,27 +58,27 @@ def read_report(path: str | Path, sha256: str | None = None) -> Report:
         department=identified.department,
         year=identified.year,
         pages=pages,
-        tables=identified.tables,
+        tables=doubt_across(identified.tables),
         extractor_version=EXTRACTOR_VERSION,
         readers=tuple((reader, tuple(pages)) for reader, pages in doc.readers.items()),
     )
 
 
 def _build_tables(segments: list[Segment], unit: str | None) -> list[tuple[Segment, Table]]:
-    """The grid stage: each segment becomes a table (chart data by its own rule), in reading
-    order, so a table that prints no unit takes the last one printed."""
+    """The grid stage: each segment becomes its tables (chart data by its own rule; a table that
+    swallowed the next one is split, parsers/reading.py), in reading order, so a table that
+    prints no unit takes the last one printed."""
     built = []
     for segment in segments:
         if is_chart(segment):
             built.append((segment, build_chart(segment, f"{CHART_KIND}#0", unit)))
             continue
-        table = build_table(segment, UNIDENTIFIED, unit)
-        unit = table.unit if table.unit and "unit_inferred" not in table.flags else unit
-        built.append((segment, table))
+        parts = read_segment(segment, unit, is_table_title)
+        unit = carried_unit(parts[-1][1], unit)
+        built.extend(parts)
     return built
 
 
-def _document_unit(lines: list[SourceLine]) -> str | None:
+def _document_unit(text: str) -> str | None:
     """The unit stated anywhere in the document, else 万元 if the text keeps using it."""
-    text = "\n".join(line.text for line in lines)
     return detect_unit(text) or ("万元" if text.count("万元") >= 3 else None)

@@ -201,8 +201,8 @@ def segment_tables(lines: list[SourceLine], is_title: IsTitle) -> list[Segment]:
             current.notes.append(line.text)
             current = None
             continue
-        if line.cells and is_meta_text(line.cells[0]):
-            current.meta.append(line)
+        if line.cells and is_meta_text(line.cells[0]) and sum(map(is_amount, line.cells[1:])) < 2:
+            current.meta.append(line)  # "2026年 47.56 0.00 …" is a row whose label is a year, not a meta line
             continue
         if _EMPTY_STATEMENT.search(text) and not any(is_amount(c) for c in line.cells):
             current.notes.append(line.text)

@@ -49,13 +49,14 @@ def is_report_table(kind: TableKind) -> bool:
     return "绩效" not in kind.name
 
 
-def is_report(head: str, titles: list[str]) -> bool:
-    """Is a document with this first text and these table titles a report? A money table's
-    title is enough; else the text needs the report signs. Asked before any table is built,
-    so a long document that is no report is rejected without building its tables."""
+def is_report(head: str, titles: list[str], text: str) -> bool:
+    """Is a document with this first text, these table titles and this whole text a report? A
+    money table's title is enough; else the whole text needs the report signs (a report may
+    open with pages of 情况说明 and print its 科目 code rows further on). Asked before any table
+    is built, so a long document that is no report is rejected without building its tables."""
     report_kind = detect_report_kind(head)
     named = (identify_table(title, report_kind) for title in titles)
-    return any(kind is not None and is_report_table(kind) for kind in named) or is_report_text(head)
+    return any(kind is not None and is_report_table(kind) for kind in named) or is_report_text(text)
 
 
 def is_report_text(text: str) -> bool:

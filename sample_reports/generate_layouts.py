@@ -62,6 +62,7 @@ class Layout:
     side_text: tuple[str, ...] = ()  # unruled lines printed beside the ruled rows, right of the grid
     centred: bool = False  # single-line cells centred on the height of a wrapped row (as spreadsheets print)
     clipped: bool = False  # rows keep one height; a wrapped cell's second line is drawn clipped away, over the row below
+    preface: tuple[tuple[str, ...], ...] = ()  # pages of running text (情况说明) printed before the table, one tuple of lines each
 
 
 def draw_text(c: canvas.Canvas, x: float, y: float, s: str, size: float = SIZE, align: str = "l", font: str = FONT) -> None:
@@ -143,6 +144,10 @@ def render(layout: Layout, path: Path) -> None:
     xs = [40.0]
     for width in layout.widths:
         xs.append(xs[-1] + width)
+    for lines in layout.preface:
+        for number, text in enumerate(lines):
+            draw_text(c, xs[0], A4[1] - 60 - 16 * number, text, 10)
+        c.showPage()
     chunks = [layout.body[i:i + layout.rows_per_page] for i in range(0, len(layout.body), layout.rows_per_page)]
     for index, rows in enumerate(chunks):
         if index:

@@ -13,7 +13,7 @@ REPORT_FIELDS = {
     "schema", "schema_version", "extractor_version", "source", "sha256", "size", "format", "readers",
     "report_kind", "department", "year", "page_count", "tables",
 }
-TABLE_FIELDS = {"id", "kind", "kind_confidence", "kind_reason", "title", "unit", "pages", "empty", "flags", "columns", "rows", "provenance"}
+TABLE_FIELDS = {"id", "kind", "kind_confidence", "kind_reason", "reading", "reading_reasons", "title", "unit", "pages", "empty", "flags", "columns", "rows", "provenance"}
 ROW_FIELDS = {"id", "code", "name", "group", "extra_codes", "extra_names", "values", "cells", "provenance", "ignored", "note"}
 
 
@@ -29,6 +29,7 @@ def test_json_contract_fields_and_types(capsys):
     assert len(data["sha256"]) == 64 and data["report_kind"] == "决算" and data["year"] == 2021
     for table in data["tables"]:
         assert set(table) == TABLE_FIELDS
+        assert table["reading"] in ("confident", "uncertain") and isinstance(table["reading_reasons"], list)
         keys = [c["key"] for c in table["columns"]]
         assert len(keys) == len(set(keys))
         for row in table["rows"]:

@@ -52,8 +52,13 @@ def _oracle(path: Path) -> OracleResult:
 
 
 @lru_cache(maxsize=None)
+def _report(path: Path):
+    return read_report(path)
+
+
+@lru_cache(maxsize=None)
 def _kemu(path: Path) -> tuple[KemuRow, ...]:
-    return tuple(kemu_rows(read_report(path)))
+    return tuple(kemu_rows(_report(path)))
 
 
 @pytest.fixture(scope="module")
@@ -79,6 +84,19 @@ def test_code_rows_match_the_independent_oracle(comparisons):
     ]
     rate = matched / total
     assert rate >= MIN_RATE, f"{matched}/{total} = {rate:.2%} code rows match; first misses:\n" + "\n".join(misses[:20])
+
+
+@needs_real
+def test_right_readings_are_confident(comparisons):
+    """kemu checks its own reading (issue 21): the real reports, read right, must not be flagged;
+    at most 3% of their code rows may sit in tables marked uncertain."""
+    coded = uncertain = 0
+    for path in _report_pdfs():
+        for table in _report(path).tables:
+            rows = sum(1 for r in table.rows if r.code)
+            coded += rows
+            uncertain += rows if table.reading == "uncertain" else 0
+    assert coded and uncertain <= 0.03 * coded, f"{uncertain}/{coded} code rows in uncertain tables"
 
 
 @needs_real

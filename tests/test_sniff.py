@@ -105,3 +105,20 @@ def test_a_document_whose_only_table_is_a_performance_table_is_rejected(tmp_path
     source.write_text("2026年部门整体预算绩效目标申报表\n部门名称\t某局\n项目支出绩效目标表\n一级指标\t二级指标\t指标值\n产出指标\t数量指标\t100\n", encoding="utf-8")
     with pytest.raises(UnreadableReport, match="not a department budget or final-account report"):
         read_report(source)
+
+
+def test_a_report_whose_first_pages_are_narrative_is_a_report(tmp_path):
+    """Pages of 情况说明 first, then tables whose titles name no known kind: the 科目 code rows
+    printed further on make it a report (issue 21: decided by the whole document)."""
+    from parsers.report import read_report
+    from sample_reports.generate_layouts import Layout, render
+
+    prose = tuple(f"第{n}段，本单位认真贯彻落实各项决策部署，围绕中心工作，统筹安排各项资金，保障重点工作顺利开展。" for n in range(30))
+    body = [
+        ["2010101", "行政运行", "120.00"], ["2010102", "一般行政管理事务", "30.00"],
+        ["2080505", "机关事业单位基本养老保险缴费支出", "14.00"], ["2101101", "行政单位医疗", "6.00"],
+    ]
+    layout = Layout("附件一资金安排明细", [["科目编码", "科目名称", "金额"]], [80, 240, 90], body, [], preface=(prose,) * 4)
+    render(layout, tmp_path / "r.pdf")
+    report = read_report(tmp_path / "r.pdf")
+    assert [r.code for t in report.tables for r in t.rows] == ["2010101", "2010102", "2080505", "2101101"]

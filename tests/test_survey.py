@@ -67,6 +67,22 @@ def test_generated_reports_read_fully(name: str) -> None:
     assert (result.parents_checked, result.parents_summing) == (parents, parents)
     assert (result.units_printed, result.units_inferred, result.units_unknown) == (len(truth["tables"]), 0, 0)
     assert result.unknown_coded_tables == [] and not result.narrative_only
+    assert (result.tables_confident, result.tables_uncertain, result.code_rows_uncertain) == (len(truth["tables"]), 0, 0)
+
+
+def test_uncertain_readings_are_counted_with_their_reasons() -> None:
+    from dataclasses import replace
+
+    from app.survey import survey_report, totals
+    from parsers.report import read_report
+
+    report = read_report(GENERATED / "gen_final_ruled.pdf")
+    doubted = replace(report.tables[1], reading="uncertain", reading_reasons=("2 of 9 parent rows are not the sum of their children",))
+    result = survey_report(replace(report, tables=(report.tables[0], doubted, *report.tables[2:])), "r.pdf")
+    coded = sum(1 for r in doubted.rows if r.code and re.fullmatch(r"[1-9]\d{2}(?:\d{2}){0,2}", r.code))
+    assert (result.tables_uncertain, result.tables_confident, result.code_rows_uncertain) == (1, len(report.tables) - 1, coded)
+    assert result.uncertain_tables == [{"page": doubted.provenance.page, "title": doubted.title, "reasons": list(doubted.reading_reasons)}]
+    assert totals([result])["tables_uncertain"] == 1
 
 
 def test_a_wrong_sum_is_one_parent_not_summing() -> None:

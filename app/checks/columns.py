@@ -9,7 +9,6 @@ was misread, so it is reported once, as a warning.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable
 
@@ -17,50 +16,10 @@ from app.checks import Finding, Location, rule
 from app.checks.arith import ZERO, Sum, cell_location, fmt, row_label, sum_finding, value
 from app.checks.tally import record
 from parsers.model import Column, Report, Table
+from parsers.sums import identities, label_path as _path
 
-_TOTAL = re.compile(r"(?:合计|小计|总计)$")
-#: Totals whose parts are all their siblings; a qualified one ("“三公”经费合计" beside 会议费) is not.
-_PLAIN_TOTAL = re.compile(r"^(?:合计|小计|总计|本年收入合计|本年支出合计|收入合计|支出合计)$")
 #: Rows where an identity holds with the same parts that confirm a header kemu doubts.
 CONFIRMING_ROWS = 2
-
-
-def _path(column: Column) -> list[str]:
-    return column.label.split("/")
-
-
-def identities(table: Table) -> list[tuple[Column, list[Column]]]:
-    """(total column, its part columns) for every total column the header defines."""
-    columns = [c for c in table.columns if not c.label.startswith("第")]
-    out = []
-    for column in columns:
-        path = _path(column)
-        if not _PLAIN_TOTAL.match(path[-1]):
-            continue
-        parts = _components(path[:-1], [c for c in columns if c is not column])
-        if len(parts) >= 2:
-            out.append((column, parts))
-    return out
-
-
-def _components(prefix: list[str], columns: list[Column]) -> list[Column]:
-    inside = [c for c in columns if _path(c)[: len(prefix)] == prefix and len(_path(c)) > len(prefix)]
-    groups: dict[str, list[Column]] = {}
-    for column in inside:
-        groups.setdefault(_path(column)[len(prefix)], []).append(column)
-    parts: list[Column] = []
-    for element, members in groups.items():
-        if element.startswith("其中"):
-            continue
-        whole = [c for c in members if _path(c) == prefix + [element]]
-        subtotal = [c for c in members if len(_path(c)) == len(prefix) + 2 and _TOTAL.search(_path(c)[-1])]
-        if whole:
-            parts.append(whole[0])
-        elif subtotal:
-            parts.append(subtotal[0])
-        else:
-            parts.extend(_components(prefix + [element], members))
-    return parts
 
 
 def value_missing(cell) -> bool:

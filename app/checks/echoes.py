@@ -12,10 +12,10 @@ Counts of findings then count faults.
 from __future__ import annotations
 
 from dataclasses import replace
-from decimal import Decimal
 
 from app.checks import Finding
 from parsers.model import Report
+from parsers.sums import same_amount
 
 
 def group_echoes(report: Report, findings: list[Finding]) -> list[Finding]:
@@ -38,16 +38,10 @@ def _groupable(finding: Finding) -> bool:
 
 def _same_fault(fault: list[Finding], finding: Finding, where: dict[str, tuple[str, str]]) -> bool:
     first = fault[0]
-    if not _groupable(first) or first.severity != finding.severity or not _same_amount(first.difference, finding.difference):
+    if not _groupable(first) or first.severity != finding.severity or not same_amount(first.difference, finding.difference):
         return False
     table, line = _place(finding, where)
     return any(_place(m, where)[0] == table or (line and _place(m, where)[1] == line) for m in fault)
-
-
-def _same_amount(a: Decimal, b: Decimal) -> bool:
-    """The same gap, up to the rounding a figure picks up as it is carried up (50.60 in a row,
-    50.59 in the 合计): within a thousandth of it."""
-    return abs(abs(a) - abs(b)) <= abs(a) / 1000
 
 
 def _place(finding: Finding, where: dict[str, tuple[str, str]]) -> tuple[str | None, str]:

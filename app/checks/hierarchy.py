@@ -15,16 +15,9 @@ from app.checks import Finding, rule
 from app.checks.arith import Sum, cell_location, fmt, row_label, step, sum_finding, value
 from app.matching import NON_SUBJECT_KINDS, normalize_name
 from parsers.model import Report, Row, Table
+from parsers.sums import families, parent_code
 
 PERSONNEL_CLASSES = ("301", "303")
-
-
-def _parent_code(code: str) -> str | None:
-    if len(code) == 7:
-        return code[:5]
-    if len(code) == 5:
-        return code[:3]
-    return None
 
 
 def _is_total(row: Row) -> bool:
@@ -51,7 +44,7 @@ def hierarchy_sums(report: Report) -> Iterable[Finding]:
         unsure = inferred or misread
         # 合计 against top-level lines that are not all 类: the table does not print the whole
         # hierarchy (or kemu missed lines), so which lines make the 合计 is not certain.
-        partial = any(_parent_code(r.code) not in {c.code for c in coded} and len(r.code) != 3 for r in coded)
+        partial = any(parent_code(r.code) not in {c.code for c in coded} and len(r.code) != 3 for r in coded)
         if inferred and not misread:
             yield from _children_above_parent(table, coded)
         for number, (message, sum_, locations) in enumerate(checks):
@@ -98,34 +91,6 @@ def sure_code(row: Row) -> bool:
     return match.decision == "auto" and (printed == catalog or (len(printed) >= 4 and catalog.startswith(printed)))
 
 
-def families(coded: list[Row]) -> list[tuple[Row, list[Row]]]:
-    """(parent, the children the table prints) for every parent with printed children.
-
-    A table with two economic classifications prints the same 部门经济 301 once under each
-    政府经济 code (301 beside 501, 301 again beside 505), each with its own children: each is a
-    block of its own. A child belongs to the line with its parent code whose second code is the
-    parent of its own (30101 beside 50501 → 301 beside 505), else to the nearest such line above
-    it, else (an unusual order) to the first."""
-    seen: dict[str, list[tuple[int, Row]]] = {}
-    for index, row in enumerate(coded):
-        seen.setdefault(row.code, []).append((index, row))
-    children: dict[str, tuple[Row, list[Row]]] = {}
-    for index, row in enumerate(coded):
-        candidates = seen.get(_parent_code(row.code) or "", [])
-        if not candidates:
-            continue
-        same_block = [c for c in candidates if _second_code_parent(c[1], row)] or candidates
-        above = [c for c in same_block if c[0] < index]
-        parent = (above[-1] if above else same_block[0])[1]
-        children.setdefault(parent.id, (parent, []))[1].append(row)
-    return list(children.values())
-
-
-def _second_code_parent(parent: Row, child: Row) -> bool:
-    """Whether ``parent``'s second classification code is the parent of ``child``'s (505 / 50501)."""
-    return any(c.startswith(p) and len(c) > len(p) for p in parent.extra_codes for c in child.extra_codes)
-
-
 def parent_checks(table: Table, coded: list[Row]):
     for parent, kids in families(coded):
         level = {7: "项", 5: "款"}.get(len(kids[0].code), "下级")
@@ -168,7 +133,7 @@ def _children_above_parent(table: Table, coded: list[Row]) -> Iterable[Finding]:
 def _total_checks(table: Table, coded: list[Row]):
     """合计 = Σ top-level rows; 人员经费合计 = Σ 301, 303; 公用经费合计 = Σ the other 类."""
     codes = {r.code for r in coded}
-    top = [r for r in coded if _parent_code(r.code) not in codes]
+    top = [r for r in coded if parent_code(r.code) not in codes]
     classes = [r for r in coded if len(r.code) == 3]
     targets: list[tuple[Row, list[Row], str]] = []
     for row in table.rows:
