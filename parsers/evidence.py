@@ -178,8 +178,11 @@ def _printed(lines: list[SourceLine]) -> tuple[Counter[str], Counter[str]]:
         for index, piece in enumerate(pieces):
             amounts.update(_AMOUNT.findall(piece))
             code = code_text(piece)
-            beside_name = any(0 <= i < len(pieces) and CJK.search(pieces[i]) and not _CODE.match(code_text(pieces[i])) for i in (index - 1, index + 1))
-            if _CODE.match(code) and beside_name and is_class(code):
+            before_name = index + 1 < len(pieces) and CJK.search(pieces[index + 1])
+            after_name = index > 0 and CJK.search(pieces[index - 1]) and not (
+                index + 1 < len(pieces) and re.fullmatch(r"\d{1,2}", pieces[index + 1])
+            )  # "501 | 01" is a 类 whose 款 follows in its own column, not a whole code
+            if _CODE.match(code) and (before_name or after_name) and is_class(code):
                 codes[code] += 1
             elif CODE_NAME.match(piece):
                 leading = _LEADING_DIGITS.match(piece)
