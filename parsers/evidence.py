@@ -28,7 +28,6 @@ from parsers.sums import Sum, families, identities, same_amount
 #: line number or a year, so it is no evidence either way).
 _AMOUNT = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|(?<![\d.,])\d+\.\d+(?![\d.])")
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
-_CODE_PART = re.compile(r"^\d{2}$")  # a 款 or 项 printed in a column of its own
 _LEADING_DIGITS = re.compile(r"^[\[【(（]?(\d{3}(?:\d{2}){0,2})(?!\d)")
 #: A name that ends in the first digits of an amount ("商品和服务支出2,0"): the name cell took them.
 _GLUED_AMOUNT = re.compile(r"[\u4e00-\u9fff]\s*(\d[\d,]*[.,]\d*|\d{3,})$")
@@ -185,9 +184,11 @@ def _printed(lines: list[SourceLine]) -> tuple[Counter[str], Counter[str]]:
         for index, piece in enumerate(pieces):
             amounts.update(_AMOUNT.findall(piece))
             code = code_text(piece)
-            beside_name = any(0 <= i < len(pieces) and CJK.search(pieces[i]) and not _CODE.match(code_text(pieces[i])) for i in (index - 1, index + 1))
-            split = index + 1 < len(pieces) and _CODE_PART.match(pieces[index + 1])  # 类 | 款 columns: "501 01" is one code
-            if _CODE.match(code) and beside_name and not split and is_class(code):
+            before_name = index + 1 < len(pieces) and CJK.search(pieces[index + 1])
+            after_name = index > 0 and CJK.search(pieces[index - 1]) and not (
+                index + 1 < len(pieces) and re.fullmatch(r"\d{1,2}", pieces[index + 1])
+            )  # "501 | 01" is a 类 whose 款 follows in its own column, not a whole code
+            if _CODE.match(code) and (before_name or after_name) and is_class(code):
                 codes[code] += 1
             elif CODE_NAME.match(piece):
                 leading = _LEADING_DIGITS.match(piece)
