@@ -3,45 +3,15 @@ or the finding across reports `n` walked to, with both sides (file, page, figure
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-
-from rich.cells import cell_len
-from rich.console import Console, ConsoleOptions, Group
+from rich.console import Group
 from rich.text import Text
 from textual.widgets import Static
 
 from app.triage import AcrossFinding, Department, Side
+from widgets.chinese_text import ChineseText
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "bold yellow", "info": "dim"}
 MARKS = "①②③"
-
-#: What may not be cut at a line end: a number (135.00, 2010804, 1/2) or a Latin word, and a
-#: character from the closing punctuation after it; between any other characters a line may end.
-_UNBROKEN = re.compile(r"(?:[0-9A-Za-z.,%/_\-]+|.)[”’，。、；：！？）》]*")
-
-
-class ChineseText:
-    """Text wrapped as Chinese is: between any two characters, never inside a number. (Rich
-    breaks only at spaces, so a finding's message, CJK with spaced figures, left ragged
-    half-empty lines, or cut 135.00 in two when folded.)"""
-
-    def __init__(self, text: str, style: str = "") -> None:
-        self.text, self.style = text, style
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Text]:
-        width, line, used = max(options.max_width, 1), "", 0
-        for token in _UNBROKEN.findall(self.text):
-            size = cell_len(token)
-            if line and used + size > width:
-                yield Text(line.rstrip(), style=self.style, no_wrap=True, overflow="fold")
-                line, used = "", 0
-            if not line and token == " ":
-                continue
-            line, used = line + token, used + size
-        if line:
-            yield Text(line, style=self.style, no_wrap=True, overflow="fold")
-
 
 def department_label(department: Department) -> str:
     """上海市/普陀区/人民政府万里街道办事处（部门）: the key, its scope in brackets."""
