@@ -9,7 +9,7 @@ printed there, so the workbench only displays them and opens either side.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from app.checks import Location, run_checks
@@ -103,6 +103,7 @@ class Folder:
     rows: list[TriageRow]
     departments: dict[Path, Department]  # each report of a department with several reports → it
     findings: list[AcrossFinding]
+    unlinked: dict[Path, str] = field(default_factory=dict)  # why a report was linked to none: "no_department" | "ambiguous"
     compared: int = 0
     agreed: int = 0
 
@@ -162,4 +163,5 @@ def folder_view(read: list[tuple[TriageRow, Report | None]]) -> Folder:
             departments.update((r.path, department) for r in members)
     order = {row.path: position for position, row in enumerate(rows)}
     findings.sort(key=lambda f: (order[f.sides[0].path], f.sides[0].location.page) if f.sides else (len(rows), 0))
-    return Folder(rows, departments, findings, result.compared, result.agreed)
+    unlinked = {readable[i][0].path: "no_department" if result.identities[i] is None else "ambiguous" for i, _ in result.linking.ambiguous}
+    return Folder(rows, departments, findings, unlinked, result.compared, result.agreed)

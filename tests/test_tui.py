@@ -954,3 +954,19 @@ async def test_a_side_in_the_running_text_opens_on_its_line(tmp_path):
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen), app.screen
         assert app.screen.query_one(SourceView).highlighted == Provenance(claim.location.page, claim.location.line)
+
+
+async def test_a_report_that_fits_several_departments_is_said_to_be_left_unlinked(tmp_path):
+    """财政局 with no region, beside 杭州市财政局 and 上海市财政局: not guessed, and the panel says why."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for department in ("杭州市财政局", "上海市财政局", "财政局"):
+        (folder / f"{department}.txt").write_text(NARRATIVE_ONLY_TEXT.replace("北京市某某局", department), encoding="utf-8")
+    app = KemuApp(folder)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await _triage_loaded(pilot)
+        screen = app.screen
+        assert screen.view.unlinked == {folder / "财政局.txt": "ambiguous"} and not screen.view.departments
+        await pilot.press(*["down"] * [r.path.name for r in screen.rows].index("财政局.txt"))
+        await pilot.pause()
+        assert "可归入本文件夹的多个部门" in _screen_text(app)

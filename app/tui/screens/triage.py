@@ -131,7 +131,8 @@ class TriageScreen(Screen):
         series = [f"{r.year or '?'} {self.t.report_kind(r.report_kind)}" for r in department.reports] if department else []
         summary = self.t("across_summary", made=self.view.compared, agreed=self.view.agreed, findings=len(self.view.findings))
         summary += self.t("across_walk") if self.view.findings else ""
-        panel.show_department(department, series, self.t("not_linked"), summary)
+        alone = self.t("unlinked_" + self.view.unlinked[row.path]) if row is not None and row.path in self.view.unlinked else self.t("not_linked")
+        panel.show_department(department, series, alone, summary)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         """Off the finding's reports, the walk ends (n continues from the cursor) and the panel
