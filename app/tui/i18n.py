@@ -100,7 +100,7 @@ TEXT: dict[str, dict[str, str]] = {
     "across": {"zh": "跨报告", "en": "Across"},
     "across_title": {"zh": "同一部门的报告 · 跨报告比对", "en": "The department's reports · checks across reports"},
     "across_summary": {"zh": "本文件夹跨报告比对 {made} 处，一致 {agreed} 处，问题 {findings} 个",
-                       "en": "Across this folder: {made} figures compared, {agreed} agree, {findings} findings"},
+                       "en": "Across this folder: figures compared {made}, agreeing {agreed}, findings {findings}"},
     "across_walk": {"zh": " · n 逐个查看", "en": " · n walks them"},
     "across_at": {"zh": "跨报告问题 {index}/{total} · {severity}", "en": "Across reports {index}/{total} · {severity}"},
     "not_linked": {"zh": "本文件夹里没有同一部门的其他报告", "en": "No other report of this department in the folder"},
