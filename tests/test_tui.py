@@ -724,7 +724,7 @@ async def test_what_the_workbench_says_keeps_every_character_and_the_status_coun
             said = _said(app)[-1]
             screen = re.sub(r"\s", "", _screen_text(app))
             assert re.sub(r"\s", "", said) in screen, said
-            assert f"问题{k}/3·已确认0/127·待审1·错误2·警告0·已保存" in screen
+            assert f"问题{k}/3·已确认0/127·待审1·错误1·警告0·已保存" in screen
 
 
 @pytest.mark.parametrize("size, widths", [((80, 24), (14, 12)), ((120, 35), (22, 20))], ids=["80x24", "120x35"])
