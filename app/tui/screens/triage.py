@@ -6,6 +6,7 @@ Enter opens a report for review, q/escape in the review comes back here.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from rich.text import Text
@@ -22,6 +23,7 @@ from app.tui.screens.modals import HelpScreen
 from app.batch import discover
 from app.errors import explain, time_budget_seconds
 from app.tui.watchdog import StoppedOverBudget, Watchdog
+from parsers.progress import reading_progress
 
 
 class TriageScreen(Screen):
@@ -61,11 +63,13 @@ class TriageScreen(Screen):
         for path in files:
             self.watchdog.start()  # one file can never stall the list: past the budget it is a row with the reason
             try:
-                rows.append(triage_row(path))
+                with reading_progress(self.watchdog.page_read):  # each page read restarts the budget
+                    row = triage_row(path)
             except StoppedOverBudget as exc:  # stopped after the report was read (checks, progress)
-                rows.append(TriageRow(path, error=explain(exc)[0]))
+                row = TriageRow(path, error=explain(exc)[0])
             finally:
                 self.watchdog.stop()
+            rows.append(replace(row, error=self.watchdog.reason) if self.watchdog.reason else row)
             self.app.call_from_thread(bar.advance, 1)
         self.app.call_from_thread(self.show_rows, rank(rows))
 
