@@ -12,6 +12,10 @@ tables from the positions of those word runs.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+import sys
+import types
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -19,13 +23,35 @@ from operator import attrgetter, itemgetter
 from pathlib import Path
 
 import pypdfium2 as pdfium
-from pdfplumber.table import Table, TableFinder, TableSettings, cells_to_tables, edges_to_intersections
 
 from parsers.errors import NoTextLayer, UnreadableReport
 from parsers.layout import Fragment, SourceDocument, SourceLine
 from parsers.pdf_pdfminer import PdfminerPages
 from parsers.pdfium_page import Glyph, PageContent, read_page
 from parsers.progress import PDF, report_progress
+
+
+def _table_geometry() -> types.ModuleType:
+    """``pdfplumber.table`` without running ``pdfplumber/__init__``, which loads pdfminer's whole
+    PDF stack (document parser, layout analysis, cryptography): a fifth of a cold extraction
+    of a small report, for a reader that only the pages PDFium cannot measure need. A later
+    ``import pdfplumber`` (``pdf_pdfminer``) loads the package and finds this module in place."""
+    if "pdfplumber" in sys.modules:
+        return importlib.import_module("pdfplumber.table")
+    spec = importlib.util.find_spec("pdfplumber")
+    package = types.ModuleType("pdfplumber")
+    package.__path__, package.__spec__ = list(spec.submodule_search_locations or []), spec
+    sys.modules["pdfplumber"] = package
+    try:
+        return importlib.import_module("pdfplumber.table")
+    finally:
+        if sys.modules.get("pdfplumber") is package:
+            del sys.modules["pdfplumber"]
+
+
+_geometry = _table_geometry()
+Table, TableFinder, TableSettings = _geometry.Table, _geometry.TableFinder, _geometry.TableSettings
+cells_to_tables, edges_to_intersections = _geometry.cells_to_tables, _geometry.edges_to_intersections
 
 
 @dataclass(frozen=True)
