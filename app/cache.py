@@ -16,6 +16,7 @@ import os
 import pickle
 import re
 import sys
+import threading
 from dataclasses import replace
 from functools import lru_cache
 from importlib.util import find_spec
@@ -216,11 +217,12 @@ def _load(entry: Path) -> Report | None:
 
 
 def _store(entry: Path, data: bytes) -> None:
-    import tempfile  # only a write needs it: a cached open starts without it
-
+    # A temporary name of this process and thread rather than ``tempfile``, whose imports
+    # (shutil, lzma, bz2, random) are a good share of the start-up of a cold extraction.
+    tmp = entry.with_name(f"{entry.name}.{os.getpid()}-{threading.get_ident()}.tmp")
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
