@@ -91,6 +91,11 @@ def looks_like_a_report(path: Path) -> bool:
     return False
 
 
+def cores_given() -> int:
+    """The cores this process may run on (a container or ``taskset`` gives fewer than the machine has)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def guarded(budget: float, beat: str | None, fn: Callable[..., Any], source: str, *args: Any) -> Any:
     """``fn(source, *args)`` within the per-file time budget, or a ``Failure`` instead of an
     exception (runs in the worker; the one error path words it). Every page read touches
@@ -187,7 +192,7 @@ def run(
 ) -> Iterator[Any]:
     """``fn(str(file), *args)`` for every file, yielded in input order (a result or a ``Failure``).
 
-    ``workers``: local processes (default: all cores; 1 runs in this process) or, with
+    ``workers``: local processes (default: the cores given; 1 runs in this process) or, with
     ``engine="dask"`` and no ``scheduler``, the size of the LocalCluster started for the run.
     ``fn`` must be importable by name in the workers (a module-level function).
     ``budget``: seconds per file (default ``KEMU_TIME_BUDGET``, 0 = none). A worker stops a
@@ -196,7 +201,7 @@ def run(
     stall the rest.
     """
     budget = time_budget_seconds() if budget is None else budget
-    workers = max(1, min(workers or os.cpu_count() or 1, len(files)))  # one file runs in this process
+    workers = max(1, min(workers or cores_given(), len(files)))  # one file runs in this process
     progress = Progress(len(files), log)
     beats = Heartbeats()
     try:

@@ -24,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from app.batch import Heartbeats, Progress, beating, discover
+from app.batch import Heartbeats, Progress, beating, cores_given, discover
 from app.cache import load_report
 from app.errors import TookTooLong, in_chain, time_budget_seconds
 from parsers.amounts import states_no_value
@@ -202,7 +202,7 @@ def survey(
     """
     pending = list(files)[::-1]
     crashes: Counter[str] = Counter()
-    jobs = max(1, jobs or os.cpu_count() or 1)
+    jobs = max(1, jobs or cores_given())
     beats = Heartbeats()
     try:
         while pending:

@@ -90,18 +90,15 @@ def _with_session_options(session_class, build):
 
 
 def onnx_threads() -> int:
-    """Threads for the engine: ``KEMU_OCR_THREADS``, else one in a worker process of a folder
-    command (they run one process per core), else one per core this process may use
-    (``os.sched_getaffinity``: a container or ``taskset`` gives fewer than the machine has)."""
-    import multiprocessing
+    """Threads for the engine: ``KEMU_OCR_THREADS``, else one. A second thread shortens a page
+    only on an idle machine and costs more CPU seconds on a busy one; the folder commands
+    read one file per core they are given (``app.batch.cores_given``)."""
     import os
 
-    given = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    default = 1 if multiprocessing.parent_process() is not None else given
     try:
-        return max(1, int(os.environ.get("KEMU_OCR_THREADS", default)))
+        return max(1, int(os.environ.get("KEMU_OCR_THREADS", 1)))
     except ValueError:
-        return default
+        return 1
 
 
 def read_upright(image: np.ndarray) -> tuple[int, np.ndarray, list[OcrWord]]:
