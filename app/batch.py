@@ -127,6 +127,13 @@ class Heartbeats:
             pass
         return time.time() - since
 
+    def stalled(self, source: str, budget: float) -> str:
+        """Why a worker that had to be killed was stopped: a file that was reading pages is not
+        called damaged."""
+        if os.path.exists(self.path(source)):
+            return f"a page took longer than {budget:g} s to read, in a reader that could not be interrupted; stopped"
+        return f"took longer than {budget:g} s (the file may be damaged); skipped"
+
     def close(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
 
@@ -227,7 +234,7 @@ def run(
                     outcome = _result(future, limit, lambda since, source=source: beats.quiet(source, since))
                     started = True
                 except TimeoutError:
-                    outcome = Failure(source, f"took longer than {budget:g} s (the file may be damaged); skipped")
+                    outcome = Failure(source, beats.stalled(source, budget))
                     pool.restart()
                     started = False
                     pending = deque((s, submit(s)) for s, _ in pending)

@@ -237,3 +237,17 @@ def test_the_watchdog_waits_while_pages_are_read(tmp_path):
     finally:
         beats.close()
     assert looks[:3] == [1, 2, 3] and looks[-1] == 0
+
+
+def test_a_worker_killed_after_reading_pages_is_not_called_damaged(tmp_path):
+    from app.batch import Heartbeats, beating
+    from parsers.progress import PDF, report_progress
+
+    beats = Heartbeats()
+    try:
+        assert beats.stalled("a.pdf", 45) == "took longer than 45 s (the file may be damaged); skipped"
+        with beating(beats.path("a.pdf")):
+            report_progress(1, 9, PDF)
+        assert "damaged" not in beats.stalled("a.pdf", 45) and "a page took longer than 45 s" in beats.stalled("a.pdf", 45)
+    finally:
+        beats.close()
