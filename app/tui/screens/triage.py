@@ -10,6 +10,7 @@ is one of its sides), 1 / 2 open either side; q/escape in the review comes back 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from rich.text import Text
@@ -29,6 +30,7 @@ from app.errors import explain, time_budget_seconds
 from app.tui.watchdog import StoppedOverBudget, Watchdog
 from parsers.model import Report
 from widgets.across_panel import AcrossPanel
+from parsers.progress import reading_progress
 
 
 class TriageScreen(Screen):
@@ -77,11 +79,14 @@ class TriageScreen(Screen):
         for path in files:
             self.watchdog.start()  # one file can never stall the list: past the budget it is a row with the reason
             try:
-                read[path] = read_for_triage(path)
+                with reading_progress(self.watchdog.page_read):  # each page read restarts the budget
+                    read[path] = read_for_triage(path)
             except StoppedOverBudget as exc:  # stopped after the report was read (checks, progress)
                 read[path] = (TriageRow(path, error=explain(exc)[0]), None)
             finally:
                 self.watchdog.stop()
+            if self.watchdog.reason:  # stopped over the budget: the row says why
+                read[path] = (replace(read[path][0], error=self.watchdog.reason), None)
             self.app.call_from_thread(bar.advance, 1)
         view = folder_view(list(read.values()))  # the reports against each other, once all are read
         self.app.call_from_thread(self.show_view, read, view)
