@@ -9,10 +9,13 @@ number of files. A file that fails becomes a ``Failure`` with its reason; the re
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 import time
 from collections import deque
@@ -25,6 +28,7 @@ from typing import Any, TextIO
 
 from app.errors import explain, time_budget, time_budget_seconds
 from parsers.errors import NOT_A_REGULAR_FILE, path_problem
+from parsers.progress import reading_progress
 
 SUFFIXES = (".pdf", ".txt", ".md", ".docx")
 TEXT_SUFFIXES = (".txt", ".md")
@@ -32,7 +36,7 @@ NOT_REPORT_NAMES = ("readme", "origins", "license", "licence", "changelog", "cop
 SNIFF_CHARS = 20_000  # enough text for a cover, a 目录 or a first table title
 ENGINES = ("local", "dask")
 WINDOW_PER_WORKER = 4  # files in flight per worker: keeps workers busy, bounds memory
-WATCHDOG_FACTOR, WATCHDOG_GRACE = 2, 10.0  # the watchdog waits budget × factor + grace: the worker's own stop comes first
+WATCHDOG_FACTOR, WATCHDOG_GRACE = 2, 10.0  # the watchdog waits budget × factor + grace after the last page read: the worker's own stop comes first
 PARENT_WATCH_SECONDS = 0.5  # how often a worker looks whether its parent is still there
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 STARTUP_GRACE = 60.0  # until a (new) pool has answered once: starting processes on a busy machine is slow
@@ -109,14 +113,61 @@ def looks_like_a_report(path: Path) -> bool:
     return False
 
 
-def guarded(budget: float, fn: Callable[..., Any], source: str, *args: Any) -> Any:
+def cores_given() -> int:
+    """The cores this process may run on (a container or ``taskset`` gives fewer than the machine has)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def guarded(budget: float, beat: str | None, fn: Callable[..., Any], source: str, *args: Any) -> Any:
     """``fn(source, *args)`` within the per-file time budget, or a ``Failure`` instead of an
-    exception (runs in the worker; the one error path words it)."""
+    exception (runs in the worker; the one error path words it). Every page read touches
+    ``beat`` (``Heartbeats``)."""
     try:
-        with time_budget(Path(source).name, budget):
+        with time_budget(Path(source).name, budget), beating(beat):
             return fn(source, *args)
     except Exception as exc:  # one broken file must never stop a batch
         return Failure(source, _reason(source, explain(exc)[0]))
+
+
+class Heartbeats:
+    """A file per task that the worker touches on every page it reads (``beating``), so the
+    parent's watchdog counts from the last page read, not from the file's start: a long scan
+    reads for minutes, each page well within the budget. Where the worker cannot reach the
+    folder (a remote Dask cluster) there are no beats and the watchdog counts from the start."""
+
+    def __init__(self) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="kemu-heartbeats-"))
+
+    def path(self, source: str) -> str:
+        return str(self.folder / hashlib.sha1(source.encode("utf-8")).hexdigest())
+
+    def quiet(self, source: str, since: float) -> float:
+        """Seconds since the last beat for ``source``, or since ``since`` (``time.time()``) when later."""
+        try:
+            since = max(since, os.stat(self.path(source)).st_mtime)
+        except OSError:
+            pass
+        return time.time() - since
+
+    def stalled(self, source: str, budget: float) -> str:
+        """Why a worker that had to be killed was stopped: a file that was reading pages is not
+        called damaged."""
+        if os.path.exists(self.path(source)):
+            return f"a page took longer than {budget:g} s to read, in a reader that could not be interrupted; stopped"
+        return f"took longer than {budget:g} s (the file may be damaged); skipped"
+
+    def close(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@contextmanager
+def beating(beat: str | None) -> Iterator[None]:
+    """In a worker: touch ``beat`` on every page read (``parsers.progress``) while the block runs."""
+    if beat is None:
+        yield
+        return
+    with reading_progress(lambda done, total, stage: Path(beat).touch()):
+        yield
 
 
 def _reason(source: str, text: str) -> str:
@@ -169,7 +220,7 @@ def run(
 ) -> Iterator[Any]:
     """``fn(str(file), *args)`` for every file, yielded in input order (a result or a ``Failure``).
 
-    ``workers``: local processes (default: all cores; 1 runs in this process) or, with
+    ``workers``: local processes (default: the cores given; 1 runs in this process) or, with
     ``engine="dask"`` and no ``scheduler``, the size of the LocalCluster started for the run.
     ``fn`` must be importable by name in the workers (a module-level function).
     ``budget``: seconds per file (default ``KEMU_TIME_BUDGET``, 0 = none). A worker stops a
@@ -178,36 +229,56 @@ def run(
     stall the rest.
     """
     budget = time_budget_seconds() if budget is None else budget
-    workers = max(1, min(workers or os.cpu_count() or 1, len(files)))  # one file runs in this process
+    workers = max(1, min(workers or cores_given(), len(files)))  # one file runs in this process
     progress = Progress(len(files), log)
+    beats = Heartbeats()
     try:
         with _engine(engine, workers, scheduler) as pool:
+
+            def submit(source: str) -> Future:
+                return pool.submit(guarded, budget, beats.path(source), fn, source, *args)
+
             pending: deque[tuple[str, Future]] = deque()
             queue = iter(files)
             window = pool.slots * WINDOW_PER_WORKER
             started = False  # has this pool answered yet
             while True:
                 for path in queue:
-                    pending.append((str(path), pool.submit(guarded, budget, fn, str(path), *args)))
+                    pending.append((str(path), submit(str(path))))
                     if len(pending) >= window:
                         break
                 if not pending:
                     return
                 source, future = pending.popleft()
                 try:
-                    outcome = future.result(timeout=budget * WATCHDOG_FACTOR + (WATCHDOG_GRACE if started else STARTUP_GRACE) if budget else None)
+                    limit = budget * WATCHDOG_FACTOR + (WATCHDOG_GRACE if started else STARTUP_GRACE) if budget else None
+                    outcome = _result(future, limit, lambda since, source=source: beats.quiet(source, since))
                     started = True
                 except TimeoutError:
-                    outcome = Failure(source, f"took longer than {budget:g} s (the file may be damaged); skipped")
+                    outcome = Failure(source, beats.stalled(source, budget))
                     pool.restart()
                     started = False
-                    pending = deque((s, pool.submit(guarded, budget, fn, s, *args)) for s, _ in pending)
+                    pending = deque((s, submit(s)) for s, _ in pending)
                 except Exception as exc:  # the worker itself died (killed, out of memory)
                     outcome = Failure(source, f"worker lost: {type(exc).__name__}: {exc}")
                 progress.step(outcome if isinstance(outcome, Failure) else None)
                 yield outcome
     finally:
         progress.close()
+        beats.close()
+
+
+def _result(future: Future, limit: float | None, quiet: Callable[[float], float]) -> Any:
+    """The future's result; ``TimeoutError`` once its worker has gone ``limit`` seconds without
+    finishing or reading a page (``quiet(since)``: seconds since the last page read)."""
+    since, wait = time.time(), limit
+    while True:
+        try:
+            return future.result(timeout=wait)
+        except TimeoutError:
+            wait = limit - quiet(since) if limit else None
+            if wait is not None and wait <= 0:
+                raise
 
 
 class _Pool:

@@ -14,7 +14,9 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import re
 import sys
+import threading
 from dataclasses import replace
 from functools import lru_cache
 from importlib.util import find_spec
@@ -73,17 +75,35 @@ def _fingerprint(inputs: tuple[Path, ...], libraries: dict[str, str], extra: tup
 
 
 def _content_fingerprint(files: list[Path], libraries: dict[str, str]) -> str:
-    from importlib import metadata
-
     digest = hashlib.sha256(f"{sys.version_info[:2]}".encode())
     for path in files:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    for library in libraries:
-        try:
-            digest.update(f"{library}={metadata.version(library)}".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{library}=none".encode())
+    for library, module in libraries.items():
+        digest.update(f"{library}={installed_version(library, module)}".encode())
     return digest.hexdigest()[:12]
+
+
+def installed_version(distribution: str, module: str) -> str:
+    """The version of ``distribution`` (which provides ``module``), or "none".
+
+    Read from the name of its ``.dist-info`` folder beside the module, as installers write it:
+    ``importlib.metadata`` takes longer to import than a cold extraction of a small report
+    spends reading it. Other layouts (eggs, source checkouts) ask ``importlib.metadata``."""
+    spec = find_spec(module)
+    if spec is None or not spec.origin:
+        return "none"
+    wanted = re.sub(r"[-_.]+", "_", distribution).lower() + "-"
+    site = Path(spec.origin).parent if spec.submodule_search_locations is None else Path(spec.origin).parent.parent
+    for entry in os.scandir(site):
+        name = entry.name.lower()
+        if name.endswith(".dist-info") and name.startswith(wanted):
+            return entry.name[len(wanted):-len(".dist-info")]
+    from importlib import metadata
+
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "none"
 
 
 @lru_cache(maxsize=1)
@@ -191,11 +211,12 @@ def _load(entry: Path) -> Report | None:
 
 
 def _store(entry: Path, data: bytes) -> None:
-    import tempfile  # only a write needs it: a cached open starts without it
-
+    # A temporary name of this process and thread rather than ``tempfile``, whose imports
+    # (shutil, lzma, bz2, random) are a good share of the start-up of a cold extraction.
+    tmp = entry.with_name(f"{entry.name}.{os.getpid()}-{threading.get_ident()}.tmp")
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)

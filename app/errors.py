@@ -13,11 +13,12 @@ import logging
 import os
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from parsers.errors import UnreadableReport
-from parsers.progress import OCR, reading_progress
+from parsers.progress import OCR, PDF, reading_progress
 
 EXIT_OK = 0
 EXIT_USAGE = 1  # also `kemu check`: at least one error-level finding
@@ -25,7 +26,7 @@ EXIT_UNREADABLE = 2  # the input cannot be read as a report (or took longer than
 EXIT_REVIEW = 3  # a review command could not be carried out: bad arguments, a sidecar or folder problem
 EXIT_PARTIAL = 4  # export/triage: some files failed, the others were done
 
-DEFAULT_TIME_BUDGET = 45.0  # seconds per file; a large report takes a few
+DEFAULT_TIME_BUDGET = 45.0  # seconds per file, and again per page read (docs/ocr.md#the-time-budget)
 
 # The PDF readers log a line per damaged stream ("Data-loss while decompressing corrupted
 # data"); the user gets the outcome as one sentence instead. KEMU_DEBUG keeps them.
@@ -59,21 +60,76 @@ def time_budget_seconds() -> float:
         return DEFAULT_TIME_BUDGET
 
 
+def budget_clock(thread: int | None = None) -> float:
+    """Seconds on a clock that stands still while ``thread`` (a native thread id; this thread by
+    default) waits for a CPU that other programs hold: wall time minus the thread's run-queue
+    wait (Linux schedstat). Time spent computing or blocked still counts, so a reader that
+    loops or hangs runs out of budget, and a busy machine does not make it. Wall time where
+    the kernel does not tell."""
+    path = "/proc/thread-self/schedstat" if thread is None else f"/proc/self/task/{thread}/schedstat"
+    try:
+        with open(path, "rb") as stats:
+            waited = int(stats.read().split()[1]) / 1e9
+    except (OSError, ValueError, IndexError):
+        waited = 0.0
+    return time.monotonic() - waited
+
+
+class Budget:
+    """The time budget of one file: ``seconds`` on ``budget_clock`` from the start, and again
+    from every page read, so a long document whose pages keep finishing is never cut off.
+    Listens to reading progress (``parsers.progress``) to restart and to say where it stopped."""
+
+    def __init__(self, seconds: float, thread: int | None = None) -> None:
+        self.seconds, self.thread = seconds, thread
+        self.started = time.monotonic()
+        self.since = budget_clock(thread)
+        self.progress: tuple[int, int, str] | None = None
+
+    def page_read(self, done: int, total: int, stage: str) -> None:
+        if done:
+            self.since = budget_clock(self.thread)
+        self.progress = (done, total, stage)
+
+    def left(self) -> float:
+        return self.seconds - (budget_clock(self.thread) - self.since)
+
+    def reason(self) -> str:
+        """Why the file was stopped: where it was and for how long, or, when no page was ever
+        finished, that the file may be damaged (a reader looping on a broken stream)."""
+        limit = f"{self.seconds:g} s"
+        done, total, stage = self.progress or (0, 0, PDF)
+        if not done and stage != OCR:
+            return f"took longer than {limit} (the file may be damaged); skipped"
+        what = "scanned page" if stage == OCR else "page"
+        after = f"stopped after {time.monotonic() - self.started:.0f} s"
+        if done >= total:
+            return f"all {total} {what}s were read, then building the tables took longer than {limit}; {after}"
+        read = f" ({what}s 1–{done} were read)" if done else ""
+        return f"{what} {done + 1} of {total} took longer than {limit} to read{read}; {after}"
+
+
 @contextmanager
 def time_budget(name: str, seconds: float | None = None) -> Iterator[None]:
-    """Raise ``TookTooLong`` in the block once ``seconds`` pass (an alarm signal, so only the main
-    thread of a process can be interrupted; elsewhere the batch watchdog stops the worker)."""
+    """Raise ``TookTooLong`` in the block once the ``Budget`` runs out (an alarm signal, so only
+    the main thread of a process can be interrupted; elsewhere a watchdog stops the worker)."""
     seconds = time_budget_seconds() if seconds is None else seconds
     nested = signal.getitimer(signal.ITIMER_REAL)[0] > 0 if _in_main_thread() else True
     if not seconds or nested:
         yield
         return
+    budget = Budget(seconds)
 
     def expire(signum, frame):
-        raise TookTooLong(f"{name}: took longer than {seconds:g} s (the file may be damaged); skipped")
+        left = budget.left()
+        if left > 0:  # other programs held the CPU meanwhile: the reader gets that time back
+            signal.setitimer(signal.ITIMER_REAL, left)
+            return
+        raise TookTooLong(f"{name}: {budget.reason()}")
 
     def page_read(done: int, total: int, stage: str) -> None:
-        if stage == OCR:  # each OCR'd page gets the whole budget
+        budget.page_read(done, total, stage)
+        if done:
             signal.setitimer(signal.ITIMER_REAL, seconds)
 
     previous = signal.signal(signal.SIGALRM, expire)

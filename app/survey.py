@@ -24,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from app.batch import Progress, discover
+from app.batch import Heartbeats, Progress, beating, cores_given, discover
 from app.cache import load_report
 from app.errors import TookTooLong, in_chain, time_budget_seconds
 from app.text_views import NARRATIVE_ONLY
@@ -158,11 +158,13 @@ def _parents(table: Table) -> tuple[int, int]:
     return len(failing), sum(not failed for failed in failing.values())
 
 
-def survey_file(path: str, use_cache: bool = False) -> FileSurvey:
-    """Read one file (cold unless ``use_cache``) and survey it; never raises."""
+def survey_file(path: str, use_cache: bool = False, beat: str | None = None) -> FileSurvey:
+    """Read one file (cold unless ``use_cache``) and survey it; never raises. Every page read
+    touches ``beat`` (``app.batch.Heartbeats``)."""
     start, cpu_start = time.perf_counter(), time.process_time()
     try:
-        result = survey_report(load_report(path, use_cache=use_cache), path)
+        with beating(beat):
+            result = survey_report(load_report(path, use_cache=use_cache), path)
     except UnreadableReport as exc:
         if _stopped_by_the_clock(exc):  # the reader's own alarm, set to the survey's budget (_start_worker)
             result = FileSurvey(path, "timeout", _over_budget(time_budget_seconds()))
@@ -204,24 +206,29 @@ def survey(
 ) -> Iterator[FileSurvey]:
     """Survey ``files`` (see ``survey_files``) in worker processes, in completion order.
 
-    A file that runs over ``budget`` seconds is reported as a timeout and its worker killed.
+    A file that runs over ``budget`` seconds without reading a page is reported as a timeout
+    and its worker killed.
     A worker that dies (a crash in native code) breaks the pool: the files it may have been
     reading are run again one at a time, and the one that kills its worker again is an error.
     Either way the other files go on.
     """
     pending = list(files)[::-1]
     crashes: Counter[str] = Counter()
-    jobs = max(1, jobs or os.cpu_count() or 1)
-    while pending:
-        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(budget,))
-        try:
-            yield from _drain(pool, pending, jobs, budget, use_cache, crashes)
-        finally:
-            _stop(pool)
+    jobs = max(1, jobs or cores_given())
+    beats = Heartbeats()
+    try:
+        while pending:
+            pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(budget,))
+            try:
+                yield from _drain(pool, pending, jobs, budget, use_cache, crashes, beats)
+            finally:
+                _stop(pool)
+    finally:
+        beats.close()
 
 
 def _drain(
-    pool: ProcessPoolExecutor, pending: list[str], jobs: int, budget: float, use_cache: bool, crashes: Counter[str]
+    pool: ProcessPoolExecutor, pending: list[str], jobs: int, budget: float, use_cache: bool, crashes: Counter[str], beats: Heartbeats
 ) -> Iterator[FileSurvey]:
     """Run files with at most ``jobs`` in flight (so each starts at once and its clock is
     fair). Return early, leaving the unfinished files in ``pending``, when the pool must go."""
@@ -230,9 +237,9 @@ def _drain(
         while pending or running:
             while _may_start(pending, [path for path, _ in running.values()], jobs, crashes):
                 path = pending.pop()
-                running[pool.submit(survey_file, path, use_cache)] = (path, time.monotonic())
-            deadline = min(started for _, started in running.values()) + budget + _KILL_GRACE_SECONDS
-            done, _ = wait(running, timeout=max(0.0, deadline - time.monotonic()), return_when=FIRST_COMPLETED)
+                running[pool.submit(survey_file, path, use_cache, beats.path(path))] = (path, time.time())
+            quiet = {future: beats.quiet(path, started) for future, (path, started) in running.items()}  # since the last page read
+            done, _ = wait(running, timeout=max(0.0, budget + _KILL_GRACE_SECONDS - max(quiet.values())), return_when=FIRST_COMPLETED)
             broken = False
             for future in done:
                 path, _started = running.pop(future)
@@ -245,7 +252,7 @@ def _drain(
                         pending.append(path)
                 else:
                     yield _result(future, path)
-            overdue = [f for f, (_, started) in running.items() if time.monotonic() - started >= budget + _KILL_GRACE_SECONDS]
+            overdue = [f for f, (path, started) in running.items() if beats.quiet(path, started) >= budget + _KILL_GRACE_SECONDS]
             for future in overdue:
                 path, _started = running.pop(future)
                 yield FileSurvey(path, "timeout", _over_budget(budget), seconds=round(budget, 3))

@@ -27,10 +27,10 @@ from parsers.errors import NoTextLayer, UnreadableReport
 from parsers.layout import Fragment, SourceDocument, SourceLine
 from parsers.model import file_sha256
 from parsers.ocr_digits import normalize_amount_text
-from parsers.ocr_engine import OcrWord, engine_installed, split_glued_amount
 from parsers.progress import OCR, report_progress
 
-if TYPE_CHECKING:  # the ruling finder needs numpy: it loads when a page is OCR'd, not with every command
+if TYPE_CHECKING:  # the engine and the ruling finder load when a page is OCR'd, not with every command
+    from parsers.ocr_engine import OcrWord
     from parsers.ocr_rulings import Cell
 
 INSTALL_HINT = 'pip install -e ".[ocr]"'
@@ -100,19 +100,22 @@ def read_scanned_pages(
     return SourceDocument(format=OCR_FORMAT, pages=pages, page_count=len(pages))
 
 
+def engine_installed() -> bool:
+    """Whether the ``ocr`` extra is installed (asked without loading it)."""
+    from importlib.util import find_spec
+
+    return find_spec("rapidocr_onnxruntime") is not None
+
+
 def read_page(pdf, number: int, sha256: str, settings: OcrSettings) -> ocr_cache.PageReading:
     """The cached reading of page ``number`` (1-based), or a fresh one: render, turn upright, OCR."""
-    from parsers.ocr_engine import engine_version, read_words, upright_turns
+    from parsers.ocr_engine import engine_version, read_upright
 
     engine = engine_version()
     cached = ocr_cache.load(sha256, number, settings.dpi, engine)
     if cached is not None:
         return cached
-    image = render_page(pdf[number - 1], settings.dpi)
-    turns = upright_turns(image)
-    if turns:
-        image = _turn(image, turns)
-    words = read_words(image)
+    turns, image, words = read_upright(render_page(pdf[number - 1], settings.dpi))
     from parsers.ocr_rulings import enclosures, find_rulings
 
     boxes = enclosures(words, find_rulings(image))
@@ -126,12 +129,6 @@ def render_page(page, dpi: int):
     import numpy as np
 
     return np.asarray(page.render(scale=dpi / 72, grayscale=True).to_pil().convert("RGB"))
-
-
-def _turn(image, turns: int):
-    import numpy as np
-
-    return np.ascontiguousarray(np.rot90(image, turns))
 
 
 def page_lines(reading: ocr_cache.PageReading, page: int, settings: OcrSettings) -> list[SourceLine]:
@@ -168,6 +165,8 @@ def _ruled_lines(cells: list[Cell], page: int, scale: float) -> list[SourceLine]
 
 def _free_lines(words: list[OcrWord], page: int, scale: float, min_overlap: float) -> list[SourceLine]:
     """Words outside ruled cells, grouped into printed lines by vertical overlap."""
+    from parsers.ocr_engine import split_glued_amount
+
     bands: list[list[OcrWord]] = []
     pieces = [piece for word in words for piece in split_glued_amount(word)]
     for word in sorted(pieces, key=lambda w: (w.box[1] + w.box[3]) / 2):

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import pickle
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,6 +62,8 @@ def load(sha256: str, page: int, dpi: int, engine: str) -> PageReading | None:
 
 
 def store(sha256: str, page: int, dpi: int, engine: str, reading: PageReading) -> None:
+    import tempfile  # only where a page was OCR'd
+
     entry = _entry(sha256, page, dpi, engine)
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)

@@ -9,8 +9,6 @@ amounts, on one line), because the grid finds columns from where words sit.
 
 from __future__ import annotations
 
-import importlib.metadata
-import importlib.util
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,8 +24,12 @@ from parsers.errors import UnreadableReport
 
 #: Splits a detected line where the gap between two characters exceeds this share of its height.
 WORD_GAP = 0.6
-#: Orientation is decided on a page scaled so its long side has this many pixels.
-_ORIENTATION_SIDE = 1200
+#: Detected lines the recogniser scores below this are dropped (RapidOCR's own threshold).
+MIN_LINE_SCORE = 0.5
+#: Text lines are detected on the page scaled to this many pixels on its long side. At 1600
+#: the same cells are read, but more of them below LOW_CONFIDENCE (21 against 12 of 179 on
+#: the generated unruled report), for an eighth less CPU: not worth more review items.
+DETECTION_SIDE = 2000
 _ORIENTATION_SAMPLE = 24  # text lines whose reading direction is voted on
 
 
@@ -44,32 +46,136 @@ class OcrWord:
         return min(self.char_confidences, default=0.0)
 
 
-def engine_installed() -> bool:
-    return importlib.util.find_spec("rapidocr_onnxruntime") is not None
-
-
 def engine_version() -> str:
-    return f"rapidocr-onnxruntime {importlib.metadata.version('rapidocr-onnxruntime')} ppocrv4"
+    from importlib.metadata import version  # only where a page is OCR'd: it takes a tenth of a second to import
+
+    return f"rapidocr-onnxruntime {version('rapidocr-onnxruntime')} ppocrv4"
 
 
 @lru_cache(maxsize=1)
 def _engine():
     from rapidocr_onnxruntime import RapidOCR
+    from rapidocr_onnxruntime.utils import infer_engine
 
-    # Recognition crops come from the full-resolution page (small print stays legible), detection
-    # runs on the page scaled to 2000 px, low-scoring lines are kept (they become review items
-    # rather than vanishing), recognition runs in bigger batches.
-    return RapidOCR(text_score=0.2, max_side_len=4000, det_limit_type="max", rec_batch_num=16, use_cls=False)
+    # Recognition crops come from the full-resolution page (small print stays legible); detection
+    # runs on the page scaled to 2000 px. Crops are recognised one at a time: a batch is padded
+    # to its widest line, and on a page of running text those tensors cost more than the lines.
+    return _with_session_options(
+        infer_engine.OrtInferSession, lambda: RapidOCR(max_side_len=4000, det_limit_type="max", rec_batch_num=1, use_cls=False)
+    )
 
 
-def read_words(image: np.ndarray) -> list[OcrWord]:
-    """Every word on an upright RGB page image, in the engine's reading order."""
+def _with_session_options(session_class, build):
+    """``build()`` with ONNX Runtime sessions that keep their memory arena and use ``onnx_threads()``.
+
+    RapidOCR turns the arena off, so every inference maps and unmaps its tensors afresh (page
+    faults and system time that made a page of running text cost 20-50 CPU s), and it gives
+    each session a thread per core of the machine, which spin while other processes wait."""
+    original = session_class._init_sess_opts
+    threads = onnx_threads()
+
+    def options(config):
+        chosen = original(config)
+        chosen.enable_cpu_mem_arena = True
+        chosen.intra_op_num_threads = threads
+        chosen.inter_op_num_threads = 1
+        chosen.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        chosen.enable_mem_pattern = False  # planned per input shape, and every line has its own width (4% less CPU)
+        return chosen
+
+    session_class._init_sess_opts = staticmethod(options)
+    try:
+        return build()
+    finally:
+        session_class._init_sess_opts = staticmethod(original)
+
+
+def onnx_threads() -> int:
+    """Threads for the engine: ``KEMU_OCR_THREADS``, else one. A second thread shortens a page
+    only on an idle machine and costs more CPU seconds on a busy one; the folder commands
+    read one file per core they are given (``app.batch.cores_given``)."""
+    import os
+
+    try:
+        return max(1, int(os.environ.get("KEMU_OCR_THREADS", 1)))
+    except ValueError:
+        return 1
+
+
+def read_upright(image: np.ndarray) -> tuple[int, np.ndarray, list[OcrWord]]:
+    """Quarter turns (counter-clockwise) that make the page upright, the upright image, and
+    every word on it in the engine's reading order. An upright page is detected once: the
+    boxes that decide its orientation are the ones recognised."""
     with _engine_errors():
-        result, _ = _engine()(image, use_cls=False, return_word_box=True)
+        engine = _engine()
+        turns, image, boxes = _orient(engine, image)
+        return turns, image, _recognise(engine, image, boxes)
+
+
+def _orient(engine, image: np.ndarray) -> tuple[int, np.ndarray, list]:
+    """Turns, the upright image and its detected text boxes.
+
+    Text lines are wide, so a page whose detected boxes are mostly tall lies on its side; the
+    engine's direction classifier then votes on a sample of lines whether they read upside down.
+    """
+    boxes = _boxes(engine, image)
+    if not boxes:
+        return 0, image, boxes
+    turns = 0
+    if sum(1 for w, h in map(_size, boxes) if h > 1.5 * w) > sum(1 for w, h in map(_size, boxes) if w > 1.5 * h):
+        turns, image = 1, _turn(image, 1)
+        boxes = _boxes(engine, image)
+    if boxes and _reads_upside_down(engine, image, boxes):
+        turns, image = (turns + 2) % 4, _turn(image, 2)
+        boxes = _boxes(engine, image)
+    return turns, image, boxes
+
+
+def _reads_upside_down(engine, image: np.ndarray, boxes: list) -> bool:
+    widest = sorted(boxes, key=lambda b: -_size(b)[0])[:_ORIENTATION_SAMPLE]
+    _, votes, _ = engine.text_cls(engine.get_crop_img_list(image, widest))
+    flipped = sum(score for label, score in votes if label == "180")
+    upright = sum(score for label, score in votes if label == "0")
+    return flipped > upright
+
+
+def _recognise(engine, image: np.ndarray, boxes: list) -> list[OcrWord]:
+    """The detected lines read, with a box and a confidence per character; lines the recogniser
+    scores below ``MIN_LINE_SCORE`` are dropped (stamps, specks, ruling fragments)."""
+    import numpy as np
+
+    if not boxes:
+        return []
+    crops = engine.get_crop_img_list(image, boxes)
+    readings, _ = engine.text_rec(crops, True)
+    limit = np.array([image.shape[1], image.shape[0]], dtype=np.float32)
     words: list[OcrWord] = []
-    for box, text, _score, char_boxes, char_texts, confidences in result or []:
-        words.extend(_split_line(box, text, char_boxes, char_texts, confidences))
+    for box, (text, score, char_boxes, char_texts, confidences) in zip(boxes, engine.cal_rec_boxes(crops, boxes, readings)):
+        if score < MIN_LINE_SCORE:
+            continue
+        if char_boxes:
+            char_boxes = np.clip(np.array(char_boxes, dtype=np.float32), 0, limit).astype(np.int32).tolist()
+        words.extend(_split_line(np.clip(box, 0, limit).tolist(), text, char_boxes, char_texts, confidences))
     return words
+
+
+def _boxes(engine, image: np.ndarray) -> list:
+    """Text lines detected on the page scaled to ``DETECTION_SIDE``, in pixels of ``image``."""
+    import cv2
+
+    height, width = image.shape[:2]
+    scale = min(1.0, DETECTION_SIDE / max(height, width))
+    small = image if scale == 1 else cv2.resize(image, (round(width * scale), round(height * scale)), interpolation=cv2.INTER_AREA)
+    boxes, _ = engine.text_det(small)
+    if boxes is None or len(boxes) == 0:
+        return []
+    return engine.sorted_boxes(boxes / scale)
+
+
+def _turn(image: np.ndarray, turns: int) -> np.ndarray:
+    import numpy as np
+
+    return np.ascontiguousarray(np.rot90(image, turns))
 
 
 def _split_line(box, text: str, char_boxes, char_texts, confidences) -> list[OcrWord]:
@@ -150,54 +256,7 @@ def _engine_errors() -> Iterator[None]:
         raise UnreadableReport(f"the OCR engine failed on a page ({exc.__class__.__name__})") from exc
 
 
-def upright_turns(image: np.ndarray) -> int:
-    """Quarter turns (counter-clockwise) that make the page upright: 0, 1, 2 or 3.
-
-    Text lines are wide, so a page whose detected boxes are mostly tall lies on its side; the
-    engine's direction classifier then votes on a sample of lines whether they read upside down.
-    """
-    with _engine_errors():
-        return _upright_turns(_engine(), _shrink(image, _ORIENTATION_SIDE))
-
-
-def _upright_turns(engine, small: np.ndarray) -> int:
-    boxes = _boxes(engine, small)
-    if not boxes:
-        return 0
-    tall = sum(1 for w, h in (_size(b) for b in boxes) if h > 1.5 * w)
-    wide = sum(1 for w, h in (_size(b) for b in boxes) if w > 1.5 * h)
-    turns = 1 if tall > wide else 0
-    if turns:
-        import numpy as np
-
-        small = np.ascontiguousarray(np.rot90(small, turns))
-        boxes = _boxes(engine, small)
-    boxes = sorted(boxes, key=lambda b: -_size(b)[0])[:_ORIENTATION_SAMPLE]
-    if not boxes:
-        return turns
-    crops = engine.get_crop_img_list(small, boxes)
-    _, votes, _ = engine.text_cls(crops)
-    flipped = sum(score for label, score in votes if label == "180")
-    upright = sum(score for label, score in votes if label == "0")
-    return (turns + 2) % 4 if flipped > upright else turns
-
-
-def _boxes(engine, image: np.ndarray) -> list:
-    boxes, _ = engine.text_det(image)
-    return [] if boxes is None else list(boxes)
-
-
 def _size(box) -> tuple[float, float]:
     xs = [p[0] for p in box]
     ys = [p[1] for p in box]
     return max(xs) - min(xs), max(ys) - min(ys)
-
-
-def _shrink(image: np.ndarray, side: int) -> np.ndarray:
-    import cv2
-
-    height, width = image.shape[:2]
-    scale = side / max(height, width)
-    if scale >= 1:
-        return image
-    return cv2.resize(image, (round(width * scale), round(height * scale)), interpolation=cv2.INTER_AREA)

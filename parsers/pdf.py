@@ -12,6 +12,10 @@ tables from the positions of those word runs.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+import sys
+import types
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -19,13 +23,53 @@ from operator import attrgetter, itemgetter
 from pathlib import Path
 
 import pypdfium2 as pdfium
-from pdfplumber.table import Table, TableFinder, TableSettings, cells_to_tables, edges_to_intersections
 
 from parsers.errors import NoTextLayer, UnreadableReport
 from parsers.layout import Fragment, SourceDocument, SourceLine
 from parsers.pdf_pdfminer import PdfminerPages
 from parsers.pdfium_page import Glyph, PageContent, read_page
 from parsers.progress import PDF, report_progress
+
+
+#: The parts of ``pdfplumber.utils`` that its table geometry calls. The package's ``__init__``
+#: also loads ``utils.pdfinternals``, and with it pdfminer's PDF stack.
+_GEOMETRY_UTILS = ("clustering", "generic", "geometry", "text")
+
+
+def _table_geometry() -> types.ModuleType:
+    """``pdfplumber.table`` without running ``pdfplumber/__init__`` and ``pdfplumber/utils/__init__``,
+    which load pdfminer's whole PDF stack (document parser, layout analysis, cryptography): a
+    good share of a cold extraction of a small report, for a reader that only the pages PDFium
+    cannot measure need. The package and ``utils`` are stood in for by namespaces holding what
+    the table module uses; a later ``import pdfplumber`` (``pdf_pdfminer``) loads the real
+    package, which finds the same modules in place."""
+    if "pdfplumber" in sys.modules:
+        return importlib.import_module("pdfplumber.table")
+    spec = importlib.util.find_spec("pdfplumber")
+    folder = (spec.submodule_search_locations or [""])[0]
+    package = _stand_in("pdfplumber", folder)
+    package.utils = utils = _stand_in("pdfplumber.utils", str(Path(folder) / "utils"))
+    try:
+        for name in _GEOMETRY_UTILS:
+            part = importlib.import_module(f"pdfplumber.utils.{name}")
+            utils.__dict__.update((key, value) for key, value in vars(part).items() if not key.startswith("_"))
+        return importlib.import_module("pdfplumber.table")
+    finally:
+        for stand_in in (utils, package):
+            if sys.modules.get(stand_in.__name__) is stand_in:
+                del sys.modules[stand_in.__name__]
+
+
+def _stand_in(name: str, folder: str) -> types.ModuleType:
+    module = types.ModuleType(name)
+    module.__path__ = [folder]
+    sys.modules[name] = module
+    return module
+
+
+_geometry = _table_geometry()
+Table, TableFinder, TableSettings = _geometry.Table, _geometry.TableFinder, _geometry.TableSettings
+cells_to_tables, edges_to_intersections = _geometry.cells_to_tables, _geometry.edges_to_intersections
 
 
 @dataclass(frozen=True)

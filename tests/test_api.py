@@ -21,7 +21,7 @@ SCRIPT = textwrap.dedent(
     session = kemu.open_review({str(SAMPLE)!r})
     df = kemu.load_dataset({str(SAMPLE)!r})
     print(len(report.tables), sum(r.match is not None for t in matched.tables for r in t.rows),
-          sorted({{f.rule for f in findings if f.severity == "error"}}), session.progress()["mappings"], len(df))
+          sorted({{e.rule for f in findings if f.severity == "error" for e in (f, *f.echoes)}}), session.progress()["mappings"], len(df))
     """
 )
 
@@ -34,7 +34,7 @@ def test_api_runs_from_a_folder_with_its_own_app_py(tmp_path):
     assert done.returncode == 0, done.stderr
     out = done.stdout.split()
     assert int(out[0]) >= 4 and int(out[1]) > 100
-    assert "columns.identity" in done.stdout and "hierarchy.sum" in done.stdout
+    assert "columns.identity" in done.stdout and "hierarchy.sum" in done.stdout  # the fault and its echo
     assert int(out[-1]) > 100 and not list(SAMPLE.parent.glob("*.kemu.*"))  # read-only calls leave no sidecar
 
 

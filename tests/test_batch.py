@@ -208,3 +208,46 @@ def test_a_report_without_tables_is_named_in_triage_and_export(tmp_path, capsys)
     assert main(["export", str(path), "-o", str(tmp_path / "out.csv"), "--workers", "1"]) == 0
     err = capsys.readouterr().err
     assert f"{path}: no tables in this report (narrative only)" in err and "exported 1 reports (0 facts)" in err
+
+
+def test_the_watchdog_waits_while_pages_are_read(tmp_path):
+    """A worker reading a long scan touches its heartbeat on every page read: the watchdog
+    waits as long as pages keep coming, and stops the file once they stop."""
+    from concurrent.futures import Future
+
+    from app.batch import Heartbeats, _result, beating
+    from parsers.progress import OCR, report_progress
+
+    beats = Heartbeats()
+    source = str(tmp_path / "scan.pdf")
+    pages = iter(range(1, 4))
+    looks: list[int] = []
+
+    def quiet(since: float) -> float:  # the watchdog looks: a page was read meanwhile, three times
+        page = next(pages, None)
+        if page is not None:
+            with beating(beats.path(source)):
+                report_progress(page, 3, OCR)
+        looks.append(page or 0)
+        return beats.quiet(source, since)
+
+    try:
+        with pytest.raises(TimeoutError):
+            _result(Future(), 0.2, quiet)  # a worker that never answers
+    finally:
+        beats.close()
+    assert looks[:3] == [1, 2, 3] and looks[-1] == 0
+
+
+def test_a_worker_killed_after_reading_pages_is_not_called_damaged(tmp_path):
+    from app.batch import Heartbeats, beating
+    from parsers.progress import PDF, report_progress
+
+    beats = Heartbeats()
+    try:
+        assert beats.stalled("a.pdf", 45) == "took longer than 45 s (the file may be damaged); skipped"
+        with beating(beats.path("a.pdf")):
+            report_progress(1, 9, PDF)
+        assert "damaged" not in beats.stalled("a.pdf", 45) and "a page took longer than 45 s" in beats.stalled("a.pdf", 45)
+    finally:
+        beats.close()

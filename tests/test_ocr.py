@@ -106,7 +106,7 @@ def test_orientation_is_detected(workdir, turn):
     pdf = pdfium.PdfDocument(str(path))
     image = render_page(pdf[0], 100)
     pdf.close()
-    assert ocr_engine.upright_turns(image) == turn // 90
+    assert ocr_engine.read_upright(image)[0] == turn // 90
 
 
 def test_low_confidence_cells_are_review_items_until_edited(scanned):
@@ -139,7 +139,7 @@ async def test_the_source_pane_shows_the_marked_reading_of_an_unsure_cell(scanne
     from widgets.source_view import SourceView
 
     monkeypatch.setenv("KEMU_CACHE_DIR", str(workdir / "cache"))
-    monkeypatch.setattr(ocr_engine, "read_words", _engine_must_not_run)
+    monkeypatch.setattr(ocr_engine, "read_upright", _engine_must_not_run)
     path, _, _ = scanned["final_ruled"]
     app = KemuApp(path)
     async with app.run_test(size=(180, 50)) as pilot:
@@ -186,7 +186,7 @@ def test_mixed_document_ocrs_only_the_pages_without_text(workdir, monkeypatch):
     assert score.recall >= 0.98 and score.precision >= 0.98, (score.misses[:5], score.extras[:5])
     assert (report.report_kind, report.year, report.department) == (printed.report_kind, printed.year, printed.department)
 
-    monkeypatch.setattr(ocr_engine, "read_words", _engine_must_not_run)
+    monkeypatch.setattr(ocr_engine, "read_upright", _engine_must_not_run)
     again = read_report(path)  # the page reading is cached: no pixel is read again
     assert again.tables == report.tables
 
@@ -341,30 +341,58 @@ def test_ocr_cache_lives_in_kemu_cache_folder(workdir):
     assert cache_folder() == Path(os.environ["KEMU_CACHE_DIR"]) / "ocr"
 
 
-def test_each_ocr_page_restarts_the_time_budget(workdir, monkeypatch):
-    """The per-file time budget starts again with every OCR'd page: a long scan is not cut off
-    as if it were a damaged file. Page 2 starts with (about) the whole budget left, although
-    page 1 took 3 s."""
-    import signal
+def _scan_of_blank_reading(workdir: Path, pages: list[int], monkeypatch, page_seconds: list[float]) -> Path:
+    """A scan of ``pages`` whose OCR is a fake reader: page n takes ``page_seconds[n - 1]`` s
+    (sleeping: the budget counts time blocked, as a hang is) and reads nothing."""
     import time
 
-    from app.cache import load_report
-
-    scan = workdir / "two_pages.pdf"
-    scan_pdf(GENERATED / "gen_mixed_small.pdf", scan, 72, [1, 2])
-    left: list[float] = []
+    scan = workdir / f"pages_{'_'.join(map(str, pages))}.pdf"
+    scan_pdf(GENERATED / "gen_mixed_small.pdf", scan, 72, pages)
+    seconds = iter(page_seconds)
 
     def slow_page(image):
-        left.append(signal.getitimer(signal.ITIMER_REAL)[0])
-        time.sleep(3)
-        return []
+        time.sleep(next(seconds))
+        return 0, image, []
 
-    monkeypatch.setattr(ocr_engine, "upright_turns", lambda image: 0)
-    monkeypatch.setattr(ocr_engine, "read_words", slow_page)
-    monkeypatch.setenv("KEMU_TIME_BUDGET", "60")
-    with pytest.raises(UnreadableReport, match="not a department budget"):  # read to the end, judged by content
+    monkeypatch.setattr(ocr_engine, "read_upright", slow_page)
+    return scan
+
+
+def test_a_scan_whose_pages_keep_finishing_is_never_cut_off(workdir, monkeypatch):
+    """Three pages of 0.6 s each under a budget of 1 s: every page read restarts the budget,
+    so the scan is read to the end (and judged by its content) although it takes 1.8 s."""
+    from app.cache import load_report
+
+    scan = _scan_of_blank_reading(workdir, [1, 2, 1], monkeypatch, [0.6, 0.6, 0.6])
+    monkeypatch.setenv("KEMU_TIME_BUDGET", "1")
+    with pytest.raises(UnreadableReport, match="not a department budget"):
         load_report(scan)
-    assert len(left) == 2 and left[1] > left[0] - 2
+
+
+def test_a_stalled_page_is_named_and_the_file_not_called_damaged(workdir, monkeypatch):
+    from app.cache import load_report
+    from app.errors import TookTooLong
+
+    scan = _scan_of_blank_reading(workdir, [2, 1, 2], monkeypatch, [0, 0, 60])
+    monkeypatch.setenv("KEMU_TIME_BUDGET", "1")
+    with pytest.raises(TookTooLong) as stopped:
+        load_report(scan)
+    message = str(stopped.value)
+    assert message.startswith(f"{scan.name}: scanned page 3 of 3 took longer than 1 s to read (scanned pages 1–2 were read); stopped after")
+    assert "damaged" not in message
+
+
+def test_time_other_programs_hold_the_cpu_does_not_count(workdir, monkeypatch):
+    """A clock that stands still, as ``budget_clock`` does while the reader waits for a CPU
+    that other programs hold: the alarm goes off, finds no budget spent, and waits again."""
+    import app.errors as errors
+    from app.cache import load_report
+
+    scan = _scan_of_blank_reading(workdir, [1, 1, 2], monkeypatch, [1.5, 0, 0])
+    monkeypatch.setattr(errors, "budget_clock", lambda thread=None: 0.0)
+    monkeypatch.setenv("KEMU_TIME_BUDGET", "0.5")
+    with pytest.raises(UnreadableReport, match="not a department budget"):
+        load_report(scan)
 
 
 def test_terminal_progress_bar():

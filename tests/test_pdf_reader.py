@@ -183,3 +183,17 @@ def test_damaged_pdf_is_one_sentence(tmp_path: Path, damage: str):
     path.write_bytes(b"%PDF-1.4\n" + (b"\x00" * 10 if damage == "truncate" else b"garbage" * 100))
     with pytest.raises(UnreadableReport, match="bad.pdf"):
         parse_pdf(path)
+
+
+def test_the_table_geometry_loads_without_pdfminer_and_is_pdfplumbers():
+    """A cold start reads with PDFium: pdfminer's PDF stack loads only for the pages that need
+    it, and then pdfplumber finds the same table geometry kemu uses."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, parsers.pdf; print('pdfminer' in sys.modules); import pdfplumber;"
+        " print(pdfplumber.page.TableFinder is parsers.pdf.TableFinder)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "True"]

@@ -1,13 +1,15 @@
 """What the workbench just said (the problem walked to, a refusal, a warning), in a line of the
 layout above the status bar rather than a toast over it: a toast drawn across panel borders
 loses the CJK characters that straddle them (Textual issue 6357), and at 80×24 it covered
-the status counts. The line folds away when there is nothing to say."""
+the status counts. The line folds away when there is nothing to say; a long message wraps as
+Chinese does (widgets/chinese_text.py)."""
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.timer import Timer
 from textual.widgets import Static
+
+from widgets.chinese_text import ChineseText
 
 STYLES = {"information": "", "warning": "bold yellow", "error": "bold red"}
 SECONDS = 6.0  # how long a message stays when the caller gives no timeout
@@ -24,7 +26,7 @@ class MessageLine(Static):
 
     def say(self, message: str, severity: str = "information", timeout: float | None = None) -> None:
         self.said.append(message)
-        self.update(Text(message, style=STYLES.get(severity, "")))
+        self.update(ChineseText(message, STYLES.get(severity, "")))
         self.display = True
         if self._timer is not None:
             self._timer.stop()

@@ -3,16 +3,17 @@
 The readers' own alarm (``app.errors.time_budget``) works only in a process's main thread,
 and the workbench reads in worker threads. A watchdog ticked by the UI thread stops a file
 that has run past the budget by raising ``StoppedOverBudget`` inside the worker, which then
-ends as the usual sentence, "took longer than N s".
+ends as the usual sentence: where it stopped (``Watchdog.reason``), or "took longer than N s".
+The budget is the readers' own (``app.errors.Budget``): restarted by every page read, on a
+clock that other programs' load does not advance.
 """
 
 from __future__ import annotations
 
 import ctypes
 import threading
-import time
 
-from app.errors import TookTooLong, time_budget_seconds
+from app.errors import Budget, TookTooLong, time_budget_seconds
 
 
 class StoppedOverBudget(TookTooLong):
@@ -28,22 +29,25 @@ class Watchdog:
     def __init__(self, budget: float) -> None:
         self.budget = budget
         self._thread: int | None = None
-        self._since = 0.0
+        self._clock: Budget | None = None
+        self.reason = ""  # why the last file was stopped: where it was and for how long
 
     def start(self) -> None:
         """In the worker: a file starts (the budget runs from now)."""
-        self._thread, self._since = threading.get_ident(), time.monotonic()
+        self._clock = Budget(self.budget, threading.get_native_id())
+        self._thread, self.reason = threading.get_ident(), ""
 
-    def restart(self) -> None:
-        """The budget starts again (each OCR'd page may take its share)."""
-        self._since = time.monotonic()
+    def page_read(self, done: int, total: int, stage: str) -> None:
+        """In the worker, as a reading progress listener: each page read restarts the budget."""
+        if self._clock is not None:
+            self._clock.page_read(done, total, stage)
 
     def stop(self) -> None:
         """In the worker: the file is done; nothing to stop."""
         self._thread = None
 
     def tick(self) -> None:
-        thread = self._thread
-        if thread is not None and self.budget and time.monotonic() - self._since > self.budget:
-            self._thread = None
+        thread, clock = self._thread, self._clock
+        if thread is not None and clock is not None and self.budget and clock.left() < 0:
+            self._thread, self.reason = None, clock.reason()
             ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), ctypes.py_object(StoppedOverBudget))

@@ -72,8 +72,9 @@ class LoadingScreen(Screen):
         with Middle(), Center(), Vertical(id="loading"):
             yield Label(self.path.name, id="file")
             # a total from the start: an indeterminate bar animates, and its frames take the
-            # GIL from the worker (a cold 41-page report opened 1.5 s later)
-            yield ProgressBar(total=1, id="pages", show_eta=False)
+            # GIL from the worker (a cold 41-page report opened 1.5 s later); the time left is
+            # estimated from the pages read so far, afresh for each stage (text pages, then OCR)
+            yield ProgressBar(total=1, id="pages")
             yield Label(self.t("opening"), id="step")
         yield Footer()
 
@@ -101,14 +102,13 @@ class LoadingScreen(Screen):
         except Exception as exc:  # every failure ends on the CLI's error path
             self.watchdog.stop()
             stopped = in_chain(exc, StoppedOverBudget)
-            self.post_message(self.Failed(TookTooLong(f"{self.path.name}: {stopped}") if stopped else exc))
+            self.post_message(self.Failed(TookTooLong(f"{self.path.name}: {self.watchdog.reason or stopped}") if stopped else exc))
         else:
             self.post_message(self.Loaded(session))
 
     def _page_read(self, done: int, total: int, stage: str) -> None:
         """In the worker: tell the screen (messages are thread safe)."""
-        if stage == OCR:
-            self.watchdog.restart()
+        self.watchdog.page_read(done, total, stage)
         self.post_message(self.PagesRead(done, total, stage))
 
     def on_loading_screen_pages_read(self, message: PagesRead) -> None:

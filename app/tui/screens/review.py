@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header
 
 from app.catalog import current_catalog
-from app.checks import run_checks
+from app.checks import Location, run_checks
 from app.matching import reason_text, search_catalog
 from parsers.model import CHART_KIND, Provenance
 from app.review import Problem, ReviewError, ReviewSession, problems
@@ -63,9 +63,12 @@ class ReviewScreen(Screen):
     #: how often the report file is looked at (a stat; hashed only when it changed)
     SOURCE_CHECK_SECONDS = 3.0
 
-    def __init__(self, session: ReviewSession, texts: Texts) -> None:
+    def __init__(self, session: ReviewSession, texts: Texts, at: Location | None = None, why: str = "") -> None:
+        """``at``: where to open (a finding across reports, from the folder list): its cell, or
+        its page and line in the source pane; ``why``: the finding, said on the message line."""
         super().__init__()
         self.session = session
+        self.at, self.why = at, why
         self.t = texts
         self.findings: list = []
         self.problem_list: list[Problem] = []
@@ -161,7 +164,19 @@ class ReviewScreen(Screen):
             self.query_one("#source").border_title = f"{self.t('source')} · {self.t('no_tables_title')}"
             self.notify(self.t("no_tables"), timeout=20)
             self.query_one(SourceView).focus()
+        if self.at is not None:  # once the first table's own cursor has shown its cell in the source pane
+            self.call_after_refresh(self.open_at, self.at, self.why)
         self.set_interval(self.SOURCE_CHECK_SECONDS, lambda: self.source_replaced or self.check_source())  # says it once
+
+    def open_at(self, at: Location, why: str) -> None:
+        """Start where the folder list pointed, saying why; n then walks on from there."""
+        cell = at.row is not None and self.session.reviewed.table(at.table or "") is not None
+        self.jump(at.table if cell else None, at.row if cell else None, at.column, at.page, at.line)
+        self.current = (at.table, at.row, at.column) if cell else self.current
+        self._moved = True
+        self.show_mapping()
+        if why:
+            self.notify(why, timeout=20)
 
     def check_source(self) -> bool:
         """Whether the report file was replaced on disk since it was opened; the reviewer is told
