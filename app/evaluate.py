@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -211,3 +211,117 @@ def score_matching(rows: list[LabelledRow], matcher, baseline_names: list[str], 
         found = process.extractOne(normalize_name(item.table.rows[item.index].name), baseline_names, scorer=fuzz.WRatio)
         score.baseline_top1 += bool(found) and baseline_codes[found[2]] == item.truth
     return scores
+
+
+# -- code rows -------------------------------------------------------------------------------
+
+CODE_ROW_FAULTS = ("no table", "kind", "row", "amounts", "unit")  # the first that fails is the row's fault
+
+
+@dataclass(frozen=True)
+class CodeRowOutcome:
+    """One printed code row of the truth: exact, or the first thing kemu got wrong about it."""
+
+    kind: str  # the kind the truth's table is
+    code: str
+    extra_code: str | None
+    fault: str | None  # None when exact; else one of CODE_ROW_FAULTS
+    cause: str = ""  # the fault in words without figures, the same for every row it hits
+    detail: str = ""  # this row's figures
+    uncertain: bool = False  # kemu marked the table holding the row (or, lost, a table on its pages) uncertain
+
+
+def _row_key(code: str | None, extra_codes: tuple[str, ...] | list[str]) -> tuple[str | None, str | None]:
+    return code, (extra_codes[0] if extra_codes else None)
+
+
+def _number_columns(table: Table) -> list[str]:
+    return [c.key for c in table.columns if any(r.cells.get(c.key) and r.cells[c.key].value is not None for r in table.rows)]
+
+
+def _find_row(tables: list[Table], key: tuple[str | None, str | None], occurrence: int):
+    seen = 0
+    for table in tables:
+        for row in table.rows:
+            if _row_key(row.code, row.extra_codes) == key:
+                seen += 1
+                if seen == occurrence:
+                    return table, row
+    return None
+
+
+def _where_else(tables: list[Table], key: tuple[str, str | None]) -> tuple[str, str]:
+    """Where a code row the tables lost went (cause, detail)."""
+    code, extra = key
+    for table in tables:
+        for row in table.rows:
+            where = f"row {row.code or row.name!r} of {table.id}"
+            if row.code == code:
+                return "second classification's code lost or changed", f"{where} has {row.extra_codes}, printed {extra}"
+            if code in row.extra_codes:
+                return "code read as a second code", f"{where} (code {row.code})"
+            if code in row.name:
+                return "code glued to the name", f"{where}: {row.name!r}"
+            if row.code and code.startswith(row.code):
+                return "code cut short", where
+            if any(code in cell.raw for cell in row.cells.values()):
+                return "code in an amount cell", where
+    return "code on no row", ""
+
+
+def _amount_cause(got: tuple, want: tuple) -> str:
+    if not got:
+        return "no amount column read"
+    if len(got) != len(want):
+        return f"{'fewer' if len(got) < len(want) else 'more'} amount columns than printed"
+    if sorted(map(str, filter(None, got))) == sorted(map(str, filter(None, want))):
+        return "amounts in the wrong columns"
+    return "amounts differ"
+
+
+def score_code_rows(report: Report, truth: dict) -> list[CodeRowOutcome]:
+    """Each printed code row exact or not: full code (with the second classification's code when
+    printed), every amount in its column, the printed unit, in a table of the right kind.
+
+    Columns are compared by position among those that hold a number, so a header read another
+    way still counts when every amount lands in its column; a shifted amount does not."""
+    outcomes: list[CodeRowOutcome] = []
+    for truth_table in truth["tables"]:
+        pages = set(truth_table["pages"])
+        here = [t for t in report.tables if pages & set(t.pages)]
+        right_kind = [t for t in here if t.kind == truth_table["kind"]]
+        labels = [label for label in ("/".join(p) for p in truth_table["columns"])
+                  if any(r["values"].get(label) is not None for r in truth_table["rows"])]
+        seen: dict[tuple, int] = {}
+        for truth_row in truth_table["rows"]:
+            if not truth_row["code"]:
+                continue
+            key = (truth_row["code"], truth_row.get("extra_code"))
+            seen[key] = seen.get(key, 0) + 1
+            found = _find_row(right_kind, key, seen[key])
+            uncertain = any(t.reading == "uncertain" for t in ([found[0]] if found else here))
+            outcome = CodeRowOutcome(truth_table["kind"], key[0], key[1], None, uncertain=uncertain)
+            if found is None:
+                elsewhere = _find_row([t for t in here if t not in right_kind], key, 1)
+                if not here:
+                    outcomes.append(replace(outcome, fault="no table", cause="no table on its pages", detail=f"pages {sorted(pages)}"))
+                elif elsewhere:
+                    table = elsewhere[0]
+                    cause = f"read as {table.kind} ({table.kind_reason})" if table.kind != "unknown" else "table not identified"
+                    outcomes.append(replace(outcome, fault="kind", cause=cause, detail=f"{table.id} p.{table.pages}"))
+                else:
+                    cause, detail = _where_else(right_kind or here, key)
+                    outcomes.append(replace(outcome, fault="row", cause=cause, detail=detail))
+                continue
+            table, row = found
+            columns = _number_columns(table)
+            got = tuple(row.cells[k].value if k in row.cells else None for k in columns)
+            want = tuple(None if truth_row["values"][label] is None else Decimal(str(truth_row["values"][label])) for label in labels)
+            if got != want:
+                detail = f"read {[str(v) for v in got]}, printed {[str(v) for v in want]}"
+                outcomes.append(replace(outcome, fault="amounts", cause=_amount_cause(got, want), detail=detail))
+            elif table.unit != truth_table["unit"]:
+                outcomes.append(replace(outcome, fault="unit", cause=f"unit {table.unit} read for {truth_table['unit']}"))
+            else:
+                outcomes.append(outcome)
+    return outcomes

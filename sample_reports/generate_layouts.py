@@ -65,7 +65,7 @@ class Layout:
     preface: tuple[tuple[str, ...], ...] = ()  # pages of running text (情况说明) printed before the table, one tuple of lines each
 
 
-def _text(c: canvas.Canvas, x: float, y: float, s: str, size: float = SIZE, align: str = "l", font: str = FONT) -> None:
+def draw_text(c: canvas.Canvas, x: float, y: float, s: str, size: float = SIZE, align: str = "l", font: str = FONT) -> None:
     if not s:
         return
     if len(s) == 1 and not s.isascii():  # PDFium drops a lone CJK character of this non-embedded CID font
@@ -94,11 +94,11 @@ def _row(c: canvas.Canvas, layout: Layout, xs: list[float], top: float, cells: l
             digits = text.replace(",", "").replace(".", "").isdigit()
             font = "Helvetica" if layout.offset_glyphs and digits else FONT
             if not header and digits and "." in text:
-                _text(c, xs[i + 1] - 3, y, text, align="r", font=font)
+                draw_text(c, xs[i + 1] - 3, y, text, align="r", font=font)
             elif header:
-                _text(c, (xs[i] + xs[i + 1]) / 2, y, text, align="c", font=font)
+                draw_text(c, (xs[i] + xs[i + 1]) / 2, y, text, align="c", font=font)
             else:
-                _text(c, xs[i] + 3, y, text, font=font)
+                draw_text(c, xs[i] + 3, y, text, font=font)
         if layout.clipped:
             c.restoreState()
     if layout.ruled:
@@ -108,19 +108,19 @@ def _row(c: canvas.Canvas, layout: Layout, xs: list[float], top: float, cells: l
 def _page(c: canvas.Canvas, layout: Layout, xs: list[float], rows: list[list[str]], first: bool) -> None:
     y = A4[1] - 60
     if first and layout.above_title:
-        _text(c, xs[-1], y + 22, layout.above_title, 10, "r")
+        draw_text(c, xs[-1], y + 22, layout.above_title, 10, "r")
     if first or layout.mark:
         if layout.mark:
-            _text(c, xs[0], y + 22, layout.mark, 10)
+            draw_text(c, xs[0], y + 22, layout.mark, 10)
         if layout.title_runs:
             x = xs[0] + 60
             for text, dx in layout.title_runs:
-                _text(c, x, y, text, 14)
+                draw_text(c, x, y, text, 14)
                 x += pdfmetrics.stringWidth(text, FONT, 14) + dx
         elif first or layout.title_every_page:
-            _text(c, A4[0] / 2, y, layout.title, 14, "c")
+            draw_text(c, A4[0] / 2, y, layout.title, 14, "c")
     if first and layout.below_title:
-        _text(c, xs[-1], y - 20, layout.below_title, 10, "r")
+        draw_text(c, xs[-1], y - 20, layout.below_title, 10, "r")
     top = y - 28
     header = layout.header if first or layout.header_every_page else []
     if layout.ruled:
@@ -130,7 +130,7 @@ def _page(c: canvas.Canvas, layout: Layout, xs: list[float], rows: list[list[str
         for x in xs:
             c.line(x, top, x, top - height)
     for index, text in enumerate(layout.side_text):
-        _text(c, xs[-1] + 8, top - ROW_H * (len(header) + 1) - 11 * index, text)
+        draw_text(c, xs[-1] + 8, top - ROW_H * (len(header) + 1) - 11 * index, text)
     for cells in header:
         _row(c, layout, xs, top, cells, header=True)
         top -= _height(cells, layout)
@@ -155,10 +155,10 @@ def render(layout: Layout, path: Path) -> None:
         _page(c, layout, xs, rows, first=index == 0)
     c.save()
     if layout.offset_glyphs:
-        _offset_glyph_boxes(path)
+        offset_glyph_boxes(path)
 
 
-def _offset_glyph_boxes(path: Path) -> None:
+def offset_glyph_boxes(path: Path) -> None:
     """Give the CJK font metrics that lift its glyph boxes ~14 pt above the baseline, as some
     real PDFs do: the glyphs print on the line, but box-based readers see them a row higher."""
     data = path.read_bytes()
