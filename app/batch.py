@@ -9,9 +9,14 @@ number of files. A file that fails becomes a ``Failure`` with its reason; the re
 
 from __future__ import annotations
 
+import errno
 import multiprocessing
 import os
+import signal
+import stat
 import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -29,6 +34,8 @@ SNIFF_CHARS = 20_000  # enough text for a cover, a 目录 or a first table title
 ENGINES = ("local", "dask")
 WINDOW_PER_WORKER = 4  # files in flight per worker: keeps workers busy, bounds memory
 WATCHDOG_FACTOR, WATCHDOG_GRACE = 2, 10.0  # the watchdog waits budget × factor + grace: the worker's own stop comes first
+PARENT_WATCH_SECONDS = 0.5  # how often a worker looks whether its parent is still there
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 STARTUP_GRACE = 60.0  # until a (new) pool has answered once: starting processes on a busy machine is slow
 
 
@@ -47,23 +54,50 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[Failure]]:
     .txt/.md files only when their text reads like a report, so notes and README/ORIGINS-like
     files that describe a folder are skipped. Hidden files and folders are skipped; sidecars
     and journals have other suffixes. A path that does not exist is a failure, not an error,
-    so the other paths go on.
+    so the other paths go on; so is a path that is no regular file (a FIFO, a device, a symlink
+    loop), in a folder too, because a file skipped without a word is a file silently lost.
     """
     files: list[Path] = []
-    missing: list[Failure] = []
+    unusable: list[Failure] = []
     for given in map(Path, paths):
-        if given.is_dir():
-            found = (
-                p for p in given.rglob("*")
-                if p.is_file() and p.suffix.lower() in SUFFIXES and not any(part.startswith(".") for part in p.relative_to(given).parts)
-                and looks_like_a_report(p)
-            )
-            files.extend(sorted(found))
-        elif given.exists():
-            files.append(given)
+        problem = not_a_readable_file(given)
+        if problem:
+            unusable.append(Failure(str(given), problem))
+        elif given.is_dir():
+            for path in sorted(given.rglob("*")):
+                if path.suffix.lower() not in SUFFIXES or any(part.startswith(".") for part in path.relative_to(given).parts):
+                    continue
+                problem = not_a_readable_file(path)
+                if problem:
+                    unusable.append(Failure(str(path), problem))
+                elif path.is_file() and looks_like_a_report(path):
+                    files.append(path)
         else:
-            missing.append(Failure(str(given), "no such file or folder"))
-    return list(dict.fromkeys(files)), missing
+            files.append(given)
+    return list(dict.fromkeys(files)), unusable
+
+
+def not_a_readable_file(path: Path) -> str | None:
+    """Why ``path`` is neither a file nor a folder kemu can read, found without opening it:
+    opening a FIFO waits for a writer forever, and a device reads as endless or empty data."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a symlink loop (the link leads back to itself)"
+        if exc.errno == errno.ENOENT:
+            return "a broken symlink (its target does not exist)" if path.is_symlink() else "no such file or folder"
+        return exc.strerror or str(exc)
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    kind = "a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
+    return f"not a regular file but {kind}; skipped"
+
+
+def say(failure: Failure, stream: TextIO | None) -> None:
+    """The one line that names a file that could not be used, and why."""
+    if stream:
+        print(f"kemu: {failure.source}: {failure.reason}", file=stream)
 
 
 def looks_like_a_report(path: Path) -> bool:
@@ -115,8 +149,7 @@ class Progress:
         if failure is not None:
             self.failed += 1
             self._clear()
-            if self.stream:
-                print(f"kemu: {failure.source}: {failure.reason}", file=self.stream)
+            say(failure, self.stream)
         self._draw()
 
     def close(self) -> None:
@@ -204,16 +237,50 @@ class _LocalProcesses(_Pool):
 
     def _new(self) -> ProcessPoolExecutor:
         # spawn: the parent may hold threads (DuckDB, Arrow) that fork would copy mid-lock
-        return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+        context = multiprocessing.get_context("spawn")
+        return ProcessPoolExecutor(self.workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),))
 
     def _restart(self) -> None:
+        self.abort()
+        self.pool = self._new()
+
+    def abort(self) -> None:
+        """Stop the workers now, running tasks included (interrupted, or the watchdog)."""
         for process in list(getattr(self.pool, "_processes", {}).values()):  # no public way to stop a running task
             process.kill()
         self.pool.shutdown(wait=True, cancel_futures=True)
-        self.pool = self._new()
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def die_with_parent(parent: int) -> None:
+    """A worker's first act: end when the kemu process that started it is gone, even when it
+    was killed with no chance to stop its workers (``kill -9``). The kernel sends SIGKILL on
+    the parent's death where it can (Linux); a watch on the parent's pid covers the rest,
+    and the multiprocessing resource tracker ends once no worker holds its pipe."""
+    _kill_me_with_parent()
+    if os.getppid() != parent:  # it died while this worker was starting
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_WATCH_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="kemu-parent-watch", daemon=True).start()
+
+
+def _kill_me_with_parent() -> None:
+    """``prctl(PR_SET_PDEATHSIG, SIGKILL)`` on Linux; elsewhere the pid watch alone."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass  # no prctl in this libc: the pid watch still ends the worker
 
 
 @contextmanager
@@ -238,8 +305,10 @@ def _engine(engine: str, workers: int, scheduler: str | None) -> Iterator[_Pool]
         pool = _LocalProcesses(workers)
         try:
             yield pool
-        finally:
-            pool.close()
+        except BaseException:  # interrupted (ctrl+c, SIGTERM), or the caller stopped reading
+            pool.abort()
+            raise
+        pool.close()
 
 
 def _now(fn: Callable[..., Any], *args: Any) -> Future:

@@ -109,8 +109,8 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
     match.add_argument("file", type=Path)
     match.add_argument("--format", choices=("json", "text"), default="json")
     match.add_argument("--no-cache", action="store_true", help="re-extract even if the file is cached")
-    check = sub.add_parser("check", help="extract, match and run the consistency checks; exit 1 on errors")
-    check.add_argument("file", type=Path)
+    check = sub.add_parser("check", help="extract, match and run the consistency checks (of one report, or of several and across them); exit 1 on errors")
+    check.add_argument("file", type=Path, nargs="+", metavar="PATH", help="a report; several reports or a folder also compares the reports of each department across years and kinds")
     check.add_argument("--format", choices=("json", "text"), default="json")
     check.add_argument("--no-cache", action="store_true", help="re-extract even if the file is cached")
     check.add_argument("--min-severity", choices=("error", "warning", "info"), default="info", help="show only findings this severe or worse (the exit code still counts errors)")
@@ -230,7 +230,11 @@ def main(argv: list[str] | None = None) -> int:
             from app.review import ReviewSession
             from app.text_views import render_findings
 
-            report = ReviewSession(args.file, use_cache=not args.no_cache).reviewed  # the sidecar's edits count
+            if len(args.file) > 1 or args.file[0].is_dir():
+                from app.check_collection import run_collection
+
+                return EXIT_FINDINGS if run_collection(args.file, args.format, not args.no_cache, args.min_severity) else EXIT_OK
+            report = ReviewSession(args.file[0], use_cache=not args.no_cache).reviewed  # the sidecar's edits count
             findings = run_checks(report)
             shown = at_least(findings, args.min_severity)
             text = dumps(findings_json(report, shown)) if args.format == "json" else render_findings(report, shown)

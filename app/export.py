@@ -11,11 +11,10 @@ writes them out in bounded batches, so memory does not grow with the number of r
 
 from __future__ import annotations
 
+import io
 import json
-import os
-import shutil
-import uuid
 import warnings
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TextIO
@@ -26,10 +25,12 @@ import pyarrow.csv as pacsv
 import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
-from app.batch import Failure, discover, run
+from app.batch import Failure, discover, run, say
 from app.export_formats import FORMATS, PARTITION_COLUMNS, SUFFIX_FORMATS  # noqa: F401 (re-exported)
 from app.catalog import Edition, current_catalog
+from app.outputs import Staged, check_output, writing
 from app.checks import Finding, run_checks
+from app.checks.identity import identity
 from parsers.model import Cell, Report, Row, Table
 from app.review import ReviewSession
 from app.triage import review_need
@@ -39,6 +40,7 @@ FACTS_VERSION = "1.2"
 FACTS_SCHEMA = pa.schema(
     [
         ("department", pa.string()),
+        ("department_key", pa.string()),
         ("year", pa.int32()),
         ("report_kind", pa.string()),
         ("source", pa.string()),
@@ -48,6 +50,8 @@ FACTS_SCHEMA = pa.schema(
         ("name", pa.string()),
         ("level", pa.string()),
         ("path", pa.string()),
+        ("subject_edition", pa.string()),
+        ("current_code", pa.string()),
         ("column", pa.string()),
         ("column_label", pa.string()),
         ("value", pa.float64()),
@@ -160,12 +164,15 @@ def report_facts(report: Report) -> pa.Table:
             if row.ignored:
                 continue
             code, level, path = _subject(row, edition)
+            subject_edition, current_code = _edition_of(row, edition)
             for key, cell in row.cells.items():
                 cols["table_kind"].append(table.kind)
                 cols["code"].append(code)
                 cols["name"].append(row.name)
                 cols["level"].append(level)
                 cols["path"].append(path)
+                cols["subject_edition"].append(subject_edition)
+                cols["current_code"].append(current_code)
                 cols["column"].append(key)
                 cols["column_label"].append(labels.get(key, key))
                 cols["value"].append(None if cell.value is None else float(cell.value))
@@ -177,7 +184,8 @@ def report_facts(report: Report) -> pa.Table:
                 cols["row_id"].append(row.id)
                 cols["table_reading"].append(table.reading)
     count = len(cols["column"])
-    constant = {"department": report.department, "year": report.year, "report_kind": report.report_kind, "source": report.source, "sha256": report.sha256}
+    found = identity(report)
+    constant = {"department": report.department, "department_key": found.department_key if found else None, "year": report.year, "report_kind": report.report_kind, "source": report.source, "sha256": report.sha256}
     for name, value in constant.items():
         cols[name] = [value] * count
     return pa.table(cols, schema=FACTS_SCHEMA)
@@ -192,6 +200,16 @@ def _subject(row: Row, edition: Edition) -> tuple[str | None, str | None, str | 
     if not entries:
         return match.code, None, None
     return match.code, entries[-1].level, " / ".join(e.name for e in entries)
+
+
+def _edition_of(row: Row, edition: Edition) -> tuple[str | None, str | None]:
+    """(the editions the matched 科目 belongs to, its code in the latest edition): a 2017
+    report's 30311 住房公积金 is ("–2017", "30113"), so years across the 2018 reform line up."""
+    match = row.match
+    entry = edition.by_code.get(match.code) if match is not None and match.kind == "subject" and match.code else None
+    if entry is None:
+        return None, None
+    return entry.edition, edition.current_code(entry.code)
 
 
 def fact_status(row: Row, cell: Cell) -> str:
@@ -394,7 +412,8 @@ class XlsxSink:
         from openpyxl.styles import Font, PatternFill
 
         shade, bold = PatternFill("solid", fgColor="FFF2CC"), Font(bold=True)
-        with pd.ExcelWriter(self.out, engine="openpyxl") as writer:
+        workbook = io.BytesIO()  # the zip is finished in memory: a full disk fails one plain write, not the zip writer
+        with pd.ExcelWriter(workbook, engine="openpyxl") as writer:
             for kind, blocks in self.sheets.items():
                 name, start = kind[:31], 0
                 titled = len(blocks) > 1
@@ -408,6 +427,7 @@ class XlsxSink:
                         writer.sheets[name].cell(start + r + 2, c + 1).fill = shade
                     start += len(block.frame) + 2
             pd.DataFrame(self.findings, columns=list(FINDING_FIELDS)).to_excel(writer, sheet_name="findings", index=False)
+        self.out.write_bytes(workbook.getvalue())
 
 
 def open_sink(fmt: str, out: Path, partition_by: tuple[str, ...] = ()) -> Sink:
@@ -415,29 +435,6 @@ def open_sink(fmt: str, out: Path, partition_by: tuple[str, ...] = ()) -> Sink:
         return PartitionedParquetSink(out, partition_by)
     sinks = {"parquet": ParquetSink, "csv": CsvSink, "jsonl": JsonlSink, "duckdb": DuckdbSink, "xlsx": XlsxSink}
     return sinks[fmt](out)
-
-
-class Staged:
-    """The export is written beside ``out`` under a hidden name and renamed onto ``out`` only
-    when it succeeded with at least one report, so a failed or empty run never touches an
-    earlier export (nor leaves a half-written one under the real name)."""
-
-    def __init__(self, out: Path) -> None:
-        self.out = out
-        out.parent.mkdir(parents=True, exist_ok=True)
-        self.path = out.with_name(f".{out.stem}.partial-{uuid.uuid4().hex[:8]}{out.suffix}")  # the suffix some writers check
-
-    def commit(self) -> None:
-        if self.out.is_dir() and not any(self.out.iterdir()):
-            self.out.rmdir()  # an empty folder given for a partitioned dataset
-        os.replace(self.path, self.out)
-
-    def discard(self) -> None:
-        if self.path.is_dir():
-            shutil.rmtree(self.path, ignore_errors=True)
-        else:
-            self.path.unlink(missing_ok=True)
-        self.path.with_name(self.path.name + ".wal").unlink(missing_ok=True)  # DuckDB's write-ahead log, if left
 
 
 # -- entry points ---------------------------------------------------------------------------
@@ -450,6 +447,8 @@ class ExportResult:
     facts: int = 0
     failures: list[Failure] = field(default_factory=list)
     narrative_only: list[str] = field(default_factory=list)  # exported, but no tables to give facts
+    orphaned: list[tuple[str, int, int]] = field(default_factory=list)  # (source, orphaned, operations): decisions that no longer apply
+    cleaned: list[str] = field(default_factory=list)  # staged files a killed export left, removed
 
 
 def export(
@@ -464,15 +463,25 @@ def export(
     scheduler: str | None = None,
     log: TextIO | None = None,
 ) -> ExportResult:
-    """Export every report under ``paths`` to ``out``; failing files are listed, not raised."""
-    files, missing = discover(paths)
+    """Export every report under ``paths`` to ``out``; failing files are listed, not raised.
+
+    Raises ``OutputError`` (one sentence) when ``out`` is a file the export reads, a sidecar or a
+    folder — before anything is written — or when it could not be written; ``out`` is then as it was.
+    """
+    out = Path(out)
+    files, unusable = discover(paths)
+    check_output(out, [*files, *(Path(p) for p in paths if Path(p).is_file())], folder=bool(partition_by))
+    for failure in unusable:
+        say(failure, log)
     options = Options(reviewed_only=reviewed_only, findings=fmt in ("xlsx", "duckdb"), wide=fmt == "xlsx")
-    result = ExportResult(failures=list(missing))
+    result = ExportResult(failures=list(unusable))
     if not files:
         return result  # nothing to read: OUT is not even opened
-    staged = Staged(Path(out))
+    staged = Staged(out)
+    result.cleaned = [str(p) for p in staged.cleaned]
     try:
-        sink = open_sink(fmt, staged.path, partition_by)
+        with writing(out):
+            sink = open_sink(fmt, staged.path, partition_by)
         try:
             for outcome in run(process, files, options, engine=engine, workers=workers, scheduler=scheduler, log=log):
                 if isinstance(outcome, Failure):
@@ -480,15 +489,22 @@ def export(
                 elif outcome.skipped:
                     result.skipped += 1
                 else:
-                    sink.add(outcome)
+                    with writing(out):
+                        sink.add(outcome)
                     result.exported += 1
                     result.facts += outcome.facts.num_rows
                     if outcome.summary["tables"] == 0:
                         result.narrative_only.append(outcome.summary["source"])
-        finally:
+                    if outcome.summary["orphaned"]:
+                        result.orphaned.append((outcome.summary["source"], outcome.summary["orphaned"], outcome.summary["operations"]))
+        except BaseException:  # interrupted, or a writer failed: the staged file is discarded below
+            with suppress(Exception):
+                sink.close()
+            raise
+        with writing(out):
             sink.close()
-        if result.exported:
-            staged.commit()
+            if result.exported:
+                staged.commit()
     finally:
         staged.discard()
     return result
@@ -497,6 +513,8 @@ def export(
 def triage(paths: list[str | Path], **engine: Any) -> tuple[list[dict[str, Any]], list[Failure]]:
     """Report summaries, worst first: open errors, then mappings to review, then warnings."""
     files, failures = discover(paths)
+    for failure in failures:
+        say(failure, engine.get("log"))
     summaries = []
     for outcome in run(process, files, Options(facts=False, findings=True), **engine):
         if isinstance(outcome, Failure):

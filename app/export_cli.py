@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from app.batch import ENGINES, SUFFIXES, Failure
@@ -19,6 +22,7 @@ from app.survey import NARRATIVE_ONLY
 COMMANDS: tuple[str, ...] = ("export", "triage")
 EXIT_OK, EXIT_USAGE, EXIT_ALL_FAILED = 0, 1, 2
 EXIT_PARTIAL = 4  # some files failed, the others were exported
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # ctrl+c (SIGINT), kill (SIGTERM): 128 + the signal
 
 
 def add_commands(sub) -> None:
@@ -47,13 +51,40 @@ def run(args) -> int:
     if problem:
         print(f"kemu: {problem}", file=sys.stderr)
         return EXIT_USAGE
+    from app.outputs import OutputError, kept_sentence  # loads the sidecar module: only when running
+
     engine = {"engine": args.engine, "workers": args.workers, "scheduler": args.scheduler, "log": sys.stderr}
     try:
-        return _triage(args, engine) if args.command == "triage" else _export(args, engine)
-    except OSError as exc:  # OUT cannot be written, or the Dask scheduler cannot be reached
+        with _terminate_raises():
+            return _triage(args, engine) if args.command == "triage" else _export(args, engine)
+    except OutputError as exc:  # OUT is an input, a sidecar or a folder, or could not be written
+        print(f"kemu: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:  # the Dask scheduler cannot be reached
         reason = f"{exc.filename}: {exc.strerror}" if exc.filename else str(exc)
         print(f"kemu: {reason}", file=sys.stderr)
         return EXIT_USAGE
+    except (KeyboardInterrupt, Terminated) as exc:  # the workers are stopped and the staged file removed on the way out
+        kept = f"; {kept_sentence(args.output)}" if args.command == "export" else ""
+        print(f"kemu: {'terminated' if isinstance(exc, Terminated) else 'interrupted'}{kept}", file=sys.stderr)
+        return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
+
+
+class Terminated(BaseException):
+    """SIGTERM (``kill PID``), raised in the main thread so that a batch unwinds like on ctrl+c:
+    workers stopped, nothing staged left behind."""
+
+
+@contextmanager
+def _terminate_raises() -> Iterator[None]:
+    def terminate(signum, frame):
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _export(args, engine: dict) -> int:
@@ -61,17 +92,28 @@ def _export(args, engine: dict) -> int:
     partition_by = tuple(args.partition_by.split(",")) if args.partition_by else ()
     result = export(args.paths, args.output, _format(args), reviewed_only=args.reviewed_only, partition_by=partition_by, **engine)
     found = result.exported + result.skipped + len(result.failures)
-    _report_missing(result.failures, found)
+    _report_missing(found)
     for source in result.narrative_only:
         print(f"kemu: {source}: {NARRATIVE_ONLY}", file=sys.stderr)
+    for source, orphaned, operations in result.orphaned:
+        print(f"kemu: {source}: {_orphaned_sentence(orphaned, operations)}", file=sys.stderr)
+    if result.cleaned:
+        print(f"kemu: removed {len(result.cleaned)} unfinished export file(s) a killed run left beside {args.output}", file=sys.stderr)
     skipped = f"; {result.skipped} left out (review not complete)" if result.skipped else ""
     failed = f"; {len(result.failures)} failed" if result.failures else ""
     if result.exported:
         print(f"kemu: exported {result.exported} reports ({result.facts} facts) to {args.output}{skipped}{failed}", file=sys.stderr)
     elif found:
-        kept = "left as it was" if args.output.exists() else "not written"
-        print(f"kemu: nothing exported{skipped}{failed}; {args.output} {kept}", file=sys.stderr)
+        from app.outputs import kept_sentence
+
+        print(f"kemu: nothing exported{skipped}{failed}; {kept_sentence(args.output)}", file=sys.stderr)
     return _exit_code(result.failures, result.exported + result.skipped)
+
+
+def _orphaned_sentence(orphaned: int, operations: int) -> str:
+    """Decisions of the sidecar that no longer apply: the report was replaced or re-extracted."""
+    which = f"all {orphaned}" if orphaned == operations else f"{orphaned} of {operations}"
+    return f"{which} review decisions no longer apply (the report changed since they were made) and were not exported; see kemu status"
 
 
 def _usage_problem(args) -> str | None:
@@ -96,11 +138,8 @@ def _format(args) -> str:
     return args.format or SUFFIX_FORMATS.get(args.output.suffix.lower(), "parquet")
 
 
-def _report_missing(failures: list[Failure], total: int) -> None:
-    """Paths that do not exist never reach the progress bar, so name them here."""
-    for failure in failures:
-        if failure.reason == "no such file or folder":
-            print(f"kemu: {failure.source}: {failure.reason}", file=sys.stderr)
+def _report_missing(total: int) -> None:
+    """Say so when no path held a report file (each unusable path is already named)."""
     if total == 0:
         print(f"kemu: no report files found ({', '.join(SUFFIXES)})", file=sys.stderr)
 
@@ -114,7 +153,7 @@ def _exit_code(failures: list[Failure], succeeded: int) -> int:
 def _triage(args, engine: dict) -> int:
     from app.export import triage
     summaries, failures = triage(args.paths, **engine)
-    _report_missing(failures, len(summaries) + len(failures))
+    _report_missing(len(summaries) + len(failures))
     if args.format == "json":
         sys.stdout.write(json.dumps(summaries, ensure_ascii=False, indent=2) + "\n")
     else:

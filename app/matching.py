@@ -55,8 +55,11 @@ REASONS: dict[str, tuple[str, str]] = {
     "class_named": ("summary-table line names this 类", "汇总表行即此类"),
     "class_resembles": ("summary-table line resembles these 类", "汇总表行近似这些类"),
     "other_year_class": ("{code} {name} is valid {start}–{end}, not in {year}", "{code} {name} 仅 {start}–{end} 年有效，{year} 年不适用"),
+    "misprint_no_subject": ("known misprint: {code} is not a 科目; {printed} is {correct}", "已知印刷错误：{code} 不是科目；{printed} 应为 {correct}"),
     "misprint": ("known misprint: {code} is {name}; {printed} is {correct}", "已知印刷错误：{code} 是 {name}；{printed} 应为 {correct}"),
     "code_other_year": ("code {code} ({name}) is not valid in {year} (valid {years})", "编码 {code}（{name}）{year} 年无效（有效期 {years}）"),
+    "year_unknown_code": ("report year unknown: {code} is {name} from {start}, and was {old} until {end}", "报告年度不明：{code} 自 {start} 年起为 {name}，{end} 年及以前为 {old}"),
+    "year_unknown_retired": ("report year unknown: {code} {name} is a 科目 until {end} only", "报告年度不明：{code} {name} 仅在 {end} 年及以前是科目"),
     "code_unknown": ("code {code} is not in the catalog", "编码 {code} 不在科目表中"),
     "unit_code": ("{code} is a unit code; an organisation line, not a 科目", "{code} 是单位编码：单位行，不是科目"),
     "code_no_name": ("code found; no name printed", "编码存在，未印名称"),
@@ -275,8 +278,13 @@ class Matcher:
             chosen = right or entry
             return Match(
                 chosen.code if chosen else None, chosen.name if chosen else None, 100.0, "review",
-                reason("misprint", code=code, name=entry.name if entry else "not a 科目", printed=printed, correct=misprint.correct_code), candidates,
+                reason("misprint", code=code, name=entry.name, printed=printed, correct=misprint.correct_code) if entry
+                else reason("misprint_no_subject", code=code, printed=printed, correct=misprint.correct_code), candidates,
             )
+        if self.edition.year is None:
+            other_meaning = self._other_edition(code, name, entry)
+            if other_meaning is not None:
+                return other_meaning
         if entry is None:
             other = self.edition.other_years.get(code)
             if other:
@@ -304,6 +312,24 @@ class Matcher:
                 (by_name[0], printed_code, *by_name[1:]),
             )
         return Match(code, entry.name, score, "review", reason("code_name_differs", code=code, name=entry.name), (printed_code, *by_name))
+
+    def _other_edition(self, code: str, name: str, entry: Entry | None) -> Match | None:
+        """A report of unknown year printing a code with the name it has in another edition
+        (30311 住房公积金: 2017 and earlier; 30311 is 代缴社会保险费 from 2018): say so, and offer both."""
+        if entry is not None and name and self._score(name, entry) >= self.settings.agree:
+            return None
+        old = next((e for e in self.edition.reused(code) if name and _name_score(name, e) >= self.settings.agree), None)
+        if old is None:
+            return None
+        if entry is not None:
+            why = reason("year_unknown_code", code=code, name=entry.name, start=entry.valid_from or "", old=old.name, end=old.valid_to)
+        else:
+            why = reason("year_unknown_retired", code=code, name=old.name, end=old.valid_to)
+        successor = self.edition.by_code.get(old.successor) if old.successor not in ("", "-") else None
+        older = Candidate(old.code, old.name, 100.0, tuple(e.name for e in self.edition.catalog.edition(old.valid_to).path(old.code)))
+        candidates = tuple(c for c in (self._candidate(successor, 100.0), older, self._candidate(entry, self._score(name, entry))) if c)
+        chosen = candidates[0]
+        return Match(chosen.code, chosen.name, chosen.score, "review", why, candidates)
 
     def _by_name(self, name: str, family: str, context: list[Entry], fuzzy: dict) -> Match:
         candidates = self._name_candidates(name, family, context, fuzzy)
@@ -421,6 +447,10 @@ class Matcher:
             for family in {e.family for e in self.by_name.get(normalize_name(row.name), [])}:
                 hits[family] = hits.get(family, 0) + 1
         return max(hits, key=lambda family: (hits[family], family == "functional"))
+
+
+def _name_score(name: str, entry: Entry) -> float:
+    return max(fuzz.WRatio(name, normalize_name(n)) for n in (entry.name, *entry.aliases))
 
 
 def _organisation_neighbours(rows: list[Row]) -> list[Row]:

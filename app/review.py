@@ -13,57 +13,23 @@ import getpass
 import os
 import uuid
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from app.cache import load_matched
+from app.cache import file_sha256, load_matched
 from app.config import settings
 from app.catalog import current_catalog
 from app.matching import normalize_name, reason
 from parsers.model import Cell, Match, Report, Row, Table
+from app.operations import BLANKS, Operation, ReviewError, amount_problem, operation_problem
 from app.sidecar import SidecarError, SidecarState, SidecarStore
 from parsers.amounts import parse_amount
 from parsers.model import EXTRACTOR_VERSION
 
-OPS = ("edit", "confirm", "choose", "not_subject", "reject", "set_kind", "set_unit", "ignore", "note")
-BLANKS = ("", "-", "—", "null")
 FINDING_DECISIONS = ("edit", "note", "ignore", "set_kind", "set_unit")  # what decides an error finding
-
-
-class ReviewError(Exception):
-    """An operation that cannot be made: unknown table/row/column, bad value."""
-
-
-@dataclass(frozen=True)
-class Operation:
-    op: str
-    who: str
-    when: str
-    table: str | None = None
-    row: str | None = None
-    column: str | None = None
-    original: str | None = None  # raw text of the cell (edit) or the printed "code name" (mapping ops)
-    value: str | None = None  # edit: amount text; choose: code; set_kind/set_unit/note: the new text
-    scope: str = "row"  # row | same_text: every row with the same printed text in the same kind of table
-    group: str | None = None  # operations made by one bulk action share it: one undo step
-
-    def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v is not None and not (k == "scope" and v == "row")}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Operation":
-        if not isinstance(data, dict):
-            raise ReviewError(f"an operation must be a table of fields, not {data!r:.40}")
-        known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
-        if known.get("op") not in OPS:
-            raise ReviewError(f"unknown operation {known.get('op')!r:.40}")
-        wrong = [k for k, v in known.items() if not isinstance(v, str)]
-        if wrong or not {"who", "when"} <= known.keys():
-            raise ReviewError(f"operation {known['op']} has no text in {', '.join(wrong or ['who/when'])}")
-        return cls(**known)
 
 
 @dataclass(frozen=True)
@@ -182,6 +148,15 @@ def _mapping(row: Row, op: Operation, edition) -> Row:
     return row
 
 
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """Size and modification time of a file (None when it is gone): a change is worth a hash."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns
+
+
 def _move_step(source: list[Operation], target: list[Operation]) -> None:
     """Undo/redo one step: the last operation, or the whole group of a bulk action."""
     if not source:
@@ -197,16 +172,21 @@ class ReviewSession:
 
     def __init__(self, source: Path, fmt: str | None = None, use_cache: bool = True) -> None:
         self.source = Path(source)
+        self._source_stamp = _stamp(self.source)  # before reading: a file replaced meanwhile differs
         self.base = load_matched(self.source, use_cache=use_cache)
         self.store = SidecarStore(self.source, fmt)
         self.reload()
 
     # -- state ----------------------------------------------------------------------------
-    def _replay(self, event: dict[str, Any]) -> None:
+    def _replay(self, event: dict[str, Any], where: str = "") -> None:
         kind = event.get("event")
+        if kind not in ("do", "undo", "redo"):
+            raise SidecarError(f"{where}: {kind!r:.40} is not a journal event (do, undo or redo)")
         if kind == "do":
-            done = event["operations"] if "operations" in event else [event["operation"]]
-            self.operations.extend(Operation.from_dict(d) for d in done)
+            done = event.get("operations", [event.get("operation")])
+            if not isinstance(done, list):
+                raise SidecarError(f"{where}: 'operations' is not a list")
+            self.operations.extend(self._valid(d, where) for d in done)
             self.redo_stack.clear()
         elif kind == "undo":
             _move_step(self.operations, self.redo_stack)
@@ -215,17 +195,37 @@ class ReviewSession:
         self.__dict__.pop("applied", None)
 
     def reload(self) -> None:
-        """Read the sidecar again (another kemu wrote it): this session continues from there."""
+        """Read the sidecar again (another kemu wrote it): this session continues from there.
+        Every operation read passes the checks a typed one does; the first that fails refuses
+        the whole sidecar in one sentence (file, operation, field), and the file is left as it is."""
         state, events = self.store.load()
         try:
-            self.operations = [Operation.from_dict(d) for d in state.operations]
-            self.redo_stack = [Operation.from_dict(d) for d in state.redo]
-            for event in events:
-                self._replay(event)
-        except (ReviewError, KeyError, TypeError) as exc:
-            raise SidecarError(f"{self.store.path}: the sidecar is corrupt ({exc}); it was left untouched — fix or move it aside") from exc
+            self.operations = [self._valid(d, f"{self.store.path}: operation {n}") for n, d in enumerate(state.operations, 1)]
+            self.redo_stack = [self._valid(d, f"{self.store.path}: redo {n}") for n, d in enumerate(state.redo, 1)]
+            for line, event in events:
+                self._replay(event, f"{self.store.journal}: line {line}")
+        except SidecarError as exc:
+            raise SidecarError(f"{exc}; the file was left untouched — correct it or move it aside") from exc
         self.source_info = state.source
+        self.kept_keys = state.extra  # keys a person added to the sidecar: written back as they are
         self.__dict__.pop("applied", None)
+
+    def _valid(self, data: Any, where: str) -> Operation:
+        """The operation a sidecar or journal holds, if it passes the rules of the input."""
+        try:
+            op = Operation.from_dict(data)
+        except ReviewError as exc:
+            raise SidecarError(f"{where}: {exc}") from exc
+        problem = operation_problem(op, self.edition)
+        if problem:
+            field_name, sentence = problem
+            raise SidecarError(f"{where} ({op.describe()}), field {field_name}: {sentence}")
+        return op
+
+    @cached_property
+    def edition(self):
+        """The catalog edition of the report's year: what a chosen 科目 code must be in."""
+        return current_catalog().edition(self.base.year)
 
     @contextmanager
     def transaction(self):
@@ -256,8 +256,24 @@ class ReviewSession:
     def source_changed(self) -> bool:
         return bool(self.source_info) and self.source_info.get("sha256") != self.base.sha256
 
+    def source_replaced(self) -> bool:
+        """The file on disk is no longer the report this session read (replaced while the
+        workbench was open): decisions made now would silently belong to another source.
+        A stat each call; the file is hashed only when its size or time changed."""
+        stamp = _stamp(self.source)
+        if stamp == self._source_stamp:
+            return False
+        if stamp is not None and file_sha256(self.source) == self.base.sha256:
+            self._source_stamp = stamp  # touched or copied over with the same bytes
+            return False
+        return True
+
     # -- operations -----------------------------------------------------------------------
     def do(self, op: Operation) -> None:
+        """Record ``op`` if it passes the rules every operation must (``operation_problem``)."""
+        problem = operation_problem(op, self.edition)
+        if problem:
+            raise ReviewError(problem[1])
         self._record({"event": "do", "operation": op.to_dict()})
 
     def undo(self) -> Operation | None:
@@ -275,13 +291,19 @@ class ReviewSession:
         self._record({"event": "redo"})
         return op
 
-    def edit(self, table_id: str, row_id: str, column: str, value: str) -> Operation:
+    def edit(self, table_id: str, row_id: str, column: str, value: str) -> Operation | None:
+        """Record a corrected amount; None (nothing recorded) when the cell already holds it."""
         table, row = self._find(table_id, row_id)
         cell = row.cells.get(column)
+        if cell is None and any(c.key == column for c in table.columns):  # the other side of a two-sided table
+            raise ReviewError(f"row {row.id} prints no amount under {column!r} (its cells: {', '.join(row.cells) or 'none'}); nothing to edit there")
         if cell is None:
             raise ReviewError(f"table {table.id} has no column {column!r}; columns: {', '.join(c.key for c in table.columns)}")
-        if value.strip() not in BLANKS and parse_amount(value) is None:
-            raise ReviewError(f"{value!r} is not an amount (use digits like 1234.56, or - for no value)")
+        problem = amount_problem(value)
+        if problem:
+            raise ReviewError(problem)
+        if (None if value.strip() in BLANKS else parse_amount(value)) == cell.value:
+            return None  # an edit that changes nothing is no decision
         base = self._base_row(table.id, row.id)
         original = base.cells[column].raw if base is not None and column in base.cells else cell.raw  # as printed
         op = Operation("edit", reviewer(), now(), table.id, row.id, column, original, value.strip())
@@ -292,9 +314,6 @@ class ReviewSession:
         if kind not in ("confirm", "choose", "not_subject", "reject", "ignore"):
             raise ReviewError(f"unknown mapping operation {kind!r}")
         table, row = self._find(table_id, row_id)
-        if kind == "choose":
-            if not code or code not in current_catalog().edition(self.base.year).by_code:
-                raise ReviewError(f"{code!r} is not a 科目 code of the {self.base.year} catalog")
         op = Operation(kind, reviewer(), now(), table.id, row.id, None, printed(row), code, "same_text" if all_same else "row")
         self.do(op)
         return op
@@ -335,7 +354,7 @@ class ReviewSession:
         if not self.store.pending:
             return
         source = {"path": self.source.name, "sha256": self.base.sha256, "size": self.base.size, "extractor_version": EXTRACTOR_VERSION}
-        state = SidecarState(source, [o.to_dict() for o in self.operations], [o.to_dict() for o in self.redo_stack])
+        state = SidecarState(source, [o.to_dict() for o in self.operations], [o.to_dict() for o in self.redo_stack], extra=self.kept_keys)
         self.store.compact(state)
         self.source_info = source
 

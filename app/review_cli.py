@@ -15,6 +15,7 @@ from app.matching import normalize_name
 from app.text_views import printed_amount
 from parsers.model import Report, Row, Table
 from app.review import ReviewError, ReviewSession
+from app.sidecar import CompactionFailed
 
 
 def resolve_table(report: Report, name: str) -> Table:
@@ -56,8 +57,11 @@ def run(session: ReviewSession, args) -> int:
     (waiting for another writer), so simultaneous scripts all apply."""
     if args.command in READ_ONLY:
         return _status(session, args.format) if args.command == "status" else _apply(session, args.format)
-    with session.transaction():
-        _change(session, args)
+    try:
+        with session.transaction():
+            _change(session, args)
+    except CompactionFailed as exc:  # the decision is recorded (in the journal): done, with a warning
+        print(f"kemu: warning: {exc}", file=sys.stderr)
     return 0
 
 
@@ -66,8 +70,12 @@ def _change(session: ReviewSession, args) -> None:
     if command == "edit":
         table = resolve_table(session.reviewed, args.table)
         row = resolve_row(table, args.row)
-        op = session.edit(table.id, row.id, resolve_column(table, args.column), args.value)
-        print(f"edited {op.row} {op.column}: {printed_amount(op.original)} → {printed_amount(op.value)}", file=sys.stderr)
+        column = resolve_column(table, args.column)
+        op = session.edit(table.id, row.id, column, args.value)
+        if op is None:
+            print(f"unchanged: {row.id} {column} already reads {printed_amount(row.cells[column].raw)}; nothing recorded", file=sys.stderr)
+        else:
+            print(f"edited {op.row} {op.column}: {printed_amount(op.original)} → {printed_amount(op.value)}", file=sys.stderr)
     elif command == "confirm":
         if args.all_auto:
             print(f"confirmed {session.confirm_all_auto()} automatic mappings", file=sys.stderr)

@@ -21,6 +21,7 @@ class TriageRow:
     to_review: int = 0
     confirmed: int = 0
     mappings: int = 0
+    tables: int = 0  # none: a narrative-only report (its tables published separately)
     error: str | None = None  # why the file could not be opened
 
 
@@ -37,6 +38,7 @@ def triage_row(path: Path) -> TriageRow:
         errors=sum(1 for f in findings if f.severity == "error"),
         warnings=sum(1 for f in findings if f.severity == "warning"),
         to_review=progress["needs_review"], confirmed=progress["confirmed"], mappings=progress["mappings"],
+        tables=len(report.tables),
     )
 
 

@@ -17,7 +17,9 @@ from pathlib import Path
 CATALOG_DATA = Path(__file__).resolve().parent / "catalog"
 FAMILIES = {
     "functional.csv": "functional",
+    "functional_pre2019.csv": "functional",  # 项 the 2019 edition retired or renumbered (检察)
     "economic_dept.csv": "economic_dept",
+    "economic_pre2018.csv": "economic_dept",  # the single 支出经济分类 in force until 2017
     "economic_gov.csv": "economic_gov",
     "income.csv": "income",
 }

@@ -67,16 +67,16 @@ def test_text_view_puts_every_amount_under_its_own_header(capsys):
 def test_text_view_columns_line_up(capsys):
     assert main(["check", str(INJECTED), "--format", "text"]) == 1
     lines = capsys.readouterr().out.splitlines()[1:]
-    starts = {width(line.split("columns.identity")[0]) for line in lines if "columns.identity" in line}
-    starts |= {width(line.split("hierarchy.sum")[0]) for line in lines if "hierarchy.sum" in line}
+    starts = {width(line.split("栏间关系")[0]) for line in lines if "栏间关系" in line}
+    starts |= {width(line.split("层级汇总")[0]) for line in lines if "层级汇总" in line}
     assert len(starts) == 1
 
 
 def test_edit_message_uses_the_one_number_format(tmp_path, capsys):
     path = tmp_path / "report.pdf"
     shutil.copy(INJECTED, path)
-    assert main(["edit", str(path), "--table", "final_expense", "--row", "合计", "--column", "本年支出合计", "--value", "21693.02"]) == 0
-    assert "21,693.02 → 21,693.02" in capsys.readouterr().err
+    assert main(["edit", str(path), "--table", "final_expense", "--row", "合计", "--column", "本年支出合计", "--value", "21693.12"]) == 0
+    assert "21,693.02 → 21,693.12" in capsys.readouterr().err
 
 
 def test_fresh_copy_leaves_the_report_and_its_sidecar_alone(tmp_path, capsys):

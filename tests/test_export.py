@@ -15,7 +15,7 @@ import pytest
 
 from app.checks import run_checks
 from app.cli import main
-from app.export import FACTS_SCHEMA, UNIT_YUAN, load_dataset
+from app.export import FACTS_SCHEMA, FACTS_VERSION, UNIT_YUAN, load_dataset
 from app.review import ReviewSession
 from tests.conftest import GENERATED, seed
 
@@ -240,7 +240,7 @@ def test_facts_name_the_file_absolutely_and_carry_table_and_row_ids(reports, tmp
     here, there = pd.read_parquet(tmp_path / "here.parquet"), pd.read_parquet(tmp_path / "there.parquet")
     assert set(here["source"]) == {str(reports / "linfen.txt")}
     pd.testing.assert_frame_equal(here, there)  # the same export whatever the working directory
-    assert pq.read_schema(tmp_path / "here.parquet").metadata[b"schema_version"] == b"1.2"
+    assert pq.read_schema(tmp_path / "here.parquet").metadata[b"schema_version"] == FACTS_VERSION.encode()
     assert not here.duplicated(["table_id", "row_id", "column"]).any()  # every fact has its own place
     edited = here[here["status"] == "edited"]
     assert edited[["table_id", "row_id"]].values.tolist() == [[EDITED[0], EDITED[1]]]

@@ -525,6 +525,7 @@ def test_kemu_review_of_an_unreadable_file_is_one_sentence_and_exit_code_2(tmp_p
 
     monkeypatch.setattr(KemuApp, "run", lambda self: App.run(self, headless=True))
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)  # a terminal: the report is read behind the loading screen
+    monkeypatch.setattr("app.tui.app.has_terminal", lambda: True)
     empty = tmp_path / "empty.pdf"
     empty.write_bytes(b"")
     assert main(["review", str(empty)]) == 2
@@ -571,3 +572,92 @@ async def test_a_file_past_the_time_budget_is_a_row_of_the_folder_list(triage_fo
         errors = {row.path.name: row.error for row in app.screen.rows}
     assert errors["bad.pdf"] == "took longer than 1 s (the file may be damaged); skipped"
     assert errors["clean.pdf"] is None
+
+
+NARRATIVE_ONLY_TEXT = (
+    "北京市某某局2026年部门预算\n\n一、部门主要职责\n负责本市相关工作的统筹协调。\n"
+    "二、2026年部门预算收支情况说明\n2026年收入预算1,234.56万元，比上年增加12.00万元。\n"
+    "注：相关报表另行公开。\n"
+)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 35)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_a_report_without_tables_says_what_it_is_and_shows_its_text(tmp_path, size):
+    path = tmp_path / "情况说明.txt"
+    path.write_text(NARRATIVE_ONLY_TEXT, encoding="utf-8")
+    app = KemuApp(path)
+    toasts = []
+    notify = app.notify
+    app.notify = lambda message, **kw: (toasts.append(message), notify(message, **kw))[1]
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        text = _screen_text(app)
+        assert "没有表格 · 只有文字说明" in text and "负责本市相关工作的统筹协调" in text
+        assert any("本报告没有表格" in t for t in toasts)
+        await pilot.press("A")  # nothing to accept: it says so, and the status does not claim a write
+        await pilot.pause()
+        assert toasts[-1] == TEXT["nothing_to_accept"]["zh"]
+        assert TEXT["journaled"]["zh"] not in str(app.screen.query_one("#status").render())
+        await pilot.press("q")
+    assert not list(tmp_path.glob("*.kemu.*"))
+
+
+async def test_the_folder_list_names_a_report_without_tables(tmp_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "情况说明.txt").write_text(NARRATIVE_ONLY_TEXT, encoding="utf-8")
+    shutil.copy(INJECTED, folder / "bad.pdf")
+    app = KemuApp(folder)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await _triage_loaded(pilot)
+        text = _screen_text(app)
+    assert "情况说明.txt" in text and "无表格" in text and "只有文字说明" in text and " 0/0 " not in text
+
+
+@pytest.mark.parametrize("lang, words", [("zh", "按标题用词识别：一般公共预算，支出"), ("en", "title wording: general public budget, expenditure")])
+async def test_a_table_read_by_its_title_wording_says_why_in_words_not_ids(tmp_path, lang, words):
+    from dataclasses import replace
+
+    from app.tui.i18n import kind_reason_text
+
+    assert kind_reason_text("title wording (general_budget, expense)", lang) == words
+    session = ReviewSession(INJECTED)
+    first = session.reviewed.tables[0]
+    session.base = replace(session.base, tables=(replace(first, kind_confidence=0.9, kind_reason="title wording (general_budget, expense)"), *session.base.tables[1:]))
+    session.__dict__.pop("applied", None)
+    app = KemuApp(INJECTED, lang=lang, session=session)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        tables = app.screen.query_one(TableList)
+        prompt = str(tables.get_option_at_index(0).prompt)
+    assert words in prompt and "general_budget" not in prompt
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 35)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_the_first_n_goes_to_problem_1_even_on_the_contents_page_or_the_first_row(injected, monkeypatch, size):
+    """Problems before the cursor's opening place (a finding on the 目录 page, the first row's
+    mapping) were skipped by the first n, which walked from the cursor."""
+    from dataclasses import replace
+
+    from app.checks import Finding, Location, run_checks
+
+    contents = Finding("metadata.contents", "warning", "目录页码与正文不符", (Location(page=2, line=3),))
+    monkeypatch.setattr("app.tui.screens.review.run_checks", lambda report: [contents, *run_checks(report)])
+    session = ReviewSession(injected)
+    first = session.base.tables[0]
+    row = first.rows[0]
+    questioned = replace(row, match=replace(row.match, decision="review", reason="misread"))
+    session.base = replace(session.base, tables=(replace(first, rows=(questioned, *first.rows[1:])), *session.base.tables[1:]))
+    session.__dict__.pop("applied", None)
+    app = KemuApp(injected, session=session)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert [(p.row, p.page) for p in screen.problem_list[:2]] == [(None, 2), (row.id, row.provenance.page)]
+        await pilot.press("n")
+        await pilot.pause()
+        assert "问题 1/" in str(screen.query_one("#status").render())
+        assert screen.query_one(SourceView).highlighted.page == 2  # the finding's text line is shown
+        await pilot.press("n")
+        await pilot.pause()
+        assert screen.current[:2] == (first.id, row.id) and "问题 2/" in str(screen.query_one("#status").render())

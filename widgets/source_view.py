@@ -72,7 +72,7 @@ class SourceView(ScrollView, can_focus=True):
         index = y + scroll_y
         below = self._highlight_row is not None and self.reading is not None and index > self._highlight_row
         if below and index == self._highlight_row + 1:
-            return self._reading_strip().crop(scroll_x, scroll_x + self.size.width).extend_cell_length(self.size.width)
+            return self._fit(self._reading_strip(), scroll_x)
         if below:
             index -= 1  # the reading line pushed the rest down
         if index >= len(self._lines):
@@ -83,8 +83,12 @@ class SourceView(ScrollView, can_focus=True):
         else:
             style = _HIGHLIGHT if index == self._highlight_row else Style()
             segments = [Segment(f"{number:>4}  ", _NUMBER), Segment(text, style)]
-        # crop, then pad: a short line must still overwrite what a dialog left on the screen
-        return Strip(segments).crop(scroll_x, scroll_x + self.size.width).extend_cell_length(self.size.width)
+        return self._fit(Strip(segments), scroll_x)
+
+    def _fit(self, strip: Strip, scroll_x: int) -> Strip:
+        """Crop, then pad: a short line must still overwrite what a dialog left on the screen. The
+        padding carries the widget's style (a segment without one breaks NO_COLOR's monochrome filter)."""
+        return strip.crop(scroll_x, scroll_x + self.size.width).extend_cell_length(self.size.width, self.rich_style)
 
     def _reading_strip(self) -> Strip:
         confidence = self.highlighted.confidence if self.highlighted else None

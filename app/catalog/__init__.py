@@ -31,11 +31,24 @@ class Entry:
     valid_from: int | None = None
     valid_to: int | None = None
     aliases: tuple[str, ...] = ()
+    successor: str = ""  # the code that carries this meaning from the next edition on; "-" none; "" this code
 
     def valid_in(self, year: int | None) -> bool:
         if year is None:
             return self.valid_to is None
         return (self.valid_from is None or self.valid_from <= year) and (self.valid_to is None or year <= self.valid_to)
+
+    @property
+    def keeps_meaning(self) -> bool:
+        """Its code means the same thing in the editions after it (a rename, not a reuse)."""
+        return self.successor in ("", self.code)
+
+    @property
+    def edition(self) -> str:
+        """The editions it belongs to, as years: "–2017", "2019–", "2020–2022"; "" for every edition."""
+        if self.valid_from is None and self.valid_to is None:
+            return ""
+        return f"{self.valid_from or ''}–{self.valid_to or ''}"
 
 
 @dataclass(frozen=True)
@@ -61,6 +74,13 @@ class Catalog:
     entries: list[Entry] = field(default_factory=list)
     summary: list[SummaryLabel] = field(default_factory=list)
     misprints: list[Misprint] = field(default_factory=list)
+
+    @property
+    def current_codes(self) -> frozenset[str]:
+        """Codes the latest edition has."""
+        if "_current" not in self.__dict__:
+            self.__dict__["_current"] = frozenset(e.code for e in self.entries if e.valid_to is None)
+        return self.__dict__["_current"]
 
     def edition(self, year: int | None) -> "Edition":
         """The view for one year, built once per catalog (it indexes every entry)."""
@@ -90,7 +110,8 @@ class Edition:
         self.misprints = {(m.code, m.printed_name): m for m in catalog.misprints}
         self._older: dict[str, list[str]] = {}
         for entry in catalog.entries:
-            self._older.setdefault(entry.code, []).append(entry.name)
+            if entry.keeps_meaning:  # 30311 住房公积金 (to 2017) is no name of 30311 代缴社会保险费
+                self._older.setdefault(entry.code, []).append(entry.name)
         self._paths: dict[str, list[Entry]] = {}
 
     def path(self, code: str) -> list[Entry]:
@@ -105,9 +126,25 @@ class Edition:
         return self._paths[code]
 
     def all_names(self, entry: Entry) -> tuple[str, ...]:
-        """Current name first, then aliases, then the names the code had in other years."""
-        older = (name for name in self._older.get(entry.code, ()) if name != entry.name)
+        """Current name first, then aliases, then the names the code had in other years with the same meaning."""
+        older = (name for name in self._older.get(entry.code, ()) if name != entry.name) if entry.keeps_meaning else ()
         return tuple(dict.fromkeys((entry.name, *entry.aliases, *older)))
+
+    def reused(self, code: str) -> list[Entry]:
+        """Other editions' entries under ``code`` with another meaning (30311 住房公积金 before 2018)."""
+        here = self.by_code.get(code)
+        return [e for e in self.other_years.get(code, []) if not (e.keeps_meaning and (here is None or here.keeps_meaning))]
+
+    def current_code(self, code: str) -> str | None:
+        """The code carrying ``code``'s meaning in the latest edition (30311 of 2017 → 30113); None if retired."""
+        entry = self.by_code.get(code)
+        if entry is None or entry.successor == "-":
+            return None
+        if entry.valid_to is None:
+            return code
+        if entry.successor:
+            return entry.successor
+        return code if code in self.catalog.current_codes else None
 
 
 def _years(text: str) -> int | None:
@@ -150,6 +187,7 @@ def load_catalog(data_dir: Path = CATALOG_DATA, user_file: Path | None = None) -
                     valid_from=_years(row.get("valid_from", "")),
                     valid_to=_years(row.get("valid_to", "")),
                     aliases=_aliases(row.get("aliases", "")),
+                    successor=(row.get("successor") or "").strip(),
                 )
             )
     if (data_dir / "summary_labels.csv").exists():

@@ -27,6 +27,7 @@ class Location:
     row: str | None = None
     column: str | None = None
     line: int | None = None  # for findings in the running text
+    source: str | None = None  # the report file, for findings across reports (app/checks/across.py)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import Screen
 
+from app.errors import EXIT_USAGE
 from app.tui.i18n import Texts, help_lines, translate_bindings
 from app.tui.palette import JumpProvider
 from app.tui.screens.loading import LoadingScreen
@@ -82,7 +83,8 @@ def run_review(path: Path, lang: str = "zh") -> int:
     """Open the workbench. On a terminal a report is read behind the loading screen; without
     one (a script) it is read first, so a file that cannot be opened never starts the app. A
     folder's file list is found first. Either way an unreadable file, a corrupt sidecar or a
-    folder without reports ends as one sentence and an exit code on the CLI's error path."""
+    folder without reports ends as one sentence and an exit code on the CLI's error path; a
+    readable one without a terminal ends as one sentence and exit 1 (usage)."""
     path = Path(path)
     session = None
     if path.is_dir():
@@ -94,11 +96,23 @@ def run_review(path: Path, lang: str = "zh") -> int:
             raise UnreadableReport(f"{path}: no report files found ({', '.join(SUFFIXES)})")
     else:
         session = session_before_the_window(path)
+    if not has_terminal():
+        print(f"kemu: {NEEDS_TERMINAL}", file=sys.stderr)
+        return EXIT_USAGE
     app = KemuApp(path, lang, session, read_in_worker=True)
     app.run()
     if app.error is not None:
         raise app.error
     return app.return_code or 0
+
+
+NEEDS_TERMINAL = "kemu review needs a terminal (its input or screen is redirected); scripts use kemu status, edit, confirm and apply"
+
+
+def has_terminal() -> bool:
+    """The workbench reads keys from stdin and draws on a terminal: with stdin redirected
+    (``</dev/null``) Textual would wait for keys forever, at full CPU."""
+    return sys.stdin.isatty() and (sys.stdout.isatty() or sys.stderr.isatty())
 
 
 def session_before_the_window(path: Path) -> "ReviewSession | None":

@@ -57,8 +57,22 @@ TEXT: dict[str, dict[str, str]] = {
     "read_only_banner": {"zh": "此文件夹只读：可以查看，但审核决定无法保存。", "en": "This folder is read-only: you can look, but review decisions cannot be saved."},
     "sidecar_reread": {"zh": "审核文件已被另一个 kemu 修改：已重新读取，请再按一次。", "en": "Another kemu changed the review file: it was re-read; press the key again."},
     "sidecar_reloaded": {"zh": "审核文件已被另一个 kemu 修改：已重新读取，并完成了你的操作。", "en": "Another kemu changed the review file: it was re-read and your action applied."},
+    "source_replaced": {"zh": "{name} 在打开后被替换了：审核决定不会记在另一份文件上，未作任何记录；请退出后重新打开。",
+                        "en": "{name} was replaced on disk after it was opened: nothing was recorded against a different source; quit and open it again."},
+    "source_replaced_title": {"zh": "原文件已被替换", "en": "source replaced"},
+    "no_tables": {"zh": "本报告没有表格（只有文字说明，表格可能另行公开）：下方是它的原文和问题（f）。",
+                  "en": "This report has no tables (narrative only; its tables may be published separately): its text and findings (f) are below."},
+    "no_tables_title": {"zh": "没有表格 · 只有文字说明", "en": "No tables · narrative only"},
+    "no_tables_short": {"zh": "无表格", "en": "no tables"},
+    "narrative_only": {"zh": "（只有文字说明）", "en": "(narrative only)"},
+    "nothing_to_accept": {"zh": "没有待确认的自动映射，未作记录", "en": "No automatic mapping to accept; nothing recorded"},
+    "unchanged": {"zh": "这个单元格已经是 {value}：没有改动，未作记录", "en": "The cell already reads {value}: nothing changed, nothing recorded"},
     "no_problem": {"zh": "没有待处理的问题", "en": "No open problems"},
     "invalid_amount": {"zh": "不是金额：{value}", "en": "Not an amount: {value}"},
+    "no_cell": {"zh": "{row} 在「{column}」下没有印出的数，无可修改（双栏表的另一侧是另一行）",
+                "en": "{row} prints no amount under {column}: nothing to edit (the other side of a two-sided table is another row)"},
+    "edit_subject_cell": {"zh": "e 修改金额；科目：a 确认、x 拒绝、c 选候选、/ 搜索",
+                          "en": "e edits amounts; for the 科目: a accept, x reject, c candidates, / search"},
     "edit_prompt": {"zh": "修改 {row} · {column}（原值 {raw}）", "en": "Edit {row} · {column} (was {raw})"},
     "search_prompt": {"zh": "输入科目编码或名称", "en": "Type a 科目 code or name"},
     "triage": {"zh": "报告分拣", "en": "Triage"},
@@ -99,13 +113,41 @@ KIND_REASON_ZH: dict[str, str] = {
 }
 
 
+#: The parts of a title read by its wording (``parsers.identify.title_wording`` ids: whose money,
+#: what it shows) as a reader names them: (Chinese, English).
+TITLE_WORDING: dict[str, tuple[str, str]] = {
+    "department": ("部门", "whole department"),
+    "non_fiscal": ("非财政拨款", "non-fiscal funds"),
+    "gov_fund": ("政府性基金", "government funds"),
+    "soe_capital": ("国有资本经营", "state capital operations"),
+    "general_budget": ("一般公共预算", "general public budget"),
+    "fiscal": ("财政拨款", "fiscal funds"),
+    "three_public": ("“三公”经费", "三公 costs"),
+    "operating_costs": ("机关运行经费", "operating costs"),
+    "procurement": ("政府采购", "government procurement"),
+    "purchase_services": ("政府购买服务", "purchased services"),
+    "info_stats": ("相关信息统计", "statistics"),
+    "dept_performance": ("部门整体绩效", "department performance"),
+    "project_performance": ("项目绩效", "project performance"),
+    "basic": ("基本支出", "basic expenditure"),
+    "project": ("项目支出", "project expenditure"),
+    "summary": ("收支总表", "income and expenditure summary"),
+    "economic": ("经济分类", "economic classification"),
+    "income": ("收入", "income"),
+    "expense": ("支出", "expenditure"),
+}
+
+
 def kind_reason_text(reason: str, lang: str) -> str:
-    """Why a table is of its kind, in the interface language: "structure: 经济分类 codes" → "按表结构识别：经济分类编码"."""
+    """Why a table is of its kind, in the interface language: "structure: 经济分类 codes" → "按表结构识别：经济分类编码";
+    "title wording (general_budget, expense)" → "按标题用词识别：一般公共预算，支出" (its ids are internal)."""
+    if reason.startswith("title wording ("):
+        ids = reason[len("title wording ("):].rstrip(")").split(", ")
+        words = [TITLE_WORDING.get(i, (i, i))[lang == "en"] for i in ids]
+        return f"title wording: {', '.join(words)}" if lang == "en" else f"{KIND_REASON_ZH['title wording']}：{'，'.join(words)}"
     if lang == "en":
         return reason
     head, _, detail = reason.partition(": ")
-    if head == "title wording" or reason.startswith("title wording ("):
-        head, detail = "title wording", reason[len("title wording ("):].rstrip(")").replace(", ", "，")
     text = KIND_REASON_ZH.get(head, head)
     if detail:
         text += "：" + KIND_REASON_ZH.get(detail, detail)

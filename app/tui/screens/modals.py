@@ -8,13 +8,12 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from parsers.amounts import parse_amount
-
-BLANKS = ("", "-", "—")
+from app.operations import amount_problem
 
 
 class EditScreen(ModalScreen[str | None]):
-    """Type the correct amount; Enter accepts only a number (or - for no value), Esc cancels."""
+    """Type the correct amount; Enter accepts only a number (or - for no value), Esc cancels.
+    Enter on the empty field cancels too: an amount is removed only by typing -."""
 
     BINDINGS = [("escape", "dismiss(None)", "Cancel")]
 
@@ -30,7 +29,9 @@ class EditScreen(ModalScreen[str | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         value = event.value.strip()
-        if value in BLANKS or parse_amount(value) is not None:
+        if not value:
+            self.dismiss(None)
+        elif amount_problem(value) is None:  # the rule every edit passes (CLI, workbench, sidecar)
             self.dismiss(value)
         else:
             self.query_one("#error", Static).update(self.invalid.format(value=value))

@@ -56,6 +56,8 @@ class ReviewScreen(Screen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-medium"), (150, "-wide")]
     #: (name, mapped 科目) column widths in cells, by breakpoint
     GRID_WIDTHS = {"-narrow": (14, 12), "-medium": (22, 20), "-wide": (40, 32)}
+    #: how often the report file is looked at (a stat; hashed only when it changed)
+    SOURCE_CHECK_SECONDS = 3.0
 
     def __init__(self, session: ReviewSession, texts: Texts) -> None:
         super().__init__()
@@ -65,7 +67,9 @@ class ReviewScreen(Screen):
         self.problem_list: list[Problem] = []
         self.current: tuple[str, str, str | None] | None = None  # table, row, column under the cursor
         self.saved = True
+        self.source_replaced = False  # the report file was replaced on disk since it was opened
         self._problem_index: int | None = None  # which of the ordered problems the reviewer is on
+        self._moved = False  # the reviewer moved the cursor from where the report opened (n then walks from it)
         self._reading_order: dict[str, tuple[int, dict[str, int]]] = {}  # table id → (index, row id → index)
         translate_bindings(self, texts)
 
@@ -133,7 +137,23 @@ class ReviewScreen(Screen):
         self.refresh_checks()
         if report.tables:
             self.show_table(report.tables[0].id)
-        self.query_one(ReportTable).focus()
+            self.query_one(ReportTable).focus()
+        else:  # a narrative-only report: say so, and offer what there is (its text, its findings)
+            self.query_one(ReportTable).border_title = self.t("no_tables_title")
+            self.notify(self.t("no_tables"), timeout=20)
+            self.query_one(SourceView).focus()
+        self.set_interval(self.SOURCE_CHECK_SECONDS, lambda: self.source_replaced or self.check_source())  # says it once
+
+    def check_source(self) -> bool:
+        """Whether the report file was replaced on disk since it was opened; the reviewer is told
+        once (a sticky toast and the title), and every decision is refused from then on."""
+        if not self.session.source_replaced():
+            return False
+        if not self.source_replaced:
+            self.source_replaced = True
+            self.sub_title += f" · {self.t('source_replaced_title')}"
+        self.notify(self.t("source_replaced", name=self.session.source.name), severity="error", timeout=30)
+        return True
 
     # -- drawing --------------------------------------------------------------------------
     def refresh_checks(self) -> None:
@@ -223,7 +243,9 @@ class ReviewScreen(Screen):
             grid.focus()
 
     def on_report_table_cell_chosen(self, message: ReportTable.CellChosen) -> None:
-        self.current = (message.table_id, message.row_id, message.column)
+        where = (message.table_id, message.row_id, message.column)
+        self._moved = self._moved or (self.current is not None and where != self.current)
+        self.current = where
         if self._problem_index is not None and self._problem_at_cursor() != self._problem_index:
             self._problem_index = None  # the reviewer moved away: "next" continues from the cursor
             self.update_status()
@@ -272,6 +294,8 @@ class ReviewScreen(Screen):
             return
         if self._problem_index is not None:
             index = (self._problem_index + direction) % len(ordered)
+        elif not self._moved:  # the cursor is where the report opened: the walk starts at problem 1 (or the last)
+            index = 0 if direction > 0 else len(ordered) - 1
         else:
             here = self._position(self.current[0], self.current[1], None) if self.current else (-1, -1, -1)
             keys = [self._position(p.table, p.row, p.line) for p in ordered]
@@ -281,6 +305,7 @@ class ReviewScreen(Screen):
                 index = next((i for i in reversed(range(len(keys))) if keys[i] < here), len(keys) - 1)
         problem = ordered[index]
         self._problem_index = index
+        self._moved = True
         self.jump(problem.table if problem.row else None, problem.row, problem.column, problem.page, problem.line)
         # the problem's cell is current at once, so a key typed right after n (a, e) acts on it even
         # before the grid reports its cursor; a finding in the running text has no cell to act on
@@ -320,7 +345,10 @@ class ReviewScreen(Screen):
         """Run one session call. A sidecar another kemu wrote meanwhile is re-read and the call
         made ``again``, so the pending action is kept (undo/redo are not repeated: the last step
         may now be someone else's); any other problem (a read-only folder, a bad value) is a
-        message in the app, never a crash."""
+        message in the app, never a crash. Nothing is written against a source file that was
+        replaced since it was opened."""
+        if self.check_source():
+            return False
         try:
             try:
                 fn()
@@ -345,19 +373,33 @@ class ReviewScreen(Screen):
             self.after_operation()
 
     def action_edit_cell(self) -> None:
-        if self.current is None or self.current[2] is None:
+        """Edit the amount under the cursor; on the 科目 cell, or on the blank other side of a
+        two-sided table (a row prints cells only on its own side), say why there is nothing to edit."""
+        if self.current is None:
             return
         table_id, row_id, column = self.current
+        if column is None:
+            self.notify(self.t("edit_subject_cell"))
+            return
         table = self.session.reviewed.table(table_id)
         row = table.row(row_id)
-        cell = row.cells[column]
         label = next(c.label for c in table.columns if c.key == column)
-        prompt = self.t("edit_prompt", row=f"{row.code or ''} {row.name}".strip(), column=label, raw=cell.raw or "—")
+        row_text = f"{row.code or ''} {row.name}".strip()
+        cell = row.cells.get(column)
+        if cell is None:
+            self.notify(self.t("no_cell", row=row_text, column=label), severity="warning")
+            return
+        prompt = self.t("edit_prompt", row=row_text, column=label, raw=cell.raw or "—")
         invalid = self.t("invalid_amount", value="{value}")
 
         def done(value: str | None) -> None:
-            if value is not None:
-                self._operate(lambda t, r: self.session.edit(t, r, column, value))
+            made: list = []
+            if value is None or not self._decide(lambda: made.append(self.session.edit(table_id, row_id, column, value))):
+                return
+            if made[-1] is None:
+                self.notify(self.t("unchanged", value=cell.raw or "—"))
+            else:
+                self.after_operation()
 
         self.app.push_screen(EditScreen(prompt, cell.raw, invalid), done)
 
@@ -374,7 +416,11 @@ class ReviewScreen(Screen):
         self._operate(lambda t, r: self.session.mapping("not_subject", t, r))
 
     def action_accept_all(self) -> None:
-        if not self._decide(self.session.confirm_all_auto):
+        accepted: list[int] = []
+        if not self._decide(lambda: accepted.append(self.session.confirm_all_auto())):
+            return
+        if not accepted[-1]:  # nothing was written: the status keeps saying so
+            self.notify(self.t("nothing_to_accept"))
             return
         self.after_operation()
         grid = self.query_one(ReportTable)

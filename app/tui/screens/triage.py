@@ -78,8 +78,10 @@ class TriageScreen(Screen):
         for key in ("errors", "to_review", "progress", "file", "department_or_note", "year", "kind"):
             table.add_column(self.t(key), key=key)
         for row in rows:
-            progress = f"{row.confirmed}/{row.mappings}" if row.error is None else self.t("unreadable")
+            progress = self.t("unreadable") if row.error else self.t("no_tables_short") if not row.tables else f"{row.confirmed}/{row.mappings}"
             about = Text(unreadable_text(row.error, self.t.lang), style="red") if row.error else row.department or ""
+            if not row.error and not row.tables:
+                about = Text(f"{row.department or ''} {self.t('narrative_only')}".strip(), style="dim")
             table.add_row(row.errors, row.to_review, progress, row.path.name, about, row.year or "", self.t.report_kind(row.report_kind), key=str(row.path))
         table.focus()
 
