@@ -14,10 +14,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from parsers.amounts import is_amount
-from parsers.identify import TableKind, identify_table
+from parsers.identify import TABLE_NUMBER, TableKind, identify_table
 from parsers.layout import SourceDocument, SourceLine
 
-_MARK = re.compile(r"(?:公开|附)?\s*(?:表\s*)?\d{1,2}\s*表$|^公开\d{1,2}表|^表\s*[\d一二三四五六七八九十]+\s*[:：.、]?")
+_MARK = re.compile(r"(?:公开|附)?\s*(?:表\s*)?\d{1,2}\s*表$|^公开\d{1,2}表|^" + TABLE_NUMBER + r"\s*[:：.、]?")
 _META = re.compile(
     r"^(?:(?:编制|填报|预算|主管)?(?:部门|单位)(?:名称|代码)?|编制单位|预算代码|金额单位|单位)\s*[:：]"
     r"|^公开\s*\d{1,2}\s*表$|^公开表\s*\d{1,2}$|^(?:\(|（)?(?:\d{4}|\d,\d{3})\s*年度?(?:\)|）)?$|金额单位|单位\s*[:：]\s*(?:万元|元|千元)"
@@ -35,6 +35,7 @@ _SENTENCE = re.compile(r"[。；;]|[，,].*[，,。]")
 _CLAUSE = re.compile(r"[，。；](?!$)|。$")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 _UNIT_WORD = re.compile(r"^万元?(?:[，。、；：,]|$)")
+_UNIT_NOTE = re.compile(r"[(（]?\s*(?:金额)?单位\s*[:：]\s*(?:人民币)?\s*(?:亿元|万元|千元|元)\s*[)）]?")
 
 
 def normalize_text(text: str) -> str:
@@ -64,7 +65,10 @@ class Segment:
 
     @property
     def text(self) -> str:
-        return "\n".join(line.text for line in [*self.meta, *self.lines]) + "\n" + "\n".join(self.notes)
+        """What the table prints around its rows: the title line (its unit, if printed beside or
+        inside the title), meta lines, rows and notes."""
+        title = [self.title_line] if self.title_line else []
+        return "\n".join(line.text for line in [*title, *self.meta, *self.lines]) + "\n" + "\n".join(self.notes)
 
 
 def strip_running_text(doc: SourceDocument) -> list[SourceLine]:
@@ -90,8 +94,10 @@ def strip_running_text(doc: SourceDocument) -> list[SourceLine]:
 
 
 def title_kind(line: SourceLine, report_kind: str | None) -> tuple[TableKind, str] | None:
-    """The table kind a line names, with the printed title, if the line is a table title."""
-    cells = [c for c in line.cells if not _MARK.fullmatch(normalize_text(c)) and not is_meta_text(c)]
+    """The table kind a line names, with the printed title, if the line is a table title.
+    A unit printed beside the title or inside it (…表（单位：元）) is the table's, not the title."""
+    cells = [_UNIT_NOTE.sub("", c) for c in line.cells]
+    cells = [c for c in cells if c.strip() and not _MARK.fullmatch(normalize_text(c)) and not is_meta_text(c)]
     if not cells or len(cells) > 3:
         return None
     title = re.sub(r"\s+", "", cells[0]) if len(cells[0]) > 3 else re.sub(r"\s+", "", "".join(cells))
@@ -140,6 +146,8 @@ def segment_tables(lines: list[SourceLine], report_kind: str | None) -> list[Seg
     current: Segment | None = None
     pending_title: SourceLine | None = None
     pending_meta: list[SourceLine] = []  # 单位：元 / 部门： lines printed above the next table's title
+    # below a table's rows, a 单位 line is held until the next line tells whose it is: the next
+    # title's (printed above it), else the running table's (above its continued header)
     ruled_spans = _ruled_spans(lines)
     for line in lines:
         if is_toc_entry(line, report_kind):
@@ -147,6 +155,8 @@ def segment_tables(lines: list[SourceLine], report_kind: str | None) -> list[Seg
             continue
         titled = title_kind(line, report_kind)
         if titled and _repeats_title(current, titled, line):
+            current.meta.extend(pending_meta)
+            pending_meta = []
             continue  # the title printed again at the top of a continuation page
         if titled:
             current = Segment(titled[0], titled[1], line, meta=pending_meta)
@@ -168,12 +178,18 @@ def segment_tables(lines: list[SourceLine], report_kind: str | None) -> list[Seg
                 if is_narrative(line):
                     pending_meta = []
                 continue
+        is_meta = bool(line.cells) and is_meta_text(line.cells[0]) and sum(map(is_amount, line.cells[1:])) < 2
+        if is_meta and current.lines:
+            pending_meta.append(line)  # "2026年 47.56 0.00 …" is a row whose label is a year, not a meta line
+            continue
+        current.meta.extend(pending_meta)
+        pending_meta = []
+        if is_meta:
+            current.meta.append(line)
+            continue
         if _NOTE.match(text):
             current.notes.append(line.text)
             current = None
-            continue
-        if line.cells and is_meta_text(line.cells[0]) and sum(map(is_amount, line.cells[1:])) < 2:
-            current.meta.append(line)  # "2026年 47.56 0.00 …" is a row whose label is a year, not a meta line
             continue
         if _EMPTY_STATEMENT.search(text) and not any(is_amount(c) for c in line.cells):
             current.notes.append(line.text)
