@@ -168,12 +168,25 @@ def _split_header(lines: list[SourceLine], shift: int = 0) -> tuple[list[SourceL
     start = min(max(0, start + shift), len(lines))
     header = [line for line in lines[:start] if not _is_numbering(line) and not _is_junk(line)]
     header_texts = {normalize_text(line.text) for line in header}
-    body = [
-        line
-        for line in lines[start:]
-        if not _is_numbering(line) and not _is_junk(line) and normalize_text(line.text) not in header_texts
-    ]
+    header_words = set("".join(header_texts))
+    body: list[SourceLine] = []
+    pages_with_rows = {line.page for line in header}
+    for line in lines[start:]:
+        if _is_numbering(line) or _is_junk(line) or normalize_text(line.text) in header_texts:
+            continue
+        if line.page not in pages_with_rows and _header_again(line, header_words):
+            continue
+        if is_body_start(line):
+            pages_with_rows.add(line.page)
+        body.append(line)
     return header, body
+
+
+def _header_again(line: SourceLine, header_words: set[str]) -> bool:
+    """A line above the first row of a continuation page, printed only in the header's words:
+    the header printed again, its labels wrapped at other points than on the first page."""
+    text = normalize_text(line.text)
+    return bool(_CJK.search(text)) and not any(is_amount(c) for c in line.cells) and set(text) <= header_words
 
 
 def _overlaps(upper: SourceLine, lower: SourceLine) -> bool:

@@ -30,7 +30,7 @@ from sample_reports.templates import Choices, draw_choices, draw_spec, truth, wr
 from tests.conftest import ROOT
 
 CI_SPECS = 100
-FLOOR = 0.98  # today's exact rate over the CI seeds is 98.9%; the target is 99%
+FLOOR = 0.99  # today's exact rate over the CI seeds is 100%; the target is 99%
 SLOW_SPECS = 2000
 SLOW_FLOOR = 0.46  # today's exact rate over seeds 0–1999 is 46.9%
 KNOWN_FAILING: dict[str, str] = json.loads((ROOT / "tests" / "fixtures" / "template_failures.json").read_text(encoding="utf-8"))
