@@ -146,7 +146,7 @@ def render(layout: Layout, path: Path) -> None:
         xs.append(xs[-1] + width)
     for lines in layout.preface:
         for number, text in enumerate(lines):
-            _text(c, xs[0], A4[1] - 60 - 16 * number, text, 10)
+            draw_text(c, xs[0], A4[1] - 60 - 16 * number, text, 10)
         c.showPage()
     chunks = [layout.body[i:i + layout.rows_per_page] for i in range(0, len(layout.body), layout.rows_per_page)]
     for index, rows in enumerate(chunks):
