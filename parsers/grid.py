@@ -28,6 +28,8 @@ from parsers.subject_codes import is_class, known_section
 
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _CODE_PART = re.compile(r"^\d{2,7}$")
+_TWO_DIGITS = re.compile(r"^\d{2}$")
+_THREE_DIGITS = re.compile(r"^\d{3}$")
 _LEADING_CODE = re.compile(r"^[\[【(（]?(\d{3}(?:\d{2}){0,2})[\]】)）]?(?:\s*[-－—–:：.、]\s*(?=[\u4e00-\u9fff])|\s+|(?=[\u4e00-\u9fff]))(.+)$")
 CODE_NAME = re.compile(r"^[\[【(（]?\d{3}(?:\d{2}){0,2}[\]】)）]?\s*[-－—–:：.、]?\s*[\u4e00-\u9fff]")  # "2050303-技校教育"
 _LEVELS = re.compile(r"^\d{3}(?:-\d{2}){1,2}$|^\d{3}\.\d{2}\.\d{2}$")  # 类-款-项; two dotted levels would read as an amount
@@ -165,22 +167,25 @@ def _split_header(lines: list[SourceLine], shift: int = 0) -> tuple[list[SourceL
     start = min(max(0, start + shift), len(lines))
     header = [line for line in lines[:start] if not _is_numbering(line) and not _is_junk(line)]
     header_texts = {normalize_text(line.text) for line in header}
-    labels = "".join(header_texts)  # the characters of the header's labels
-    body = [
-        line
-        for line in lines[start:]
-        if not _is_numbering(line) and not _is_junk(line) and normalize_text(line.text) not in header_texts
-        and not _rewrapped_header(line, labels)
-    ]
+    header_words = set("".join(header_texts))
+    body: list[SourceLine] = []
+    pages_with_rows = {line.page for line in header}
+    for line in lines[start:]:
+        if _is_numbering(line) or _is_junk(line) or normalize_text(line.text) in header_texts:
+            continue
+        if line.page not in pages_with_rows and _header_again(line, header_words):
+            continue
+        if is_body_start(line):
+            pages_with_rows.add(line.page)
+        body.append(line)
     return header, body
 
 
-def _rewrapped_header(line: SourceLine, labels: str) -> bool:
-    """The header printed again on a continuation page, its labels wrapped otherwise ("科目名称 |
-    合计" under "科目 | 名称 …"): two or more cells, no figure, written only with the header's
-    characters (a wrap may cut a label anywhere)."""
-    cells = [normalize_text(c) for c in line.cells]
-    return len(cells) >= 2 and not any(is_amount(c) for c in cells) and all(c and set(c) <= set(labels) for c in cells)
+def _header_again(line: SourceLine, header_words: set[str]) -> bool:
+    """A line above the first row of a continuation page, printed only in the header's words:
+    the header printed again, its labels wrapped at other points than on the first page."""
+    text = normalize_text(line.text)
+    return bool(_CJK.search(text)) and not any(is_amount(c) for c in line.cells) and set(text) <= header_words
 
 
 def _overlaps(upper: SourceLine, lower: SourceLine) -> bool:
@@ -219,13 +224,13 @@ def _body_rows(body: list[SourceLine]) -> list[_Row]:
 
 def _column_profile(rows: list[_Row], width: int) -> tuple[list[float], ...]:
     """Per column: share of non-empty body cells that are code parts, names (CJK), amounts,
-    names printed behind their code in the same cell ("2050303-技校教育"), and whole 3/5/7-digit
-    codes.
+    names printed behind their code in the same cell ("2050303-技校教育"), whole 3/5/7-digit
+    codes, and 科目 codes (``_subject_code_share``).
 
     A name column must also be filled in a fair share of rows, so that OCR debris in an
     otherwise empty column ("项", "•") does not pass for names.
     """
-    codes, names, amounts, coded, full_codes = ([0.0] * width for _ in range(5))
+    codes, names, amounts, coded, full_codes, subjects = ([0.0] * width for _ in range(6))
     for col in range(width):
         texts = [r.text(col) for r in rows if r.text(col)]
         if not texts:
@@ -237,11 +242,42 @@ def _column_profile(rows: list[_Row], width: int) -> tuple[list[float], ...]:
         names[col] = sum(len(_CJK.findall(t)) >= 2 for t in texts) / n if len(set(texts)) >= 3 or n >= 0.3 * len(rows) else 0.0
         amounts[col] = sum(is_amount(t) for t in texts) / n
         coded[col] = sum(bool(CODE_NAME.match(t)) for t in texts) / n
-    return codes, names, amounts, coded, full_codes
+        subjects[col] = _subject_code_share(code_texts)
+    return codes, names, amounts, coded, full_codes, subjects
+
+
+def _subject_code_share(texts: list[str]) -> float:
+    """Share of cells that are 科目 codes of the standard, when the column reads as a code
+    column: codes of several levels (208, 20805, 2080505) or all of the 项 level. A column of
+    3-digit integers alone may be counts; 7-digit codes whose 类 and 款 the standard has are not."""
+    found = [t for t in texts if _CODE.match(t) and known_section(t)]
+    levels = {len(t) for t in found}
+    return len(found) / len(texts) if len(levels) >= 2 or levels == {7} else 0.0
+
+
+def _split_code_cols(rows: list[_Row], names: list[float]) -> set[int]:
+    """类|款|项 columns left of the first name column, known by what they hold whatever their
+    header says (one 项目 label over all of them, or none): a column of 类 (208, 301) followed
+    by one or two columns of two-digit parts (05, 99)."""
+    first_name = next((col for col, share in enumerate(names) if share >= 0.5), 0)
+
+    def holds(col: int, pattern: re.Pattern[str]) -> bool:
+        texts = [code_text(r.text(col)) for r in rows if r.text(col)]
+        return bool(texts) and all(pattern.match(t) for t in texts)
+
+    parts = [col for col in range(first_name - 1, max(first_name - 3, 0) - 1, -1) if holds(col, _TWO_DIGITS)]
+    parts = parts[:next((i for i, col in enumerate(parts) if col != first_name - 1 - i), len(parts))]
+    head = first_name - 1 - len(parts)
+    if not parts or head < 0 or not holds(head, _THREE_DIGITS):
+        return set()
+    if not all(is_class(code_text(r.text(head))) for r in rows if r.text(head)):
+        return set()
+    return {head, *parts}
 
 
 def _groups(rows: list[_Row], paths: list[list[str]], width: int, by_content: bool = False) -> list[_Group]:
-    codes, names, amounts, coded, full_codes = _column_profile(rows, width)
+    codes, names, amounts, coded, full_codes, subjects = _column_profile(rows, width)
+    split_codes = _split_code_cols(rows, names)
     texts = [any(_CJK.search(r.text(col)) for r in rows) for col in range(width)]  # CJK debris, split labels
     heads = [[] for _ in paths] if by_content else paths  # the labels that may decide a role
     roles: list[str] = []
@@ -250,6 +286,8 @@ def _groups(rows: list[_Row], paths: list[list[str]], width: int, by_content: bo
         leaf = heads[col][-1] if col < len(heads) and heads[col] else ""
         if any(word in leaf for word in _LINE_NO_LABELS):
             roles.append("other")
+        elif subjects[col] >= 0.9 or col in split_codes:
+            roles.append("code")  # a column of 科目 codes is the code column whatever its header says
         elif leaf in _CODE_LABELS and amounts[col] < 0.5 and names[col] < 0.5:
             roles.append("code")
         elif coded[col] >= 0.6 and names[col] >= 0.5:
@@ -264,12 +302,7 @@ def _groups(rows: list[_Row], paths: list[list[str]], width: int, by_content: bo
             roles.append("amount")
         else:
             roles.append("empty")
-    _demote_code_amounts(roles, heads)
-    if by_content:  # whole 3/5/7-digit numbers right of a name column: a template printing 名称 | 编码
-        roles[:] = [
-            "code" if role == "amount" and full_codes[col] >= 0.9 and col > 0 and names[col - 1] >= 0.5 else role
-            for col, role in enumerate(roles)
-        ]
+    _demote_code_amounts(roles, heads, subjects)
     groups: list[_Group] = []
     current = _Group()
     for col, role in enumerate(roles):
@@ -280,7 +313,8 @@ def _groups(rows: list[_Row], paths: list[list[str]], width: int, by_content: bo
             groups.append(current)
             current = _Group()
         leaf = paths[col][-1] if col < len(paths) and paths[col] else ""
-        if role == "code" and ("单位" in leaf or current.name_cols or current.extra_code_cols):
+        first_subject_codes = subjects[col] >= 0.9 and not current.code_cols and not current.extra_code_cols
+        if role == "code" and ("单位" in leaf or ((current.name_cols or current.extra_code_cols) and not first_subject_codes)):
             current.extra_code_cols.append(col)  # a second classification or a unit code on the row
         elif role == "code":
             current.code_cols.append(col)
@@ -310,13 +344,15 @@ def _groups(rows: list[_Row], paths: list[list[str]], width: int, by_content: bo
     return groups
 
 
-def _demote_code_amounts(roles: list[str], paths: list[list[str]]) -> None:
-    """Integer-only amount columns right of a name are amounts, not codes (e.g. 车辆数)."""
+def _demote_code_amounts(roles: list[str], paths: list[list[str]], subjects: list[float]) -> None:
+    """Integer-only amount columns right of a name are amounts, not codes (e.g. 车辆数), unless
+    they hold 科目 codes (a code column printed after the name)."""
     seen_name = False
     for col, role in enumerate(roles):
         if role in ("name", "coded_name"):
             seen_name = True
-        elif role == "code" and seen_name and col + 1 < len(roles) and roles[col + 1] not in ("name", "code", "coded_name"):
+        elif role == "code" and seen_name and col + 1 < len(roles) and roles[col + 1] not in ("name", "code", "coded_name") \
+                and subjects[col] < 0.9:
             leaf = paths[col][-1] if paths[col] else ""
             if not any(leaf.endswith(word) for word in _CODE_LABELS):
                 roles[col] = "amount"

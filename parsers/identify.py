@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from parsers.segment import TABLE_NUMBER
+
 _CATALOG = Path(__file__).with_name("table_kinds.toml")
 REPORT_KINDS = ("预算", "决算")
 
@@ -53,7 +55,7 @@ _PREFIXES = re.compile(
     r"^(?:[#>*•·\-]+"
     r"|第[一二三四五六七八九十]+部分"
     r"|(?:附件|附表)\d*[:.、]?"
-    r"|表[\d一二三四五六七八九十]+(?:-\d+)?[:.、]?"
+    rf"|{TABLE_NUMBER}(?:-\d+)?[:.、]?"
     r"|[一二三四五六七八九十]+[、.]"
     r"|\([一二三四五六七八九十\d]+\)[、.]?"
     r"|\d{1,2}(?:[、.)]|(?=[^\d年]))"

@@ -8,7 +8,10 @@ top-left corner of the page *as displayed* (``/Rotate`` applied), the frame pdfp
 Characters keep PDFium's *loose* box: its height comes from the font's ascent and descent
 around the character's origin on the baseline, not from the glyph outline. Glyph boxes of
 CJK fonts can sit several points above the digits of the same printed line; loose boxes of
-one line share their baseline, so rows built from them are the printed rows.
+one line share their baseline, so rows built from them are the printed rows. A font whose
+ascent claims far more than its em (a CJK box 2.75 em tall above the baseline) would make
+one line's boxes reach into the line above: the boxes of such a font are cut to an em around
+their baseline.
 """
 
 from __future__ import annotations
@@ -144,6 +147,7 @@ def _glyphs(textpage: pdfium.PdfTextPage, display: Matrix, width: float, height:
     a, b, c, d, e, f = display
     glyphs: list[Glyph] = []
     indexes: list[int] = []  # each glyph's character index on the text page
+    tall: dict[float, float] = {}  # box height of an ideograph far taller than wide → its em (width)
     for index, char in enumerate(text):
         if char in _NOT_PRINTED or (char == " " and generated(raw, index)):
             continue
@@ -157,10 +161,31 @@ def _glyphs(textpage: pdfium.PdfTextPage, display: Matrix, width: float, height:
         y0, y1 = (ya, yb) if ya < yb else (yb, ya)
         if x1 < 0 or y0 > height or x0 > width or y1 < 0:
             continue  # printed off the page: invisible
+        if y1 - y0 > _TALL * (x1 - x0) > 0 and "\u4e00" <= char <= "\u9fff":
+            tall.setdefault(next((h for h in tall if abs(y1 - y0 - h) <= 0.03 * h), y1 - y0), x1 - x0)
         glyphs.append(Glyph(char, x0, y0, x1, y1))
         indexes.append(index)
+    if tall:
+        glyphs = [_around_baseline(raw, i, g, display, tall) for g, i in zip(glyphs, indexes)]
     hidden = _clipped_away(_handle(raw), glyphs, indexes)
     return [g for i, g in enumerate(glyphs) if i not in hidden] if hidden else glyphs
+
+
+_TALL = 1.6  # a CJK ideograph is about one em wide and, in an honest font, about one em tall
+
+
+def _around_baseline(textpage, index: int, glyph: Glyph, display: Matrix, tall: dict[float, float]) -> Glyph:
+    """A glyph of an over-tall font (its box as tall as an ideograph's that is far taller than
+    wide: same font, same size) cut to an em above its baseline and a little below: where the
+    line it is printed on lies, whatever ascent the font claims."""
+    height = glyph.bottom - glyph.top
+    em = next((em for tall_height, em in tall.items() if abs(height - tall_height) <= 0.03 * tall_height), None)
+    x, y = ctypes.c_double(), ctypes.c_double()
+    if em is None or not _char_origin(_handle(textpage), index, ctypes.byref(x), ctypes.byref(y)):
+        return glyph
+    baseline = display[1] * x.value + display[3] * y.value + display[5]
+    top, bottom = max(glyph.top, baseline - 1.1 * em), min(glyph.bottom, baseline + 0.3 * em)
+    return Glyph(glyph.text, glyph.x0, top, glyph.x1, bottom) if top < bottom else glyph
 
 
 def _clipped_away(textpage: int, glyphs: list[Glyph], indexes: list[int]) -> set[int]:

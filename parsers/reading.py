@@ -9,7 +9,10 @@ first, and keeps the reading with the fewest doubts:
   split there (``split_at_inner_titles``);
 - one header line more or fewer;
 - column roles decided by what the cells hold, whatever the header says (a column of
-  3/5/7-digit 科目 codes is the code column even under a header "项目").
+  3/5/7-digit 科目 codes is the code column even under a header "项目");
+- 科目 codes read as second codes right of the names taken as the rows' codes (a column of
+  codes of several levels is already the code column in the first reading, grid.py; one of a
+  single level is not claimed there).
 
 The choice is recorded in the table's flags (``reading:<name>``), the remaining doubts in
 ``reading_reasons``.

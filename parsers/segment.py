@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from parsers.amounts import is_amount
 from parsers.layout import SourceDocument, SourceLine
 
-_MARK = re.compile(r"(?:公开|附)?\s*(?:表\s*)?\d{1,2}\s*表$|^公开\d{1,2}表|^表\s*[\d一二三四五六七八九十]+\s*[:：.、]?")
+# 表2 / 表十一 before a title; a numeral does not take the 一 of 一般 (表2 一般公共预算…)
+TABLE_NUMBER = r"表(?:\d+|(?:[一二三四五六七八九十](?!般))+)"
+_MARK = re.compile(r"(?:公开|附)?\s*(?:表\s*)?\d{1,2}\s*表$|^公开\d{1,2}表|^" + TABLE_NUMBER + r"\s*[:：.、]?")
 _META = re.compile(
     r"^(?:(?:编制|填报|预算|主管)?(?:部门|单位)(?:名称|代码)?|编制单位|预算代码|金额单位|单位)\s*[:：]"
     r"|^公开\s*\d{1,2}\s*表$|^公开表\s*\d{1,2}$|^(?:\(|（)?(?:\d{4}|\d,\d{3})\s*年度?(?:\)|）)?$|金额单位|单位\s*[:：]\s*(?:万元|元|千元)"
@@ -38,6 +40,7 @@ _SENTENCE = re.compile(r"[。；;]|[，,].*[，,。]")
 _CLAUSE = re.compile(r"[，。；](?!$)|。$")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 _UNIT_WORD = re.compile(r"^万元?(?:[，。、；：,]|$)")
+_UNIT_NOTE = re.compile(r"[(（]?\s*(?:金额)?单位\s*[:：]\s*(?:人民币)?\s*(?:亿元|万元|千元|元)\s*[)）]?")
 
 
 def normalize_text(text: str) -> str:
@@ -76,7 +79,10 @@ class Segment:
 
     @property
     def text(self) -> str:
-        return "\n".join(line.text for line in [*self.meta, *self.lines]) + "\n" + "\n".join(self.notes)
+        """What the table prints around its rows: the title line (its unit, if printed beside or
+        inside the title), meta lines, rows and notes."""
+        title = [self.title_line] if self.title_line else []
+        return "\n".join(line.text for line in [*title, *self.meta, *self.lines]) + "\n" + "\n".join(self.notes)
 
 
 def strip_running_text(doc: SourceDocument) -> list[SourceLine]:
@@ -120,8 +126,10 @@ def segment_document(doc: SourceDocument, is_title: IsTitle) -> Segmentation:
 
 
 def table_title(line: SourceLine, is_title: IsTitle) -> str | None:
-    """The printed title, if the line is a table title."""
-    cells = [c for c in line.cells if not _MARK.fullmatch(normalize_text(c)) and not is_meta_text(c)]
+    """The printed title, if the line is a table title. A unit printed beside the title or
+    inside it (…表（单位：元）) is the table's, not the title."""
+    cells = [_UNIT_NOTE.sub("", c) for c in line.cells]
+    cells = [c for c in cells if c.strip() and not _MARK.fullmatch(normalize_text(c)) and not is_meta_text(c)]
     if not cells or len(cells) > 3:
         return None
     title = re.sub(r"\s+", "", cells[0]) if len(cells[0]) > 3 else re.sub(r"\s+", "", "".join(cells))
@@ -169,6 +177,8 @@ def segment_tables(lines: list[SourceLine], is_title: IsTitle) -> list[Segment]:
     current: Segment | None = None
     pending_title: SourceLine | None = None
     pending_meta: list[SourceLine] = []  # 单位：元 / 部门： lines printed above the next table's title
+    # below a table's rows, a 单位 line is held until the next line tells whose it is: the next
+    # title's (printed above it), else the running table's (above its continued header)
     ruled_spans = _ruled_spans(lines)
     for line in lines:
         if is_toc_entry(line, is_title):
@@ -176,6 +186,8 @@ def segment_tables(lines: list[SourceLine], is_title: IsTitle) -> list[Segment]:
             continue
         title = table_title(line, is_title)
         if title and _repeats_title(current, title, line):
+            current.meta.extend(pending_meta)
+            pending_meta = []
             continue  # the title printed again at the top of a continuation page
         if title:
             current = Segment(True, title, line, meta=pending_meta)
@@ -197,12 +209,18 @@ def segment_tables(lines: list[SourceLine], is_title: IsTitle) -> list[Segment]:
                 if is_narrative(line):
                     pending_meta = []
                 continue
+        is_meta = bool(line.cells) and is_meta_text(line.cells[0]) and sum(map(is_amount, line.cells[1:])) < 2
+        if is_meta and current.lines:
+            pending_meta.append(line)  # "2026年 47.56 0.00 …" is a row whose label is a year, not a meta line
+            continue
+        current.meta.extend(pending_meta)
+        pending_meta = []
+        if is_meta:
+            current.meta.append(line)
+            continue
         if _NOTE.match(text):
             current.notes.append(line.text)
             current = None
-            continue
-        if line.cells and is_meta_text(line.cells[0]) and sum(map(is_amount, line.cells[1:])) < 2:
-            current.meta.append(line)  # "2026年 47.56 0.00 …" is a row whose label is a year, not a meta line
             continue
         if _EMPTY_STATEMENT.search(text) and not any(is_amount(c) for c in line.cells):
             current.notes.append(line.text)

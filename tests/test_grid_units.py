@@ -66,3 +66,23 @@ def test_a_code_glued_to_a_name_needs_a_section_the_standard_can_have(code, know
     from parsers.subject_codes import known_section
 
     assert known_section(code) is known
+
+
+def test_a_header_printed_again_wrapped_otherwise_on_a_continuation_page_is_no_row():
+    """Page 2 repeats the header with its labels wrapped at other points ("支出功能分类" /
+    "科目" instead of "支出功能" / "分类科目"): those lines are the header, not rows."""
+    from parsers.grid import build_table
+    from parsers.layout import Fragment, SourceLine
+    from parsers.segment import Segment
+
+    printed = [
+        (1, ["支出功能", "本年"]), (1, ["分类科目", "支出"]), (1, ["科目编码", "科目名称", "合计"]),
+        (1, ["208", "社会保障和就业支出", "10.00"]), (1, ["20805", "行政事业单位养老支出", "10.00"]),
+        (2, ["支出功能分类", "本年支出"]), (2, ["科目", ""]), (2, ["科目编码", "科目名称", "合计"]),
+        (2, ["2080505", "机关事业单位基本养老保险缴费支出", "10.00"]),
+    ]
+    lines = [SourceLine(page, number, [Fragment(text, col) for col, text in enumerate(cells) if text], region=0)
+             for number, (page, cells) in enumerate(printed, start=1)]
+    rows = build_table(Segment(None, "", None, lines), "t#1", "万元").rows
+    assert [(r.code, r.name) for r in rows] == [
+        ("208", "社会保障和就业支出"), ("20805", "行政事业单位养老支出"), ("2080505", "机关事业单位基本养老保险缴费支出")]

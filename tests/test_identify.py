@@ -278,6 +278,9 @@ def test_real_pdf_titles(title, expected):
         ("二〇二四年部门收支总表", "budget_summary"),
         ("2 0 2 4 年 部 门 收 支 总 表", "budget_summary"),
         ("（三）一般公共预算财政拨款支出决算表", "final_gp_expense"),
+        ("表2 一般公共预算支出情况表", "budget_gp_expense"),  # the 表N prefix stops before 一般
+        ("表十一 一般公共预算基本支出情况表", "budget_gp_basic"),
+        ("表3 2026年一般公共预算支出情况表", "budget_gp_expense"),
         ("2026年市本级部门收支总表", "budget_summary"),
         ("XX区财政局2023年度部门决算公开相关信息统计表", "final_info_stats"),
     ],

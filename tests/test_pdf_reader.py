@@ -48,6 +48,24 @@ def test_ruled_cells_keep_their_columns(tmp_path: Path):
     ]
 
 
+def test_lines_of_a_font_claiming_a_huge_ascent_stay_apart(tmp_path: Path):
+    """Boxes 2.75 em tall above their baseline reach into the line above (cover lines, wrapped
+    header labels 11 pt apart): each is cut to an em around its baseline, so the lines stay two."""
+    from sample_reports.generate_layouts import offset_glyph_boxes
+
+    path = tmp_path / "tall.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    c.setFont(FONT, 20)
+    c.drawString(200, 500, "示例市卫生健康委员会")
+    c.drawString(200, 460, "2026年部门决算")
+    c.setFont(FONT, 9)
+    c.drawString(60, 300, "支出功能")
+    c.drawString(60, 289, "分类科目")
+    c.save()
+    offset_glyph_boxes(path)
+    assert [cells for cells in _texts(parse_pdf(path)) if cells] == [["示例市卫生健康委员会"], ["2026年部门决算"], ["支出功能"], ["分类科目"]]
+
+
 def test_a_table_box_running_off_the_page_is_read(tmp_path: Path):
     path = tmp_path / "offpage.pdf"
     c = canvas.Canvas(str(path), pagesize=A4, invariant=1)

@@ -30,9 +30,9 @@ from sample_reports.templates import Choices, draw_choices, draw_spec, truth, wr
 from tests.conftest import ROOT
 
 CI_SPECS = 100
-FLOOR = 0.63  # today's exact rate over the CI seeds is 63.9% (42.3% before the reading's evidence, issue 21); the issue's target is 99%
+FLOOR = 0.99  # today's exact rate over the CI seeds is 100%; the issue's target is 99%
 SLOW_SPECS = 2000
-SLOW_FLOOR = 0.46  # today's exact rate over seeds 0–1999 is 46.9%
+SLOW_FLOOR = 0.99  # today's exact rate over seeds 0–1999 is 99.9%
 KNOWN_FAILING: dict[str, str] = json.loads((ROOT / "tests" / "fixtures" / "template_failures.json").read_text(encoding="utf-8"))
 
 
@@ -129,7 +129,12 @@ def _seed_param(seed: int):
     return pytest.param(seed, marks=marks, id=f"seed{seed}")
 
 
-@pytest.mark.parametrize("seed", [_seed_param(s) for s in range(CI_SPECS)])
+#: Seeds past the CI range that once failed for a cause of their own (表N before a 决算 title,
+#: glyph boxes offset from the baseline), kept as regression tests.
+REGRESSION_SEEDS = (135, 222, 311)
+
+
+@pytest.mark.parametrize("seed", [_seed_param(s) for s in (*range(CI_SPECS), *REGRESSION_SEEDS)])
 def test_every_printed_code_row_of_a_random_template_comes_out_exact(seed: int, tmp_path_factory):
     outcomes = _outcomes(seed, tmp_path_factory.getbasetemp())
     wrong = [o for o in outcomes if o.fault]
