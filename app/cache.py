@@ -29,7 +29,7 @@ from parsers.model import Report, file_sha256
 ROOT = Path(__file__).resolve().parent.parent
 EXTRACTION_INPUTS = (ROOT / "parsers",)  # code and data (model.py with EXTRACTOR_VERSION, table kinds, vocabulary)
 EXTRACTION_LIBRARIES = {"pypdfium2": "pypdfium2", "pdfplumber": "pdfplumber", "pdfminer.six": "pdfminer"}  # distribution → module
-MATCHING_INPUTS = (ROOT / "app" / "matching.py", ROOT / "app" / "catalog")  # matcher, catalog code and CSVs
+MATCHING_INPUTS = (ROOT / "app" / "matching" / "matcher.py", ROOT / "app" / "matching" / "catalog")  # matcher, catalog code and CSVs
 MATCHING_LIBRARIES = {"rapidfuzz": "rapidfuzz", "numpy": "numpy"}
 DATA_SUFFIXES = (".py", ".toml", ".csv", ".json", ".txt")
 
@@ -115,7 +115,7 @@ def extraction_fingerprint() -> str:
 def matching_fingerprint() -> str:
     """Everything that shapes a matched report on top of the extraction; the user's catalog is
     re-read every time, since it may change while kemu runs (the rest is code)."""
-    from app.catalog import user_catalog_path
+    from app.matching.catalog import user_catalog_path
 
     user = user_catalog_path()
     return _matching_fingerprint(user if user is not None and user.exists() else None, _mtime(user))
@@ -174,7 +174,7 @@ def is_cached(path: str | Path) -> bool:
 def load_matched(path: str | Path, use_cache: bool = True) -> Report:
     """The extracted report with every row matched. Matching is the slow step of a batch, so
     it is cached beside the extraction, keyed also by the matching fingerprint."""
-    from app.matching import match_report
+    from app.matching.matcher import match_report
 
     report = load_report(path, use_cache)
     if not use_cache:

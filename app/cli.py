@@ -15,7 +15,7 @@ from pathlib import Path
 from app.cache import load_report
 from app.contract import dumps, findings_json, report_json
 from app.errors import EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE, explain  # noqa: F401 (EXIT_UNREADABLE: part of the CLI API)
-from parsers.progress import add_progress_listener, terminal_progress
+from parsers.read.progress import add_progress_listener, terminal_progress
 
 EXIT_FINDINGS = 1  # `kemu check`: at least one error-level finding
 REVIEW_COMMANDS = ("edit", "confirm", "note", "undo", "redo", "status", "apply")
@@ -117,8 +117,8 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
     check.add_argument("--min-severity", choices=("error", "warning", "info"), default="info", help="show only findings this severe or worse (the exit code still counts errors)")
     _review_commands(sub)
     if command not in OWN_COMMANDS:
-        from app.export_cli import add_commands as add_export_commands
-        from app.survey import add_command as add_survey_command
+        from app.export.commands import add_commands as add_export_commands
+        from app.export.survey import add_command as add_survey_command
 
         add_export_commands(sub)
         add_survey_command(sub)
@@ -178,8 +178,8 @@ def _review_commands(sub) -> None:
 
 
 def _run_review_command(args) -> int:
-    from app.review import ReviewSession
-    from app.review_cli import run
+    from app.review.session import ReviewSession
+    from app.review.commands import run
 
     session = ReviewSession(args.file, args.sidecar_format)
     return run(session, args)
@@ -218,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.write(text + "\n")
             return EXIT_OK
         if args.command == "match":
-            from app.matching import match_report
+            from app.matching.matcher import match_report
             from app.text_views import render_matches
 
             report = match_report(load_report(args.file, use_cache=not args.no_cache))
@@ -226,22 +226,22 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.write(text + "\n")
             return EXIT_OK
         if args.command == "survey":
-            from app.survey import run_command as run_survey_command
+            from app.export.survey import run_command as run_survey_command
 
             return run_survey_command(args)
         if args.command not in OWN_COMMANDS:  # export, triage
-            from app.export_cli import run as run_export_command
+            from app.export.commands import run as run_export_command
 
             return run_export_command(args)
         if args.command in REVIEW_COMMANDS:
             return _run_review_command(args)
         if args.command == "check":
             from app.checks import at_least, check_report
-            from app.review import ReviewSession
+            from app.review.session import ReviewSession
             from app.text_views import render_findings
 
             if len(args.file) > 1 or args.file[0].is_dir():
-                from app.check_collection import run_collection
+                from app.export.collection import run_collection
 
                 return EXIT_FINDINGS if run_collection(args.file, args.format, not args.no_cache, args.min_severity) else EXIT_OK
             report = ReviewSession(args.file[0], use_cache=not args.no_cache).reviewed  # the sidecar's edits count

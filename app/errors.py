@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from parsers.errors import UnreadableReport
-from parsers.progress import OCR, PDF, reading_progress
+from parsers.read.progress import OCR, PDF, reading_progress
 
 EXIT_OK = 0
 EXIT_USAGE = 1  # also `kemu check`: at least one error-level finding
@@ -78,7 +78,7 @@ def budget_clock(thread: int | None = None) -> float:
 class Budget:
     """The time budget of one file: ``seconds`` on ``budget_clock`` from the start, and again
     from every page read, so a long document whose pages keep finishing is never cut off.
-    Listens to reading progress (``parsers.progress``) to restart and to say where it stopped."""
+    Listens to reading progress (``parsers.read.progress``) to restart and to say where it stopped."""
 
     def __init__(self, seconds: float, thread: int | None = None) -> None:
         self.seconds, self.thread = seconds, thread

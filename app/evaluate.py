@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from parsers.model import Report, Table
-from parsers.identify import identify_table
+from parsers.identify.kinds import identify_table
 
 
 @dataclass
@@ -192,7 +192,7 @@ def score_matching(rows: list[LabelledRow], matcher, baseline_names: list[str], 
     """Top-1 accuracy and auto precision per variant, beside a plain extractOne over all names."""
     from rapidfuzz import fuzz, process
 
-    from app.matching import normalize_name
+    from app.matching.matcher import normalize_name
 
     matched: dict[int, Table] = {}
     scores: dict[str, MatchScore] = {}

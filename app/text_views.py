@@ -13,7 +13,7 @@ from __future__ import annotations
 import unicodedata
 from decimal import Decimal
 
-from app.matching import reason_text
+from app.matching.matcher import reason_text
 from parsers.amounts import parse_amount
 from parsers.model import Report
 

@@ -62,7 +62,7 @@ def _evidence(report, finding) -> list[str]:
 def check_one(path: Path) -> dict:
     """Counts by severity and every error with its evidence; or why the file was not read."""
     from app.checks import check_report
-    from app.review import ReviewSession
+    from app.review.session import ReviewSession
     from parsers.errors import UnreadableReport
 
     try:

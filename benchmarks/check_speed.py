@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT))
 
 from app.cache import load_report  # noqa: E402
 from app.checks import run_checks  # noqa: E402
-from app.matching import match_report  # noqa: E402
+from app.matching.matcher import match_report  # noqa: E402
 from parsers.errors import UnreadableReport  # noqa: E402
 
 

@@ -28,7 +28,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.survey import (  # noqa: E402
+from app.export.survey import (  # noqa: E402
     DEFAULT_BUDGET_SECONDS, FileSurvey, percent, reason_group, render_totals, survey, survey_files, survey_json, totals,
 )
 

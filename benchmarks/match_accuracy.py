@@ -16,9 +16,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app.cache import load_report  # noqa: E402
-from app.catalog import default_catalog  # noqa: E402
+from app.matching.catalog import default_catalog  # noqa: E402
 from app.evaluate import labelled_rows, score_matching  # noqa: E402
-from app.matching import Matcher, normalize_name  # noqa: E402
+from app.matching.matcher import Matcher, normalize_name  # noqa: E402
 from parsers.errors import UnreadableReport  # noqa: E402
 
 

@@ -18,9 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.catalog import default_catalog  # noqa: E402
+from app.matching.catalog import default_catalog  # noqa: E402
 from app.evaluate import _perturb  # noqa: E402
-from app.matching import Matcher  # noqa: E402
+from app.matching.matcher import Matcher  # noqa: E402
 from parsers.model import Cell, Provenance, Row, Table  # noqa: E402
 
 

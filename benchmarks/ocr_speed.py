@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from parsers.progress import OCR, reading_progress  # noqa: E402
+from parsers.read.progress import OCR, reading_progress  # noqa: E402
 from parsers.report import read_report  # noqa: E402
 from sample_reports.scan import scan_pdf  # noqa: E402
 

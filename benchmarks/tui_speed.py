@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 from textual import events  # noqa: E402
 
 from app.cache import load_report  # noqa: E402
-from app.catalog import default_catalog  # noqa: E402
+from app.matching.catalog import default_catalog  # noqa: E402
 from app.tui.app import KemuApp  # noqa: E402
 from app.tui.screens.review import ReviewScreen  # noqa: E402
 from widgets.report_table import ReportTable  # noqa: E402

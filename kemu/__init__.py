@@ -41,8 +41,8 @@ for _name in _INTERNALS:
     _claim(_name)
 
 from app.cache import load_matched, load_report  # noqa: E402  (after the claim, on purpose)
-from app.export import load_dataset  # noqa: E402
-from app.review import ReviewSession  # noqa: E402
+from app.export.facts import load_dataset  # noqa: E402
+from app.review.session import ReviewSession  # noqa: E402
 
 if TYPE_CHECKING:
     from parsers.model import Report

@@ -17,7 +17,7 @@ from pathlib import Path
 #: reading it does not load the parsers.
 EXTRACTOR_VERSION = "1.0.0"
 
-#: The kind of chart data (parsers/chart.py): kept for the reviewer, not a budget table, so
+#: The kind of chart data (parsers/identify/chart.py): kept for the reviewer, not a budget table, so
 #: matching, checks and exports pass it by.
 CHART_KIND = "chart_data"
 
@@ -47,7 +47,7 @@ class Cell:
     raw: str
     value: Decimal | None
     provenance: Provenance
-    status: str = "extracted"  # extracted | edited (a reviewer's correction, see app/review.py)
+    status: str = "extracted"  # extracted | edited (a reviewer's correction, see app/review/session.py)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 read (a file becomes pages of lines) → segment (lines become table segments) → sniff (is
 this a report at all, asked before any table is built) → grid (a segment becomes its tables,
-each read as a choice between readings judged by their evidence: parsers/reading.py) →
+each read as a choice between readings judged by their evidence: parsers/evidence/reading.py) →
 identify (the report's facts, each table's kind) → evidence across tables (totals two kinds
 of table print twice). Each stage is called once, in that order, and none imports a later
 one: the pipeline passes the two questions an earlier stage needs a later one's knowledge
@@ -16,17 +16,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from parsers.amounts import detect_unit
-from parsers.chart import build_chart, is_chart
+from parsers.identify.chart import build_chart, is_chart
 from parsers.errors import UnreadableReport
-from parsers.evidence import doubt_across
-from parsers.grid import carried_unit
-from parsers.identification import identify_report
-from parsers.identify import is_table_title
+from parsers.evidence.evidence import doubt_across
+from parsers.tables.grid import carried_unit
+from parsers.identify.identification import identify_report
+from parsers.identify.kinds import is_table_title
 from parsers.model import CHART_KIND, EXTRACTOR_VERSION, Line, Page, Report, Table, file_sha256
-from parsers.reading import read_segment
-from parsers.segment import Segment, segment_document
-from parsers.sniff import is_report, is_report_text
-from parsers.source import read_source
+from parsers.evidence.reading import read_segment
+from parsers.tables.segment import Segment, segment_document
+from parsers.identify.sniff import is_report, is_report_text
+from parsers.read.source import read_source
 
 _HEAD_CHARS = 4000
 
@@ -66,7 +66,7 @@ def read_report(path: str | Path, sha256: str | None = None) -> Report:
 
 def _build_tables(segments: list[Segment], unit: str | None) -> list[tuple[Segment, Table]]:
     """The grid stage: each segment becomes its tables (chart data by its own rule; a table that
-    swallowed the next one is split, parsers/reading.py), in reading order, so a table that
+    swallowed the next one is split, parsers/evidence/reading.py), in reading order, so a table that
     prints no unit takes the last one printed."""
     built = []
     for segment in segments:

@@ -5,7 +5,7 @@ its name ("53045-北京文化艺术基金资助款"), unit codes, line numbers. 
 them apart: a 科目 code starts with one of its 类 (201 一般公共服务支出 … 599 其他支出), and a
 code glued to a name (weaker evidence than a code column) must also name a 款 the standard
 has. The data are the catalog's CSV files, which live here, below the matcher that reads
-their names (app/catalog).
+their names (app/matching/catalog).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """An independent reading of the seeds' own code-bearing table lines, to test extraction against.
 
-Deliberately naive and separate from parsers/grid.py: it walks each tab-separated line,
+Deliberately naive and separate from parsers/tables/grid.py: it walks each tab-separated line,
 starts an item at every code cell (joining 类/款/项 parts), takes the next CJK cell as the
 name and the numbers up to the next code as the amounts. Lines it cannot read this way
 are skipped, so it only ever states what a line says unambiguously.

@@ -17,7 +17,7 @@ import pytest
 
 from app.checks.across import check_across
 from app.checks.identity import Identity, identity, link, regions_agree
-from app.review import ReviewSession
+from app.review.session import ReviewSession
 from parsers.model import Report as ModelReport
 from sample_reports.generate import Narrative, Report, Table, hdr, write
 from tests.conftest import REAL_REPORTS, ROOT

@@ -10,10 +10,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from app.batch import Failure, Progress, discover, run
+from app.export.batch import Failure, Progress, discover, run
 from app.cli import main
-from app.export_cli import EXIT_PARTIAL
-from app.review import ReviewSession
+from app.export.commands import EXIT_PARTIAL
+from app.review.session import ReviewSession
 from tests.conftest import GENERATED, REAL_REPORTS, seed
 
 
@@ -181,7 +181,7 @@ def test_a_file_over_the_time_budget_fails_alone_in_this_process(tmp_path):
 def test_the_watchdog_kills_a_worker_stuck_where_no_signal_reaches(tmp_path, monkeypatch):
     import time
 
-    import app.batch as batch
+    import app.export.batch as batch
 
     monkeypatch.setattr(batch, "WATCHDOG_GRACE", 3.0)
     files = [tmp_path / name for name in ("0.txt", "stuck2.txt", "1.txt", "4.txt", "6.txt")]
@@ -215,8 +215,8 @@ def test_the_watchdog_waits_while_pages_are_read(tmp_path):
     waits as long as pages keep coming, and stops the file once they stop."""
     from concurrent.futures import Future
 
-    from app.batch import Heartbeats, _result, beating
-    from parsers.progress import OCR, report_progress
+    from app.export.batch import Heartbeats, _result, beating
+    from parsers.read.progress import OCR, report_progress
 
     beats = Heartbeats()
     source = str(tmp_path / "scan.pdf")
@@ -240,8 +240,8 @@ def test_the_watchdog_waits_while_pages_are_read(tmp_path):
 
 
 def test_a_worker_killed_after_reading_pages_is_not_called_damaged(tmp_path):
-    from app.batch import Heartbeats, beating
-    from parsers.progress import PDF, report_progress
+    from app.export.batch import Heartbeats, beating
+    from parsers.read.progress import PDF, report_progress
 
     beats = Heartbeats()
     try:

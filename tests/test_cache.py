@@ -52,7 +52,7 @@ def test_a_copy_under_another_name_reports_its_own_path(tmp_path):
 
 
 def test_matched_report_is_cached_and_reused(tmp_path, monkeypatch):
-    import app.matching as matching
+    import app.matching.matcher as matching
 
     source = tmp_path / "report.txt"
     shutil.copy(seed("003"), source)
@@ -115,7 +115,7 @@ def test_a_changed_data_file_refreshes_cached_results(tmp_path):
     assert "project" in first["columns"] and first["2080505"] == "机关事业单位基本养老保险缴费支出"
     assert probe() == first and entries() == 2  # unchanged code: served from the two entries
 
-    vocabulary = code / "parsers" / "column_vocabulary.toml"
+    vocabulary = code / "parsers" / "tables" / "column_vocabulary.toml"
     vocabulary.write_text(vocabulary.read_text(encoding="utf-8").replace('\nproject = ["项目支出"]', '\nproject_spending = ["项目支出"]'), encoding="utf-8")
     second = probe()
     assert "project_spending" in second["columns"] and "project" not in second["columns"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.catalog import load_catalog
-from app.matching import match_report, normalize_name
+from app.matching.catalog import load_catalog
+from app.matching.matcher import match_report, normalize_name
 from parsers.report import read_report
 from tests.conftest import GENERATED, SEEDS
 

@@ -48,7 +48,7 @@ def test_a_header_above_one_unlabelled_row_stays_a_table(tmp_path: Path):
 
 def test_chart_data_is_left_out_of_facts_and_checks(tmp_path: Path):
     from app.checks import run_checks
-    from app.export import report_facts
+    from app.export.facts import report_facts
 
     report = _read(tmp_path, HEAD + CHART)
     facts = report_facts(report).to_pylist()

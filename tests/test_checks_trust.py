@@ -230,7 +230,7 @@ def test_a_child_joins_the_block_its_second_code_names(tmp_path):
 
 def test_the_workbench_walks_every_place_a_fault_is_seen(tmp_path):
     """Counts count faults, but the reviewer still visits the cells of each echo."""
-    from app.review import problems
+    from app.review.session import problems
 
     report = _read(tmp_path, _clean().replace(*SLIP_21004))
     findings = run_checks(report)

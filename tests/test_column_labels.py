@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from parsers.columns import distinct_labels
+from parsers.tables.columns import distinct_labels
 from parsers.report import read_report
 from sample_reports.generate import Narrative, Report, Table, hdr, write
 from tests.conftest import ROOT

@@ -1,4 +1,4 @@
-"""Column roles from what the cells hold (parsers/grid.py): a column of 科目 codes is the code
+"""Column roles from what the cells hold (parsers/tables/grid.py): a column of 科目 codes is the code
 column whatever its header says, wherever it stands (issue 21: templates print the code after
 the name, under one 项目 label with the name, or split into 类|款|项 columns)."""
 
@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from parsers.grid import build_table
-from parsers.layout import Fragment, SourceLine
-from parsers.segment import Segment
+from parsers.tables.grid import build_table
+from parsers.read.layout import Fragment, SourceLine
+from parsers.tables.segment import Segment
 
 
 def _table(*rows: list[str]):

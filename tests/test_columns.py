@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from parsers.columns import column_key, normalize_label
+from parsers.tables.columns import column_key, normalize_label
 
-VOCABULARY = Path(__file__).resolve().parents[1] / "parsers" / "column_vocabulary.toml"
+VOCABULARY = Path(__file__).resolve().parents[1] / "parsers" / "tables" / "column_vocabulary.toml"
 KEY = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)*")
 
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from parsers.identify import detect_department, detect_year
-from parsers.identify import is_table_title
+from parsers.identify.kinds import detect_department, detect_year
+from parsers.identify.kinds import is_table_title
 from parsers.report import read_report
-from parsers.segment import segment_document
-from parsers.sniff import is_report_text
-from parsers.source import read_source
+from parsers.tables.segment import segment_document
+from parsers.identify.sniff import is_report_text
+from parsers.read.source import read_source
 from sample_reports.generate import Narrative, Report, Table, hdr, write
 from tests.conftest import REAL_REPORTS, ROOT
 

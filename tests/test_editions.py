@@ -9,9 +9,9 @@ from __future__ import annotations
 import pyarrow as pa
 import pytest
 
-from app.catalog import load_catalog
-from app.export import report_facts
-from app.matching import Matcher, match_report, normalize_name
+from app.matching.catalog import load_catalog
+from app.export.facts import report_facts
+from app.matching.matcher import Matcher, match_report, normalize_name
 from parsers.report import read_report
 from sample_reports.generate import Report, Table, hdr, write
 

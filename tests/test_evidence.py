@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from parsers.evidence import assess, judge
-from parsers.grid import build_table
+from parsers.evidence.evidence import assess, judge
+from parsers.tables.grid import build_table
 from parsers.model import Cell, Column, Table
-from parsers.identify import is_table_title
+from parsers.identify.kinds import is_table_title
 from parsers.report import read_report
-from parsers.segment import Segment, segment_document
-from parsers.sniff import is_report_text
-from parsers.source import read_source
+from parsers.tables.segment import Segment, segment_document
+from parsers.identify.sniff import is_report_text
+from parsers.read.source import read_source
 from sample_reports.generate_layouts import Layout, render, write
 
 
@@ -154,7 +154,7 @@ def test_a_sidecar_of_the_reading_before_the_split_still_applies(tmp_path: Path)
     kemu wrote for this PDF when it still read the two tables as one (budget_gp_expense#1 ran
     on to 2010203): an edit on a row the first table keeps applies at its row, the edit on a
     row that moved to the second table is listed as orphaned, never dropped."""
-    from app.review import ReviewSession
+    from app.review.session import ReviewSession
 
     render(_swallowing(True), tmp_path / "swallowed.pdf")
     fixture = Path(__file__).parent / "fixtures" / "upgrade" / "swallowed.pdf.kemu.toml"
@@ -168,7 +168,7 @@ def test_a_sidecar_of_the_reading_before_the_split_still_applies(tmp_path: Path)
 
 def test_the_reading_is_in_the_json_contract_and_every_fact(tmp_path: Path):
     from app.contract import SCHEMA_VERSION, table_json
-    from app.export import report_facts
+    from app.export.facts import report_facts
 
     write("split_codes", tmp_path / "t.pdf")
     report = read_report(tmp_path / "t.pdf")
@@ -181,7 +181,7 @@ def test_the_reading_is_in_the_json_contract_and_every_fact(tmp_path: Path):
 
 def test_class_totals_that_differ_across_tables_make_both_uncertain():
     """The 收支总表 and the 支出 table print each 类's total; a reading one column off disagrees."""
-    from parsers.evidence import cross_table_reasons
+    from parsers.evidence.evidence import cross_table_reasons
 
     report = read_report(Path(__file__).parent.parent / "sample_reports" / "generated" / "gen_final_ruled.pdf")
     tables = list(report.tables)
@@ -196,7 +196,7 @@ def test_class_totals_that_differ_across_tables_make_both_uncertain():
 def test_a_doubtful_first_reading_gives_way_to_a_better_one(tmp_path: Path):
     """read_table tries the alternatives when the first reading has doubts, keeps the one with
     the fewest and records it; a reading without doubts is kept as it is."""
-    from parsers.reading import read_table
+    from parsers.evidence.reading import read_table
 
     segment, table = _read(tmp_path, "wrapped_names")
     lost = _with_rows(table, lambda i, r: replace(r, code=None, name=f"{r.code}{r.name}"))
@@ -209,7 +209,7 @@ def test_a_doubtful_first_reading_gives_way_to_a_better_one(tmp_path: Path):
 
 
 def test_triage_counts_the_tables_kemu_may_have_misread(tmp_path: Path):
-    from app.triage import triage_row
+    from app.export.triage import triage_row
 
     render(_swallowing(True), tmp_path / "ok.pdf")
     assert triage_row(tmp_path / "ok.pdf").uncertain_tables == 0

@@ -15,8 +15,8 @@ import pytest
 
 from app.checks import run_checks
 from app.cli import main
-from app.export import FACTS_SCHEMA, FACTS_VERSION, UNIT_YUAN, load_dataset
-from app.review import ReviewSession
+from app.export.facts import FACTS_SCHEMA, FACTS_VERSION, UNIT_YUAN, load_dataset
+from app.review.session import ReviewSession
 from tests.conftest import GENERATED, seed
 
 EDITED = ("final_expense#1", "final_expense#1/2080505", "total", "41.50")  # printed 39.40
@@ -40,7 +40,7 @@ def reports(tmp_path) -> Path:
 
 
 def _expected(path: Path) -> list[tuple]:
-    """Facts computed straight from the reviewed model, independently of app/export.py."""
+    """Facts computed straight from the reviewed model, independently of app/export/facts.py."""
     report = ReviewSession(path).reviewed
     out = []
     for table in report.tables:
@@ -226,7 +226,7 @@ def test_a_failing_writer_leaves_the_earlier_output_untouched(reports, tmp_path,
     def broken(self, result):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("app.export.CsvSink.add", broken)
+    monkeypatch.setattr("app.export.facts.CsvSink.add", broken)
     assert _export(str(reports), "-o", str(out)) == 1
     assert out.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

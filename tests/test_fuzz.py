@@ -29,11 +29,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.batch import Failure, run
+from app.export.batch import Failure, run
 from app.errors import TookTooLong, time_budget
-from app.operations import BLANKS
-from app.review import ReviewSession
-from app.sidecar import SidecarError
+from app.review.operations import BLANKS
+from app.review.session import ReviewSession
+from app.review.sidecar import SidecarError
 from parsers.amounts import parse_amount
 from parsers.errors import UnreadableReport
 from parsers.report import read_report
@@ -292,7 +292,7 @@ MUTATIONS = {
 def _export_safe(session: ReviewSession) -> None:
     """What a sidecar that loads gives the exports: amounts a float keeps exactly, known units and kinds."""
     from parsers.amounts import YUAN_PER_UNIT
-    from parsers.identify import all_table_kinds
+    from parsers.identify.kinds import all_table_kinds
 
     kinds = {k.id for k in all_table_kinds()} | {"unknown"}
     for table in session.reviewed.tables:

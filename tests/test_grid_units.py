@@ -2,7 +2,7 @@
 
 import pytest
 
-from parsers.grid import clean_name, join_code_parts
+from parsers.tables.grid import clean_name, join_code_parts
 
 
 @pytest.mark.parametrize(
@@ -39,8 +39,8 @@ def test_names_lose_wrap_spaces(raw, name):
 def test_amount_wrapped_inside_a_ruled_cell():
     from decimal import Decimal
 
-    from parsers.grid import _draft, _Group, _Row
-    from parsers.layout import Fragment, SourceLine
+    from parsers.tables.grid import _draft, _Group, _Row
+    from parsers.read.layout import Fragment, SourceLine
     from parsers.model import Column
 
     line = SourceLine(1, 1, [Fragment("2080505", 0), Fragment("机关事业单位基本养老保险缴费支出", 1), Fragment("18,536.8\n8", 2)], region=0)
@@ -71,9 +71,9 @@ def test_a_code_glued_to_a_name_needs_a_section_the_standard_can_have(code, know
 def test_a_header_printed_again_wrapped_otherwise_on_a_continuation_page_is_no_row():
     """Page 2 repeats the header with its labels wrapped at other points ("支出功能分类" /
     "科目" instead of "支出功能" / "分类科目"): those lines are the header, not rows."""
-    from parsers.grid import build_table
-    from parsers.layout import Fragment, SourceLine
-    from parsers.segment import Segment
+    from parsers.tables.grid import build_table
+    from parsers.read.layout import Fragment, SourceLine
+    from parsers.tables.segment import Segment
 
     printed = [
         (1, ["支出功能", "本年"]), (1, ["分类科目", "支出"]), (1, ["科目编码", "科目名称", "合计"]),

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
-from app.export_cli import EXIT_INTERRUPTED, EXIT_PARTIAL, EXIT_TERMINATED
-from app.export_formats import FORMATS
-from app.review import ReviewSession
+from app.export.commands import EXIT_INTERRUPTED, EXIT_PARTIAL, EXIT_TERMINATED
+from app.export.formats import FORMATS
+from app.review.session import ReviewSession
 from tests.conftest import GENERATED, ROOT, SEEDS, seed
 
 EXIT_OUTPUT = 1  # docs/export.md: OUT refused or could not be written
@@ -199,7 +199,7 @@ def test_a_signalled_export_leaves_no_process_and_its_output_as_it_was(many, tmp
 
 def test_a_running_exports_staged_file_is_never_removed(reports, tmp_path):
     done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    from app.outputs import Staged
+    from app.export.outputs import Staged
 
     mine = Staged(tmp_path / "a.csv").path  # this process is alive
     mine.write_text("running")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from parsers.amounts import detect_unit
-from parsers.identify import (
+from parsers.identify.kinds import (
     TableKind,
     all_table_kinds,
     detect_department,
@@ -17,7 +17,7 @@ from parsers.identify import (
     identify_table,
     table_kind,
 )
-from parsers.sniff import is_report_text
+from parsers.identify.sniff import is_report_text
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "sample_reports" / "seeds"

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from app.catalog import load_catalog
+from app.matching.catalog import load_catalog
 from app.cli import EXIT_OK, main
 from app.evaluate import labelled_rows, score_matching
-from app.matching import Matcher, match_report, normalize_name
+from app.matching.matcher import Matcher, match_report, normalize_name
 from parsers.report import read_report
 from tests.conftest import GENERATED, SEEDS, seed
 

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from app.catalog import load_catalog
-from app.matching import Matcher, normalize_name
+from app.matching.catalog import load_catalog
+from app.matching.matcher import Matcher, normalize_name
 from parsers.model import Cell, Column, Provenance, Report, Row, Table
 from tests.conftest import REAL_REPORTS, ROOT
 
@@ -150,7 +150,7 @@ def test_real_report_review_queue_holds_no_summary_sub_line_and_no_organisation_
     if not path.exists():
         pytest.skip("../shared/real_reports is not here")
     from app.cache import load_report
-    from app.matching import is_two_sided, match_report
+    from app.matching.matcher import is_two_sided, match_report
 
     report = match_report(load_report(path))
     queue = [(t, r) for t in report.tables for r in t.rows if r.match is not None and r.match.decision == "review"]

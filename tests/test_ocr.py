@@ -18,12 +18,12 @@ from app.checks.ocr import LOW_CONFIDENCE, ocr as ocr_rule  # noqa: E402
 from app.cli import EXIT_UNREADABLE, main  # noqa: E402
 from app.contract import report_json  # noqa: E402
 from app.evaluate import load_truth, score_report  # noqa: E402
-from app.review import problems  # noqa: E402
-from parsers import ocr_engine  # noqa: E402
+from app.review.session import problems  # noqa: E402
+from parsers.read.ocr import engine as ocr_engine  # noqa: E402
 from parsers.errors import NoTextLayer, UnreadableReport  # noqa: E402
-from parsers.ocr import OCR_FORMAT, render_page  # noqa: E402
-from parsers.progress import reading_progress  # noqa: E402
-from parsers.ocr_digits import normalize_amount_text  # noqa: E402
+from parsers.read.ocr.scan import OCR_FORMAT, render_page  # noqa: E402
+from parsers.read.progress import reading_progress  # noqa: E402
+from parsers.read.ocr.digits import normalize_amount_text  # noqa: E402
 from parsers.report import read_report  # noqa: E402
 from sample_reports.scan import NoCjkFont, cjk_font_file, scan_pdf, truth_for_pages  # noqa: E402
 from tests.conftest import GENERATED  # noqa: E402
@@ -190,7 +190,7 @@ def test_mixed_document_ocrs_only_the_pages_without_text(workdir, monkeypatch):
     again = read_report(path)  # the page reading is cached: no pixel is read again
     assert again.tables == report.tables
 
-    from parsers.ocr_view import marked_reading, page_crop
+    from parsers.read.ocr.view import marked_reading, page_crop
 
     cell = next(c for r in report.tables[0].rows for c in r.cells.values() if c.raw and c.value)
     x0, top, x1, bottom = cell.provenance.bbox
@@ -278,17 +278,17 @@ def test_a_sideways_budget_table_without_a_listed_title_gives_its_coded_rows(wor
 
 
 def test_without_the_extra_a_scan_says_how_to_install_it(workdir, monkeypatch, capsys):
-    import parsers.ocr
+    import parsers.read.ocr.scan
 
     scan = workdir / "no_engine.pdf"
     scan_pdf(GENERATED / "gen_mixed_small.pdf", scan, 72, [2])
-    monkeypatch.setattr(parsers.ocr, "engine_installed", lambda: False)
+    monkeypatch.setattr(parsers.read.ocr.scan, "engine_installed", lambda: False)
     with pytest.raises(NoTextLayer, match=r'pip install -e "\.\[ocr\]"'):
         read_report(scan)
     assert main(["extract", str(scan)]) == EXIT_UNREADABLE
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "[ocr]" in err and "Traceback" not in err
-    monkeypatch.setattr(parsers.ocr, "engine_installed", lambda: True)
+    monkeypatch.setattr(parsers.read.ocr.scan, "engine_installed", lambda: True)
     monkeypatch.setenv("KEMU_OCR", "off")
     with pytest.raises(NoTextLayer, match="KEMU_OCR=off"):
         read_report(scan)
@@ -336,7 +336,7 @@ def test_an_amount_glued_to_the_next_label_is_two_words(read, pieces):
 
 
 def test_ocr_cache_lives_in_kemu_cache_folder(workdir):
-    from parsers.ocr_cache import cache_folder
+    from parsers.read.ocr.cache import cache_folder
 
     assert cache_folder() == Path(os.environ["KEMU_CACHE_DIR"]) / "ocr"
 
@@ -398,7 +398,7 @@ def test_time_other_programs_hold_the_cpu_does_not_count(workdir, monkeypatch):
 def test_terminal_progress_bar():
     import io
 
-    from parsers.progress import terminal_progress
+    from parsers.read.progress import terminal_progress
 
     stream = io.StringIO()
     show = terminal_progress(stream)

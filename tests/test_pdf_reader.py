@@ -12,7 +12,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-from parsers.pdf import _cells, parse_pdf
+from parsers.read.pdf import _cells, parse_pdf
 
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
@@ -140,7 +140,7 @@ def test_a_space_in_a_latin_font_that_is_not_embedded_stays_with_pdfium(tmp_path
 
 def test_every_page_read_is_reported(tmp_path: Path):
     """The reading progress hook hears of each page, so a front door can draw a bar."""
-    from parsers.progress import reading_progress
+    from parsers.read.progress import reading_progress
 
     path = tmp_path / "two.pdf"
     c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
@@ -158,7 +158,7 @@ def test_every_page_read_is_reported(tmp_path: Path):
 def test_the_terminal_bar_stays_quiet_for_a_quick_read_and_shows_ocr_at_once():
     import io
 
-    from parsers.progress import terminal_progress
+    from parsers.read.progress import terminal_progress
 
     stream = io.StringIO()
     show = terminal_progress(stream)
@@ -210,8 +210,8 @@ def test_the_table_geometry_loads_without_pdfminer_and_is_pdfplumbers():
     import sys
 
     probe = (
-        "import sys, parsers.pdf; print('pdfminer' in sys.modules); import pdfplumber;"
-        " print(pdfplumber.page.TableFinder is parsers.pdf.TableFinder)"
+        "import sys, parsers.read.pdf; print('pdfminer' in sys.modules); import pdfplumber;"
+        " print(pdfplumber.page.TableFinder is parsers.read.pdf.TableFinder)"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["False", "True"]

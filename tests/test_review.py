@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from app.checks import run_checks
 from app.cli import main
-from app.review import Operation, ReviewSession
-from app.sidecar import SidecarChanged, SidecarError, SidecarState, SidecarStore, dumps, loads
+from app.review.session import Operation, ReviewSession
+from app.review.sidecar import SidecarChanged, SidecarError, SidecarState, SidecarStore, dumps, loads
 from tests.conftest import ROOT, seed
 
 ROW_303 = "final_gp_basic#1/303"
@@ -119,7 +119,7 @@ def test_two_writers_are_detected(report_copy):
 def test_a_killed_process_loses_no_finished_operation(report_copy):
     script = (
         "import sys\n"
-        "from app.review import ReviewSession\n"
+        "from app.review.session import ReviewSession\n"
         f"s = ReviewSession(__import__('pathlib').Path({str(report_copy)!r}))\n"
         "rows = [r.id for r in s.reviewed.table('final_expense#1').rows]\n"
         "for i in range(1000):\n"

@@ -1,4 +1,4 @@
-"""Segmentation: where a table starts and which 单位 line is whose (parsers/segment.py).
+"""Segmentation: where a table starts and which 单位 line is whose (parsers/tables/segment.py).
 
 Lines are built as a PDF reader hands them over (cells of free text), so each case is the
 printed order of a template: a unit above, beside or inside the title, or atop a continued page.
@@ -7,9 +7,9 @@ printed order of a template: a unit above, beside or inside the title, or atop a
 from __future__ import annotations
 
 from parsers.amounts import detect_unit
-from parsers.identify import identify_table, is_table_title
-from parsers.layout import Fragment, SourceLine
-from parsers.segment import Segment, segment_tables
+from parsers.identify.kinds import identify_table, is_table_title
+from parsers.read.layout import Fragment, SourceLine
+from parsers.tables.segment import Segment, segment_tables
 
 
 def _lines(*rows: tuple[int, list[str]]) -> list[SourceLine]:

@@ -14,8 +14,8 @@ import sys
 import pytest
 
 from app.cli import main
-from app.review import ReviewSession
-from app.sidecar import NAME_MAX, CompactionFailed, SidecarError, SidecarStore
+from app.review.session import ReviewSession
+from app.review.sidecar import NAME_MAX, CompactionFailed, SidecarError, SidecarStore
 from tests.conftest import ROOT, seed
 from tests.test_review import ROW_303, _amount_key, report_copy  # noqa: F401 (report_copy is a fixture)
 
@@ -102,11 +102,11 @@ def test_no_space_a_quota_and_a_size_limit_give_one_sentence(report_copy, monkey
     def refuse(*args):
         raise OSError(code, os.strerror(code))
 
-    monkeypatch.setattr("app.sidecar._write_all", refuse)
+    monkeypatch.setattr("app.review.sidecar._write_all", refuse)
     with pytest.raises(SidecarError) as appended:
         session.note("第二条", "final_expense#1")
     assert str(appended.value).endswith("cannot be written (the disk is full, or a quota or file-size limit is reached); nothing was changed")
-    monkeypatch.setattr("app.sidecar._atomic_write", refuse)
+    monkeypatch.setattr("app.review.sidecar._atomic_write", refuse)
     with pytest.raises(CompactionFailed, match="every decision is recorded"):
         session.save()
     assert [o.value for o in ReviewSession(report_copy).operations] == ["先写一条"]

@@ -1,4 +1,4 @@
-"""Whether a document is a 部门预算/决算 report, by what it says (parsers/sniff.py).
+"""Whether a document is a 部门预算/决算 report, by what it says (parsers/identify/sniff.py).
 
 The texts are built from the sentence and table patterns such documents print — a fund
 notice's 文号 and 附件 list, an evaluation's chapters, a report's cover and 科目 rows — not
@@ -10,9 +10,9 @@ from __future__ import annotations
 import pytest
 
 from parsers.errors import UnreadableReport
-from parsers.identify import all_table_kinds
+from parsers.identify.kinds import all_table_kinds
 from parsers.report import read_report
-from parsers.sniff import is_report_table, is_report_text
+from parsers.identify.sniff import is_report_table, is_report_text
 
 FUND_NOTICE = """市财政局
 市财金指〔2025〕2号

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-import app.survey as survey_module
+import app.export.survey as survey_module
 from app.cli import main
-from app.survey import NARRATIVE_ONLY, FileSurvey, amounts_parsed, code_in_name, survey, survey_file, survey_files, survey_json
+from app.export.survey import NARRATIVE_ONLY, FileSurvey, amounts_parsed, code_in_name, survey, survey_file, survey_files, survey_json
 from app.errors import TookTooLong
 from parsers.errors import UnreadableReport
 from parsers.model import Cell, Provenance, Row
@@ -73,7 +73,7 @@ def test_generated_reports_read_fully(name: str) -> None:
 def test_uncertain_readings_are_counted_with_their_reasons() -> None:
     from dataclasses import replace
 
-    from app.survey import survey_report, totals
+    from app.export.survey import survey_report, totals
     from parsers.report import read_report
 
     report = read_report(GENERATED / "gen_final_ruled.pdf")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from parsers.report import read_report
-from parsers.text import sniff_text_flavour
+from parsers.read.text import sniff_text_flavour
 from tests.conftest import seed
 
 TSV = """某某县卫生健康局2023年度部门决算

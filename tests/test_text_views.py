@@ -7,7 +7,7 @@ import re
 
 from app.checks import Finding, Location
 from app.cli import main
-from app.matching import REASONS
+from app.matching.matcher import REASONS
 from app.text_views import render_findings
 from tests.conftest import GENERATED, seed
 
@@ -35,7 +35,7 @@ def test_check_text_names_the_kind_of_check_not_its_rule_id(capsys):
 
 
 def test_a_finding_over_many_pages_keeps_the_page_column_narrow():
-    from app.review import ReviewSession
+    from app.review.session import ReviewSession
 
     report = ReviewSession(INJECTED).reviewed
     wide = Finding("completeness.explained", "info", "空表未见解释", tuple(Location(page) for page in range(3, 60)))

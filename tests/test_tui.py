@@ -8,9 +8,9 @@ import pytest
 
 from textual.binding import Binding
 
-from app.matching import REASONS
-from app.review import ReviewSession
-from app.sidecar import SidecarStore
+from app.matching.matcher import REASONS
+from app.review.session import ReviewSession
+from app.review.sidecar import SidecarStore
 from app.tui.app import KemuApp
 from app.tui.screens.review import ReviewScreen
 from app.tui.i18n import TEXT
@@ -413,8 +413,8 @@ class ScreenContent:
 
     def __init__(self, report, folder) -> None:
         from app.checks import run_checks
-        from app.triage import triage_row
-        from parsers.identify import all_table_kinds
+        from app.export.triage import triage_row
+        from parsers.identify.kinds import all_table_kinds
 
         session = ReviewSession(report)
         reviewed = session.reviewed
@@ -546,7 +546,7 @@ async def test_a_report_read_past_the_time_budget_ends_with_the_budget_sentence(
                 time.sleep(0.01)
 
     monkeypatch.setenv("KEMU_TIME_BUDGET", "1")
-    monkeypatch.setattr("app.review.ReviewSession", Stuck)
+    monkeypatch.setattr("app.review.session.ReviewSession", Stuck)
     app = KemuApp(injected, read_in_worker=True)
     async with app.run_test(size=SIZE) as pilot:
         await _until(pilot, lambda: not app.is_running)
@@ -557,7 +557,7 @@ async def test_a_file_past_the_time_budget_is_a_row_of_the_folder_list(triage_fo
     """One stuck file never stalls the folder: it becomes a row with the reason, the others load."""
     import time
 
-    import app.triage as triage
+    import app.export.triage as triage
 
     real = triage.ReviewSession
 
@@ -786,7 +786,7 @@ async def test_v_shows_the_printed_page_around_the_cell_with_its_box(injected, m
     from PIL import Image
 
     opened = []
-    monkeypatch.setattr("app.page_image.open_in_viewer", lambda path: opened.append(path) or True)
+    monkeypatch.setattr("app.review.page_image.open_in_viewer", lambda path: opened.append(path) or True)
     app = KemuApp(injected)
     async with app.run_test(size=(120, 35)) as pilot:
         await pilot.pause()
@@ -926,7 +926,7 @@ def test_a_finding_in_the_running_text_names_its_line_on_each_side(tmp_path):
     """比 2024 年预算增加 60.00 万元 where 2024 printed 30 less: each side is a text line, opened there."""
     from decimal import Decimal
 
-    from app.triage import folder_view, read_for_triage
+    from app.export.triage import folder_view, read_for_triage
     from tests.test_across import _chain
 
     view = folder_view([read_for_triage(p) for p in _chain(tmp_path, change=Decimal("60.00"))])

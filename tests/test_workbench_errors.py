@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from app.cli import main
-from app.review import ReviewSession
+from app.review.session import ReviewSession
 from app.tui.app import KemuApp
 from app.tui.screens.review import ReviewScreen
 from tests.conftest import seed
@@ -61,14 +61,14 @@ async def test_accept_all_then_one_undo_takes_the_whole_step_back(report):
 
 
 async def test_a_read_only_folder_says_so_and_refuses_decisions_without_crashing(report, monkeypatch):
-    from app.sidecar import _writing
+    from app.review.sidecar import _writing
 
     def refuse(self, *args, **kwargs):  # what opening the lock file in such a folder gives
         with _writing(self.lock_path):
             raise PermissionError(13, "Permission denied", str(self.lock_path))
 
-    monkeypatch.setattr("app.sidecar.SidecarStore._acquire", refuse)  # as a folder the user cannot write answers
-    monkeypatch.setattr("app.sidecar.SidecarStore.writable", property(lambda self: False))
+    monkeypatch.setattr("app.review.sidecar.SidecarStore._acquire", refuse)  # as a folder the user cannot write answers
+    monkeypatch.setattr("app.review.sidecar.SidecarStore.writable", property(lambda self: False))
     app = KemuApp(report)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

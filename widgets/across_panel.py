@@ -7,7 +7,7 @@ from rich.console import Group
 from rich.text import Text
 from textual.widgets import Static
 
-from app.triage import AcrossFinding, Department, Side
+from app.export.triage import AcrossFinding, Department, Side
 from widgets.chinese_text import ChineseText
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "bold yellow", "info": "dim"}

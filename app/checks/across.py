@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from app.checks import Finding, Location
+from app.checks.findings import Finding, Location
 from app.checks.arith import fmt
 from app.checks.identity import Identity, Linking, identity, link
 from app.checks.narrative import placed_numbers

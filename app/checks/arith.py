@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from app.checks import Finding, Location
+from app.checks.findings import Finding, Location
 from app.checks.tally import record
 from parsers.model import Row, Table
-from parsers.sums import ZERO, Sum, step, value  # noqa: F401 (the rules import them from here)
+from parsers.evidence.sums import ZERO, Sum, step, value  # noqa: F401 (the rules import them from here)
 
 
 def fmt(number: Decimal) -> str:

@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from app.checks import Finding, Location, rule
+from app.checks.findings import Finding, Location, rule
 from app.checks.arith import ZERO, Sum, cell_location, fmt, row_label, sum_finding, value
 from app.checks.tally import record
 from parsers.model import Column, Report, Table
-from parsers.sums import identities, label_path as _path
+from parsers.evidence.sums import identities, label_path as _path
 
 #: Rows where an identity holds with the same parts that confirm a header kemu doubts.
 CONFIRMING_ROWS = 2

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from app.checks import Finding, Location, rule
+from app.checks.findings import Finding, Location, rule
 from parsers.model import Report
-from parsers.identify import identify_table, table_kind
-from parsers.segment import is_empty_statement
+from parsers.identify.kinds import identify_table, table_kind
+from parsers.tables.segment import is_empty_statement
 
 REQUIRED = {
     "决算": ("final_income_expense_summary", "final_income", "final_expense", "final_fiscal_summary", "final_gp_expense",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from app.checks import Finding, rule
+from app.checks.findings import Finding, rule
 from app.checks.arith import Sum, cell_location, fmt, sum_finding
 from app.checks.hierarchy import sure_code
 from parsers.model import Cell, Report, Row, Table

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from app.checks import Finding, Location
+from app.checks.findings import Finding, Location
 from app.checks.ocr import is_unsure
-from parsers.classify import STRUCTURE_CONFIDENCE
+from parsers.identify.classify import STRUCTURE_CONFIDENCE
 from parsers.model import Report, Row, Table
 
 

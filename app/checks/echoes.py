@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from app.checks import Finding
+from app.checks.findings import Finding
 from parsers.model import Report
-from parsers.sums import same_amount
+from parsers.evidence.sums import same_amount
 
 
 def group_echoes(report: Report, findings: list[Finding]) -> list[Finding]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from app.checks.hierarchy import coded_rows, failing_sums
-from parsers.classify import STRUCTURE_CONFIDENCE
+from parsers.identify.classify import STRUCTURE_CONFIDENCE
 from parsers.model import Report, Row, Table
 
 _TOTAL_NAMES = ("合计", "总计")

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from app.checks import Finding, rule
+from app.checks.findings import Finding, rule
 from app.checks.arith import Sum, cell_location, fmt, row_label, step, sum_finding, value
-from app.matching import NON_SUBJECT_KINDS, normalize_name
+from app.matching.matcher import NON_SUBJECT_KINDS, normalize_name
 from parsers.model import Report, Row, Table
-from parsers.sums import families, parent_code
+from parsers.evidence.sums import families, parent_code
 
 PERSONNEL_CLASSES = ("301", "303")
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from app.checks import Finding, Location, rule
+from app.checks.findings import Finding, Location, rule
 from app.checks.text import passages, sentence_at
 from parsers.model import Report
 

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 
-from app.checks import Finding, Location, rule
+from app.checks.findings import Finding, Location, rule
 from app.checks.arith import fmt
 from app.checks.tally import record
 from app.checks.text import Passage, Sentence, passages, sentences

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from app.checks import Finding, Location, rule
+from app.checks.findings import Finding, Location, rule
 from parsers.amounts import is_amount
 from parsers.model import Provenance, Report
-from parsers.ocr import LOW_CONFIDENCE
+from parsers.read.ocr.scan import LOW_CONFIDENCE
 
 
 def is_unsure(provenance: Provenance | None) -> bool:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from app.checks import Tally
+from app.checks.findings import Tally
 
 #: The families reported, in output order, and the rule ids (or their prefixes) each counts.
 FAMILIES = {

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from app.checks import Location
+from app.checks.findings import Location
 from parsers.model import Report
 
 #: A line that opens a new item or heading: "1、", "2.", "- 3．", "（一）", "一、", "第二部分".

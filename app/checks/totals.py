@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from app.checks import Finding, rule
+from app.checks.findings import Finding, rule
 from app.checks.arith import Sum, cell_location, fmt, sum_finding, value
 from app.checks.tally import record
 from parsers.model import Cell, Report, Row, Table

@@ -1,7 +1,7 @@
 """The Textual app: a thin shell that picks the first screen and offers every action in the palette.
 
 All behaviour lives in the screens (app/tui/screens) and widgets (widgets/); all decisions
-in the review session (app/review.py). Only Textual and the loading screen load before the
+in the review session (app/review/session.py). Only Textual and the loading screen load before the
 window opens; the review stack (matching, checks, widgets) loads with the report.
 """
 
@@ -23,7 +23,7 @@ from app.tui.palette import JumpProvider
 from app.tui.screens.loading import LoadingScreen
 
 if TYPE_CHECKING:
-    from app.review import ReviewSession
+    from app.review.session import ReviewSession
 
 
 class KemuApp(App):
@@ -55,7 +55,7 @@ class KemuApp(App):
         elif self._session is None and self.read_in_worker:
             self.push_screen(LoadingScreen(self.path, self.texts))
         else:
-            from app.review import ReviewSession
+            from app.review.session import ReviewSession
             from app.tui.screens.review import ReviewScreen
 
             self.push_screen(ReviewScreen(self._session or ReviewSession(self.path), self.texts))
@@ -88,7 +88,7 @@ def run_review(path: Path, lang: str = "zh") -> int:
     path = Path(path)
     session = None
     if path.is_dir():
-        from app.batch import SUFFIXES, discover
+        from app.export.batch import SUFFIXES, discover
         from parsers.errors import UnreadableReport
 
         files, _ = discover([path])
@@ -124,6 +124,6 @@ def session_before_the_window(path: Path) -> "ReviewSession | None":
 
     if sys.stderr.isatty() and not is_cached(path):
         return None
-    from app.review import ReviewSession
+    from app.review.session import ReviewSession
 
     return ReviewSession(path)

@@ -143,7 +143,7 @@ KIND_REASON_ZH: dict[str, str] = {
 }
 
 
-#: The parts of a title read by its wording (``parsers.identify.title_wording`` ids: whose money,
+#: The parts of a title read by its wording (``parsers.identify.kinds.title_wording`` ids: whose money,
 #: what it shows) as a reader names them: (Chinese, English).
 TITLE_WORDING: dict[str, tuple[str, str]] = {
     "department": ("部门", "whole department"),

@@ -2,7 +2,7 @@
 
 The report is read, matched and its review screen's code loaded in a worker thread, so the
 window appears before any of that starts. Every page the PDF reader reads, and every page
-OCR recognises, moves the bar (``parsers.progress``); then the tables are built and matched.
+OCR recognises, moves the bar (``parsers.read.progress``); then the tables are built and matched.
 The app swaps in the review screen when the session is ready (``Loaded``). Anything that goes
 wrong is handed to the app (``Failed``), which ends and lets ``run_review`` raise it on the
 CLI's one error path: one sentence and a documented exit code, as before the window opened.
@@ -23,7 +23,7 @@ from textual.widgets import Footer, Header, Label, ProgressBar
 from app.errors import TookTooLong, in_chain, time_budget_seconds
 from app.tui.i18n import Texts
 from app.tui.watchdog import StoppedOverBudget, Watchdog
-from parsers.progress import OCR, reading_progress
+from parsers.read.progress import OCR, reading_progress
 
 
 class LoadingScreen(Screen):
@@ -41,7 +41,7 @@ class LoadingScreen(Screen):
     """
 
     class PagesRead(Message):
-        """``done`` of ``total`` pages of a stage (``parsers.progress``: PDF or OCR) are read."""
+        """``done`` of ``total`` pages of a stage (``parsers.read.progress``: PDF or OCR) are read."""
 
         def __init__(self, done: int, total: int, stage: str) -> None:
             super().__init__()
@@ -89,7 +89,7 @@ class LoadingScreen(Screen):
         self.watchdog.start()
         try:
             with reading_progress(self._page_read):
-                from app.review import ReviewSession
+                from app.review.session import ReviewSession
 
                 session = ReviewSession(self.path)
             self.watchdog.stop()

@@ -8,7 +8,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from app.operations import amount_problem
+from app.review.operations import amount_problem
 
 
 class EditScreen(ModalScreen[str | None]):

@@ -14,14 +14,14 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
-from app.catalog import current_catalog
+from app.matching.catalog import current_catalog
 from app.checks import Location, run_checks
-from app.matching import reason_text, search_catalog
+from app.matching.matcher import reason_text, search_catalog
 from parsers.model import CHART_KIND, Provenance
-from app.review import Problem, ReviewError, ReviewSession, problems
-from app.sidecar import SidecarChanged, SidecarError
+from app.review.session import Problem, ReviewError, ReviewSession, problems
+from app.review.sidecar import SidecarChanged, SidecarError
 from app.tui.i18n import Texts, help_lines, kind_reason_text, translate_bindings
-from parsers.identify import table_kind
+from parsers.identify.kinds import table_kind
 from app.tui.screens.modals import EditScreen, HelpScreen, SearchScreen
 from widgets.findings_list import FindingsList
 from widgets.mapping_panel import MappingPanel
@@ -106,7 +106,7 @@ class ReviewScreen(Screen):
         """What OCR read where a scanned cell sits, unsure characters marked (from the page cache)."""
         if provenance.confidence is None or provenance.bbox is None:
             return None
-        from parsers.ocr_view import marked_reading  # numpy and the OCR cache load only for a scan
+        from parsers.read.ocr.view import marked_reading  # numpy and the OCR cache load only for a scan
 
         report = self.session.reviewed
         return marked_reading(report.source, provenance.page, provenance.bbox, sha256=report.sha256)
@@ -501,7 +501,7 @@ class ReviewScreen(Screen):
     def action_page_picture(self) -> None:
         """The printed page around the cell under the cursor, its box drawn, in the system's image
         viewer (the row's line for the 科目 cell): the reviewer's final authority."""
-        from app.page_image import NoPicture, cell_picture, open_in_viewer
+        from app.review.page_image import NoPicture, cell_picture, open_in_viewer
 
         if self.current is None:
             return

@@ -21,16 +21,16 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, ProgressBar
 
 from app.checks import Location
-from app.review import ReviewSession
-from app.triage import AcrossFinding, Folder, TriageRow, folder_view, read_for_triage
+from app.review.session import ReviewSession
+from app.export.triage import AcrossFinding, Folder, TriageRow, folder_view, read_for_triage
 from app.tui.i18n import Texts, help_lines, translate_bindings, unreadable_text
 from app.tui.screens.modals import HelpScreen
-from app.batch import discover
+from app.export.batch import discover
 from app.errors import explain, time_budget_seconds
 from app.tui.watchdog import StoppedOverBudget, Watchdog
 from parsers.model import Report
 from widgets.across_panel import AcrossPanel
-from parsers.progress import reading_progress
+from parsers.read.progress import reading_progress
 
 
 class TriageScreen(Screen):

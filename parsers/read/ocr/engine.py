@@ -1,0 +1,262 @@
+"""The OCR engine: RapidOCR (PP-OCRv4 Chinese detection and recognition, ONNX, offline).
+
+This is the only module that talks to the engine; it is imported only when a page has no
+text layer, and only if the ``ocr`` extra is installed. It turns a page image into words
+with pixel boxes and per-character confidences. A detected text line is split into words
+where the characters stand apart (an unruled table prints a code and its name, or two
+amounts, on one line), because the grid finds columns from where words sit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # numpy loads with the OCR engine, not with every kemu command
+    import numpy as np
+
+from parsers.errors import UnreadableReport
+
+#: Splits a detected line where the gap between two characters exceeds this share of its height.
+WORD_GAP = 0.6
+#: Detected lines the recogniser scores below this are dropped (RapidOCR's own threshold).
+MIN_LINE_SCORE = 0.5
+#: Text lines are detected on the page scaled to this many pixels on its long side. At 1600
+#: the same cells are read, but more of them below LOW_CONFIDENCE (21 against 12 of 179 on
+#: the generated unruled report), for an eighth less CPU: not worth more review items.
+DETECTION_SIDE = 2000
+_ORIENTATION_SAMPLE = 24  # text lines whose reading direction is voted on
+
+
+@dataclass(frozen=True)
+class OcrWord:
+    """A run of characters read together: pixel box (x0, top, x1, bottom) and confidences."""
+
+    text: str
+    box: tuple[float, float, float, float]
+    char_confidences: tuple[float, ...]
+
+    @property
+    def confidence(self) -> float:
+        return min(self.char_confidences, default=0.0)
+
+
+def engine_version() -> str:
+    from importlib.metadata import version  # only where a page is OCR'd: it takes a tenth of a second to import
+
+    return f"rapidocr-onnxruntime {version('rapidocr-onnxruntime')} ppocrv4"
+
+
+@lru_cache(maxsize=1)
+def _engine():
+    from rapidocr_onnxruntime import RapidOCR
+    from rapidocr_onnxruntime.utils import infer_engine
+
+    # Recognition crops come from the full-resolution page (small print stays legible); detection
+    # runs on the page scaled to 2000 px. Crops are recognised one at a time: a batch is padded
+    # to its widest line, and on a page of running text those tensors cost more than the lines.
+    return _with_session_options(
+        infer_engine.OrtInferSession, lambda: RapidOCR(max_side_len=4000, det_limit_type="max", rec_batch_num=1, use_cls=False)
+    )
+
+
+def _with_session_options(session_class, build):
+    """``build()`` with ONNX Runtime sessions that keep their memory arena and use ``onnx_threads()``.
+
+    RapidOCR turns the arena off, so every inference maps and unmaps its tensors afresh (page
+    faults and system time that made a page of running text cost 20-50 CPU s), and it gives
+    each session a thread per core of the machine, which spin while other processes wait."""
+    original = session_class._init_sess_opts
+    threads = onnx_threads()
+
+    def options(config):
+        chosen = original(config)
+        chosen.enable_cpu_mem_arena = True
+        chosen.intra_op_num_threads = threads
+        chosen.inter_op_num_threads = 1
+        chosen.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        chosen.enable_mem_pattern = False  # planned per input shape, and every line has its own width (4% less CPU)
+        return chosen
+
+    session_class._init_sess_opts = staticmethod(options)
+    try:
+        return build()
+    finally:
+        session_class._init_sess_opts = staticmethod(original)
+
+
+def onnx_threads() -> int:
+    """Threads for the engine: ``KEMU_OCR_THREADS``, else one. A second thread shortens a page
+    only on an idle machine and costs more CPU seconds on a busy one; the folder commands
+    read one file per core they are given (``app.export.batch.cores_given``)."""
+    import os
+
+    try:
+        return max(1, int(os.environ.get("KEMU_OCR_THREADS", 1)))
+    except ValueError:
+        return 1
+
+
+def read_upright(image: np.ndarray) -> tuple[int, np.ndarray, list[OcrWord]]:
+    """Quarter turns (counter-clockwise) that make the page upright, the upright image, and
+    every word on it in the engine's reading order. An upright page is detected once: the
+    boxes that decide its orientation are the ones recognised."""
+    with _engine_errors():
+        engine = _engine()
+        turns, image, boxes = _orient(engine, image)
+        return turns, image, _recognise(engine, image, boxes)
+
+
+def _orient(engine, image: np.ndarray) -> tuple[int, np.ndarray, list]:
+    """Turns, the upright image and its detected text boxes.
+
+    Text lines are wide, so a page whose detected boxes are mostly tall lies on its side; the
+    engine's direction classifier then votes on a sample of lines whether they read upside down.
+    """
+    boxes = _boxes(engine, image)
+    if not boxes:
+        return 0, image, boxes
+    turns = 0
+    if sum(1 for w, h in map(_size, boxes) if h > 1.5 * w) > sum(1 for w, h in map(_size, boxes) if w > 1.5 * h):
+        turns, image = 1, _turn(image, 1)
+        boxes = _boxes(engine, image)
+    if boxes and _reads_upside_down(engine, image, boxes):
+        turns, image = (turns + 2) % 4, _turn(image, 2)
+        boxes = _boxes(engine, image)
+    return turns, image, boxes
+
+
+def _reads_upside_down(engine, image: np.ndarray, boxes: list) -> bool:
+    widest = sorted(boxes, key=lambda b: -_size(b)[0])[:_ORIENTATION_SAMPLE]
+    _, votes, _ = engine.text_cls(engine.get_crop_img_list(image, widest))
+    flipped = sum(score for label, score in votes if label == "180")
+    upright = sum(score for label, score in votes if label == "0")
+    return flipped > upright
+
+
+def _recognise(engine, image: np.ndarray, boxes: list) -> list[OcrWord]:
+    """The detected lines read, with a box and a confidence per character; lines the recogniser
+    scores below ``MIN_LINE_SCORE`` are dropped (stamps, specks, ruling fragments)."""
+    import numpy as np
+
+    if not boxes:
+        return []
+    crops = engine.get_crop_img_list(image, boxes)
+    readings, _ = engine.text_rec(crops, True)
+    limit = np.array([image.shape[1], image.shape[0]], dtype=np.float32)
+    words: list[OcrWord] = []
+    for box, (text, score, char_boxes, char_texts, confidences) in zip(boxes, engine.cal_rec_boxes(crops, boxes, readings)):
+        if score < MIN_LINE_SCORE:
+            continue
+        if char_boxes:
+            char_boxes = np.clip(np.array(char_boxes, dtype=np.float32), 0, limit).astype(np.int32).tolist()
+        words.extend(_split_line(np.clip(box, 0, limit).tolist(), text, char_boxes, char_texts, confidences))
+    return words
+
+
+def _boxes(engine, image: np.ndarray) -> list:
+    """Text lines detected on the page scaled to ``DETECTION_SIDE``, in pixels of ``image``."""
+    import cv2
+
+    height, width = image.shape[:2]
+    scale = min(1.0, DETECTION_SIDE / max(height, width))
+    small = image if scale == 1 else cv2.resize(image, (round(width * scale), round(height * scale)), interpolation=cv2.INTER_AREA)
+    boxes, _ = engine.text_det(small)
+    if boxes is None or len(boxes) == 0:
+        return []
+    return engine.sorted_boxes(boxes / scale)
+
+
+def _turn(image: np.ndarray, turns: int) -> np.ndarray:
+    import numpy as np
+
+    return np.ascontiguousarray(np.rot90(image, turns))
+
+
+def _split_line(box, text: str, char_boxes, char_texts, confidences) -> list[OcrWord]:
+    """A detected line → words, cut where two recognised pieces stand far apart."""
+    xs = [p[0] for p in box]
+    ys = [p[1] for p in box]
+    top, bottom = min(ys), max(ys)
+    if not char_boxes or len(char_boxes) != len(char_texts):
+        return [OcrWord(text.strip(), (min(xs), top, max(xs), bottom), tuple(confidences))] if text.strip() else []
+    pieces = []
+    cursor = 0
+    for piece_box, piece in zip(char_boxes, char_texts):
+        piece = "".join(piece)
+        start = text.find(piece, cursor)
+        start = cursor if start < 0 else start
+        cursor = start + len(piece)
+        px = [p[0] for p in piece_box]
+        pieces.append((piece, min(px), max(px), tuple(confidences[start:cursor])))
+    pieces.sort(key=lambda p: p[1])
+    words: list[OcrWord] = []
+    run: list[tuple] = []
+    gap_limit = WORD_GAP * (bottom - top)
+    for piece in pieces:
+        if run and piece[1] - run[-1][2] > gap_limit:
+            words.append(_word(run, top, bottom))
+            run = []
+        run.append(piece)
+    if run:
+        words.append(_word(run, top, bottom))
+    return [w for w in words if w.text]
+
+
+def _word(run: list[tuple], top: float, bottom: float) -> OcrWord:
+    text = "".join(p[0] for p in run).strip()
+    confidences = tuple(c for p in run for c in p[3])
+    return OcrWord(text, (run[0][1], top, max(p[2] for p in run), bottom), confidences)
+
+
+#: A formatted amount (grouped or with decimals) at a word's start, then a label: not a unit.
+_GLUED_AMOUNT = re.compile(r"^([-−]?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+))(?=[\u4e00-\u9fff])(?![万元亿千百个人次件户家辆台套项亩米吨斤天年月日倍])")
+
+
+def split_glued_amount(word: OcrWord) -> list[OcrWord]:
+    """"21,851.43一、一般公共服务支出" → the amount and the label as two words.
+
+    In an unruled two-sided table an amount stands close to the next column's label, and the
+    engine reads both as one line with too small a gap to split. The grid needs them apart.
+    The box is divided by the characters' widths (a CJK character a full em, others half),
+    since a cached word keeps no character boxes. A unit after the amount (万元) is no label.
+    """
+    match = _GLUED_AMOUNT.match(word.text)
+    if match is None:
+        return [word]
+    cut = match.end()
+    widths = [1.0 if "\u4e00" <= ch <= "\u9fff" or ch in "、（）：" else 0.5 for ch in word.text]
+    x0, top, x1, bottom = word.box
+    x_cut = x0 + (x1 - x0) * sum(widths[:cut]) / sum(widths)
+    confidences = word.char_confidences
+    if len(confidences) != len(word.text):
+        confidences = (word.confidence,) * len(word.text)
+    return [
+        OcrWord(word.text[:cut], (x0, top, x_cut, bottom), confidences[:cut]),
+        OcrWord(word.text[cut:], (x_cut, top, x1, bottom), confidences[cut:]),
+    ]
+
+
+@contextmanager
+def _engine_errors() -> Iterator[None]:
+    """The engine wraps whatever interrupts it (a time budget running out) in its own error:
+    unwrap that, and make any other engine failure one sentence."""
+    try:
+        yield
+    except UnreadableReport:
+        raise
+    except Exception as exc:
+        if isinstance(exc.__cause__, UnreadableReport):
+            raise exc.__cause__ from None
+        raise UnreadableReport(f"the OCR engine failed on a page ({exc.__class__.__name__})") from exc
+
+
+def _size(box) -> tuple[float, float]:
+    xs = [p[0] for p in box]
+    ys = [p[1] for p in box]
+    return max(xs) - min(xs), max(ys) - min(ys)
