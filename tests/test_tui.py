@@ -15,6 +15,7 @@ from app.tui.app import KemuApp
 from app.tui.screens.review import ReviewScreen
 from app.tui.i18n import TEXT
 from app.tui.screens.triage import TriageScreen
+from parsers.evidence.evidence import reading_reason
 from tests.conftest import GENERATED
 from widgets.findings_list import FindingsList
 from widgets.report_table import ReportTable
@@ -749,7 +750,7 @@ async def test_an_uncertain_reading_is_shown_with_its_reasons_and_walked_first(i
 
     session = ReviewSession(injected)
     tables = session.base.tables
-    doubtful = replace(tables[1], reading="uncertain", reading_reasons=("合计行与各行之和不符",))
+    doubtful = replace(tables[1], reading="uncertain", reading_reasons=(reading_reason("parents", failing=3, checked=9),))
     session.base = replace(session.base, tables=(tables[0], doubtful, *tables[2:]))
     session.__dict__.pop("applied", None)
     app = KemuApp(injected, session=session)
@@ -757,15 +758,15 @@ async def test_an_uncertain_reading_is_shown_with_its_reasons_and_walked_first(i
         await pilot.pause()
         screen = app.screen
         listed = screen.query_one(TableList)
-        assert "读数存疑：合计行与各行之和不符" in str(listed.get_option_at_index(1).prompt)
+        assert "读数存疑：上级行不等于其下各行之和：3 处（共核对 9 处）" in str(listed.get_option_at_index(1).prompt)  # the reason in the interface's language
         assert "读数存疑" not in str(screen.query_one("#status").render())  # the first table is trusted
         for _ in range(2):  # problem 1 is in the first table; problem 2 is the doubtful table itself
             await pilot.press("n")
             await pilot.pause()
         assert screen.current == (doubtful.id, doubtful.rows[0].id, None)
         status = str(screen.query_one("#status").render())
-        assert "问题 2/4" in status and "读数存疑：合计行与各行之和不符" in status
-        assert _said(app)[-1] == "2/4 · 读数存疑：合计行与各行之和不符"
+        assert "问题 2/4" in status and "读数存疑：上级行不等于其下各行之和：3 处（共核对 9 处）" in status
+        assert _said(app)[-1] == "2/4 · 读数存疑：上级行不等于其下各行之和：3 处（共核对 9 处）"
 
 
 async def test_the_title_says_when_the_department_was_not_found(injected):

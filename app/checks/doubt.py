@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from app.checks.findings import Finding, Location
+from app.wording import reading_reasons_text
 from app.checks.ocr import is_unsure
 from parsers.identify.classify import STRUCTURE_CONFIDENCE
 from parsers.model import Report, Row, Table
@@ -42,7 +43,7 @@ def doubts(finding: Finding, tables: dict[str, Table], rows: dict[str, Row]) -> 
     reasons: list[str] = []
     for table in involved:
         if table.reading == "uncertain":
-            reasons.append(f"{table.title or table.id}的读取把握不大" + (f"：{'，'.join(table.reading_reasons)}" if table.reading_reasons else ""))
+            reasons.append(f"{table.title or table.id}的读取把握不大" + (f"：{reading_reasons_text(table, 'zh')}" if table.reading_reasons else ""))
         if across and table.kind_confidence <= STRUCTURE_CONFIDENCE:
             reasons.append(f"{table.title or table.id}的表种由表格结构推断")
     reasons.extend(_unsure_cells(finding.locations, rows))

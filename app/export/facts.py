@@ -28,6 +28,7 @@ import pyarrow.csv as pacsv
 import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
+from app.wording import reading_reasons_text
 from app.export.batch import Failure, discover, run, say
 from app.export.formats import FORMATS, PARTITION_COLUMNS, SUFFIX_FORMATS  # noqa: F401 (re-exported)
 from app.matching.catalog import Edition, current_catalog
@@ -242,7 +243,7 @@ def _block(table: Table, report_name: str, source: str) -> Block:
     frame = pd.DataFrame(data, columns=[*lead, *(c.label for c in table.columns)])
     title = f"{report_name} · {table.title or table.id} ({table.id}, 单位：{table.unit or '?'}) · {source}"
     if table.reading == "uncertain":
-        title += " · 读取存疑 (reading uncertain): " + "; ".join(table.reading_reasons)
+        title += " · 读数存疑：" + reading_reasons_text(table, "zh")
     return Block(table.kind, title, frame, tuple(edited))
 
 

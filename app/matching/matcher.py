@@ -19,6 +19,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 from app.matching.catalog import Catalog, Edition, Entry, current_catalog
+from app.wording import in_language
 from parsers.model import CHART_KIND, Candidate, Match, Report, Row, Table
 
 
@@ -90,25 +91,9 @@ def reason(reason_id: str, **fields: object) -> str:
     return REASONS[reason_id][0].format(**fields)
 
 
-@lru_cache(maxsize=1)
-def _reason_patterns() -> list[tuple[re.Pattern[str], str]]:
-    patterns = []
-    for english, chinese in REASONS.values():
-        parts = re.split(r"\{(\w+)\}", english)
-        regex = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts))
-        patterns.append((re.compile(f"^{regex}$"), chinese))
-    return patterns
-
-
 def reason_text(text: str, lang: str) -> str:
     """A match reason in the reviewer's language; text no template produced is shown as it is."""
-    if lang == "en":
-        return text
-    for pattern, chinese in _reason_patterns():
-        found = pattern.match(text)
-        if found:
-            return chinese.format(**found.groupdict())
-    return text
+    return in_language(text, tuple(REASONS.values()), lang)
 
 
 def is_two_sided(table: Table) -> bool:

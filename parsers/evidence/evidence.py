@@ -46,6 +46,28 @@ MISSED_SHARE = 0.02
 FAILING_PARENTS, FAILING_SHARE = 2, 0.25
 
 
+#: Why a reading is doubted: id → (English, the JSON contract's wording; Chinese, the workbench's).
+READING_REASONS: dict[str, tuple[str, str]] = {
+    "amounts_missed": ('{missed} of {printed} amounts printed in the table are in no amount cell', '表中印出的 {printed} 个金额有 {missed} 个不在任何金额格中'),
+    "codes_missed": ('{missed} of {printed} 科目 codes printed in the table are on no row', '表中印出的 {printed} 个科目编码有 {missed} 个不在任何行上'),
+    "glued_amounts": ('{count} names end in the digits of an amount', '{count} 个名称以金额的数字结尾'),
+    "glued_codes": ('{count} names start with a 科目 code', '{count} 个名称以科目编码开头'),
+    "second_codes": ('{count} rows carry their 科目 code only as a second code', '{count} 行的科目编码只作为第二编码读出'),
+    "unlabelled": ('{count} figures are in a column without a header', '{count} 个数字所在的栏没有表头'),
+    "parents": ('parent rows are not the sum of their children in {failing} places ({checked} checked)', '上级行不等于其下各行之和：{failing} 处（共核对 {checked} 处）'),
+    "identities": ('a 合计 column is not the sum of its parts in {failing} of {checked} rows', '合计栏不等于其各部分之和：{checked} 行中有 {failing} 行'),
+    "inner_titles": ('{count} title, unit or header lines inside the table: it may hold the next table', '表内有 {count} 行标题、单位或表头：可能把下一张表也读了进来'),
+    "header_rows": ('{count} header lines read as rows', '{count} 行表头被读成了数据行'),
+    "continuation": ('a continuation page has other columns than the first page', '续页的栏与首页不同'),
+    "cross_table": ('{differing} of {compared} 类 totals differ between the 收支总表 and the 支出 table', '收支总表与支出表的 {compared} 个类合计中有 {differing} 个不一致'),
+}
+
+
+def reading_reason(reason_id: str, **fields: object) -> str:
+    """The English sentence of ``reason_id`` (``Table.reading_reasons``; app.wording translates it)."""
+    return READING_REASONS[reason_id][0].format(**fields)
+
+
 @dataclass(frozen=True)
 class Evidence:
     """What the table's region and redundancy say about one reading; every count is a doubt,
@@ -72,27 +94,27 @@ class Evidence:
         """One sentence per doubt that is more than noise."""
         out = []
         if _too_many(self.amounts_missed, self.amounts_printed):
-            out.append(f"{self.amounts_missed} of {self.amounts_printed} amounts printed in the table are in no amount cell")
+            out.append(reading_reason("amounts_missed", missed=self.amounts_missed, printed=self.amounts_printed))
         if _too_many(self.codes_missed, self.codes_printed):
-            out.append(f"{self.codes_missed} of {self.codes_printed} 科目 codes printed in the table are on no row")
+            out.append(reading_reason("codes_missed", missed=self.codes_missed, printed=self.codes_printed))
         if self.glued_amounts:
-            out.append(f"{self.glued_amounts} names end in the digits of an amount")
+            out.append(reading_reason("glued_amounts", count=self.glued_amounts))
         if self.glued_codes:
-            out.append(f"{self.glued_codes} names start with a 科目 code")
+            out.append(reading_reason("glued_codes", count=self.glued_codes))
         if self.second_codes >= 2:
-            out.append(f"{self.second_codes} rows carry their 科目 code only as a second code")
+            out.append(reading_reason("second_codes", count=self.second_codes))
         if self.unlabelled:
-            out.append(f"{self.unlabelled} figures are in a column without a header")
+            out.append(reading_reason("unlabelled", count=self.unlabelled))
         if self.parents_failing >= FAILING_PARENTS and self.parents_failing >= FAILING_SHARE * self.parents_checked:
-            out.append(f"parent rows are not the sum of their children in {self.parents_failing} places ({self.parents_checked} checked)")
+            out.append(reading_reason("parents", failing=self.parents_failing, checked=self.parents_checked))
         if self.identity_rows_checked >= 4 and 2 * self.identity_rows_failing > self.identity_rows_checked:
-            out.append(f"a 合计 column is not the sum of its parts in {self.identity_rows_failing} of {self.identity_rows_checked} rows")
+            out.append(reading_reason("identities", failing=self.identity_rows_failing, checked=self.identity_rows_checked))
         if self.inner_titles:
-            out.append(f"{self.inner_titles} title, unit or header lines inside the table: it may hold the next table")
+            out.append(reading_reason("inner_titles", count=self.inner_titles))
         if self.header_rows:
-            out.append(f"{self.header_rows} header lines read as rows")
+            out.append(reading_reason("header_rows", count=self.header_rows))
         if self.continuation_widths:
-            out.append("a continuation page has other columns than the first page")
+            out.append(reading_reason("continuation"))
         return tuple(out)
 
     @property
@@ -353,7 +375,7 @@ def cross_table_reasons(tables: list[Table]) -> dict[str, str]:
             compared += 1
             differing += Sum(printed, [target.cells[total]]).severity() == "error"
         if differing >= 2 and 2 * differing > compared:
-            reason = f"{differing} of {compared} 类 totals differ between the 收支总表 and the 支出 table"
+            reason = reading_reason("cross_table", differing=differing, compared=compared)
             out[summary.id] = out[expense.id] = reason
     return out
 

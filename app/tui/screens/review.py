@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
+from app.wording import reading_reasons_text
 from app.matching.catalog import current_catalog
 from app.checks import Location, run_checks
 from app.matching.matcher import reason_text, search_catalog
@@ -138,7 +139,7 @@ class ReviewScreen(Screen):
                 known = table.kind != "unknown"
                 lines.append(self.t("kind_detail", reason=reason, confidence=table.kind_confidence) if known else reason)
             if table.reading == "uncertain":
-                lines.append(self.t("reading_uncertain", reasons="; ".join(table.reading_reasons)))
+                lines.append(self.t("reading_uncertain", reasons=reading_reasons_text(table, self.t.lang)))
             if lines:
                 details[table.id] = "\n".join(lines)
         return details
@@ -248,7 +249,7 @@ class ReviewScreen(Screen):
         status = self.t("status", problems=at, confirmed=p["confirmed"], total=p["mappings"], review=p["needs_review"], errors=errors, warnings=warnings, saved=saved)
         grid = self.query_one(ReportTable)
         if grid.table is not None and grid.table.reading == "uncertain":
-            status += " · " + self.t("reading_uncertain", reasons="; ".join(grid.table.reading_reasons))
+            status += " · " + self.t("reading_uncertain", reasons=reading_reasons_text(grid.table, self.t.lang))
         self.query_one(StatusBar).show(status)
 
     def after_operation(self) -> None:
@@ -361,7 +362,11 @@ class ReviewScreen(Screen):
         self.current = (problem.table, problem.row, problem.column) if problem.row else None
         self.show_mapping()
         self.update_status()
-        reason = self.t("reading_uncertain", reasons=problem.reason) if problem.reading else reason_text(problem.reason, self.t.lang)
+        if problem.reading:
+            table = self.session.reviewed.table(problem.table)
+            reason = self.t("reading_uncertain", reasons=reading_reasons_text(table, self.t.lang) if table else problem.reason)
+        else:
+            reason = reason_text(problem.reason, self.t.lang)
         self.notify(f"{index + 1}/{len(ordered)} · {reason[:160]}", timeout=4)
 
     def action_next_problem(self) -> None:
