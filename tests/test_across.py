@@ -10,6 +10,7 @@ import json
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -155,3 +156,12 @@ def test_the_real_wanli_pair_is_linked_and_its_narrative_agrees():
     result = _across(files)
     assert result.linking.groups == ((0, 1),)
     assert result.compared >= 1 and result.compared == result.agreed and not result.findings
+
+
+def test_a_mismatch_on_a_reading_kemu_doubts_is_a_review_item_not_an_error(tmp_path):
+    files = _chain(tmp_path, prior_shift=Decimal("5.00"))
+    reports = [ReviewSession(f).reviewed for f in files]
+    doubted = [replace(t, reading="uncertain", reading_reasons=("2 header lines read as rows",)) for t in reports[1].tables]
+    reports[1] = replace(reports[1], tables=tuple(doubted))  # the 2024 budget, which 2025's 上年预算数 repeats
+    (finding,) = check_across(reports).findings
+    assert finding.severity == "warning" and finding.message.startswith("kemu 可能误读了")

@@ -14,14 +14,15 @@ so a difference from the 决算 is a warning.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
+from app.checks.doubt import doubts, misread
 from app.checks.findings import Finding, Location
 from app.checks.arith import fmt
 from app.checks.identity import Identity, Linking, identity, link
-from app.checks.narrative import placed_numbers
+from app.checks.narrative import placed_numbers, printed_number, printed_places
 from app.checks.text import sentences
 from parsers.amounts import YUAN_PER_UNIT
 from parsers.model import Column, Report, Row, Table
@@ -73,17 +74,6 @@ def check_across(reports: Sequence[Report]) -> AcrossResult:
 
 
 # -- narrative: "比 2024 年预算增加 D 万元" -----------------------------------------------------
-def _number(text: str | None) -> Decimal | None:
-    try:
-        return Decimal(text.replace(",", "").replace("，", "")) if text else None
-    except InvalidOperation:
-        return None
-
-
-def _places(text: str) -> int:
-    return len(text.split(".")[1]) if "." in text else 0
-
-
 def _label(raw: str, report: Report) -> str:
     label = raw.replace('"', "“")
     if report.department:
@@ -109,7 +99,7 @@ def _figures(report: Report) -> dict[str, dict[Decimal, tuple[str, Location]]]:
         if text is None or moved:
             continue
         for found in _FIGURE.finditer(text):
-            amount = _number(found.group("x"))
+            amount = printed_number(found.group("x"))
             if amount is not None:
                 where = Location(sentence.page, line=sentence.line, source=report.source)
                 out.setdefault(_label(found.group("label"), report), {}).setdefault(amount, (found.group("x"), where))
@@ -127,7 +117,7 @@ def _narrative_changes(report: Report, other: Report, result: AcrossResult) -> N
         for found in _CHANGE.finditer(text):
             if not _refers_to(found, report, other) or found.group("du") == "%":
                 continue
-            now, delta = _number(found.group("x")), _number(found.group("d"))
+            now, delta = printed_number(found.group("x")), printed_number(found.group("d"))
             direction = found.group("dir")
             if now is None or (delta is None and direction != "持平"):
                 continue
@@ -137,7 +127,7 @@ def _narrative_changes(report: Report, other: Report, result: AcrossResult) -> N
             if len(printed) != 1:
                 continue  # the other report does not state this figure, or states several
             (value, (shown, where)), = printed.items()
-            places = max(_places(found.group("x")), _places(found.group("d") or ""), _places(shown))
+            places = max(printed_places(found.group("x")), printed_places(found.group("d") or ""), printed_places(shown))
             result.compared += 1
             if abs(value - before) <= Decimal(1).scaleb(-places) / 2:
                 result.agreed += 1
@@ -199,10 +189,6 @@ def _in_yuan(value: Decimal, table: Table) -> Decimal | None:
     return None if factor is None else value * factor
 
 
-def _confident(table: Table) -> bool:
-    return table.reading == "confident" and table.kind_confidence >= 0.9
-
-
 def _repeated_columns(report: Report, other: Report, result: AcrossResult) -> None:
     for table in report.tables:
         if not table.is_data or table.empty:
@@ -234,25 +220,21 @@ def _compare_rows(report: Report, table: Table, column: Column, other: Report, t
         if a is None or b is None:
             continue
         result.compared += 1
-        step = max(Decimal(1).scaleb(-_places(mine.raw)) * YUAN_PER_UNIT[table.unit], Decimal(1).scaleb(-_places(cell.raw)) * YUAN_PER_UNIT[target.unit])
+        step = max(Decimal(1).scaleb(-printed_places(mine.raw)) * YUAN_PER_UNIT[table.unit], Decimal(1).scaleb(-printed_places(cell.raw)) * YUAN_PER_UNIT[target.unit])
         if abs(a - b) <= step / 2:
             result.agreed += 1
             continue
-        severity = "error" if strict and _confident(table) and _confident(target) else "warning"
-        result.findings.append(Finding(
-            "across.repeated_column", severity,
+        sides = (
+            (Location(mine.provenance.page, table.id, row.id, column.key, source=report.source), table, row),
+            (Location(cell.provenance.page, target.id, match.id, own.key, source=other.source), target, match),
+        )
+        finding = Finding(
+            "across.repeated_column", "error" if strict else "warning",
             f"{report.year}年{report.report_kind}{table.title}的“{column.label}”{row.code or row.name} 为 {mine.raw} {table.unit}，"
             f"但{other.year}年{other.report_kind}{target.title}的“{own.label}”为 {cell.raw} {target.unit}",
-            (
-                Location(mine.provenance.page, table.id, row.id, column.key, source=report.source),
-                Location(cell.provenance.page, target.id, match.id, own.key, source=other.source),
-            ),
-        ))
+            tuple(location for location, _, _ in sides),
+        )
+        # the checks' own rule of doubt, side by side (each report's table ids are its own)
+        reasons = [r for location, t, r_row in sides for r in doubts(replace(finding, locations=(location,)), {t.id: t}, {r_row.id: r_row}, across=True)] if strict else []
+        result.findings.append(misread(finding, reasons) if reasons else finding)
 
-
-def linked_pairs(result: AcrossResult) -> Iterable[tuple[int, int]]:
-    """Every pair of linked reports (index, index), for counting and listing."""
-    for group in result.linking.groups:
-        for i, a in enumerate(group):
-            for b in group[i + 1:]:
-                yield a, b

@@ -36,10 +36,13 @@ def misread(finding: Finding, reasons: list[str]) -> Finding:
     return replace(finding, severity="warning", message=f"kemu 可能误读了这些数字（{'；'.join(reasons)}），请对照原文核对：{finding.message}")
 
 
-def doubts(finding: Finding, tables: dict[str, Table], rows: dict[str, Row]) -> list[str]:
-    """Why kemu doubts its reading of the figures ``finding`` involves; empty when it does not."""
+def doubts(finding: Finding, tables: dict[str, Table], rows: dict[str, Row], across: bool | None = None) -> list[str]:
+    """Why kemu doubts its reading of the figures ``finding`` involves; empty when it does not.
+    ``across``: the figures are compared with another table or text (said by a caller whose other
+    side is in another report; otherwise seen from the locations)."""
     involved = [tables[t] for t in dict.fromkeys(l.table for l in finding.locations) if t in tables]
-    across = len(involved) >= 2 or any(l.line is not None for l in finding.locations)
+    if across is None:
+        across = len(involved) >= 2 or any(l.line is not None for l in finding.locations)
     reasons: list[str] = []
     for table in involved:
         if table.reading == "uncertain":

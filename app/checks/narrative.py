@@ -61,38 +61,40 @@ _NOT_A_BLANK = re.compile(r"(?:\d|单位[：:]?|[（(百千亿])\s*$")  # "12.5 
 _ATTACHED_AFTER = re.compile(r"\s*(?:万元|[\u4e00-\u9fff、）)])")
 
 
-def _number(text: str) -> Decimal | None:
+def printed_number(text: str | None) -> Decimal | None:
+    """A figure as the running text prints it ("3,355.65"), or None (also across reports)."""
     try:
-        return Decimal(text.replace(",", "").replace("，", ""))
+        return Decimal(text.replace(",", "").replace("，", "")) if text else None
     except InvalidOperation:
         return None
 
 
-def _places(text: str) -> int:
+def printed_places(text: str) -> int:
+    """Decimal places the figure is printed with: its precision."""
     return len(text.split(".")[1]) if "." in text else 0
 
 
 def _half_unit(printed: str) -> Decimal:
     """Half a unit of the last printed digit: how far a rounded figure may be from its value."""
-    return Decimal(1).scaleb(-_places(printed)) / 2
+    return Decimal(1).scaleb(-printed_places(printed)) / 2
 
 
 def _share_off(part: str, whole: Decimal, whole_slack: Decimal, share: str) -> bool:
     """A printed share is wrong only when no values the rounded part and whole stand for give
     it: 40.60 of a whole printed 46.21 (or summed from rounded items as 46.20) both allow 87.88%."""
-    amount, printed = _number(part), _number(share)
+    amount, printed = printed_number(part), printed_number(share)
     if amount is None or printed is None or whole - whole_slack <= 0:
         return False
     low = (amount - _half_unit(part)) / (whole + whole_slack) * 100
     high = (amount + _half_unit(part)) / (whole - whole_slack) * 100
-    unit = Decimal(1).scaleb(-_places(share))
+    unit = Decimal(1).scaleb(-printed_places(share))
     return printed + unit < low or printed - unit > high
 
 
 def _off(expected: Decimal, printed: str) -> bool:
     """A printed percentage or amount is wrong when it misses by more than its last digit."""
-    value = _number(printed)
-    return value is not None and abs(expected - value) > Decimal(1).scaleb(-_places(printed))
+    value = printed_number(printed)
+    return value is not None and abs(expected - value) > Decimal(1).scaleb(-printed_places(printed))
 
 
 def _where(sentence: Sentence) -> tuple[Location, ...]:
@@ -190,12 +192,12 @@ def _headlines(sentence: Sentence, figures: dict) -> Iterable[Finding]:
     for found in _HEADLINE.finditer(sentence.text):
         if _NARROWER.search(sentence.text[: found.start()]):
             continue  # "财政拨款收入总计 …、支出总计 …": a narrower total than the report's
-        label, amount = found.group(1), _number(found.group(2))
+        label, amount = found.group(1), printed_number(found.group(2))
         yield from _against(sentence, figures.get(_SUMMARY_IDS[label]), label, amount, found.group(2))
     for found in _THREE_PUBLIC.finditer(sentence.text):
         if _NARROWER.search(sentence.text[max(0, found.start() - 4) : found.start()]):
             continue  # "（上年“三公”经费预算为…）"
-        side, amount = found.group(1), _number(found.group(2))
+        side, amount = found.group(1), printed_number(found.group(2))
         yield from _against(sentence, figures.get(f"three_public_{side}"), f"“三公”经费{side}", amount, found.group(2))
 
 
@@ -203,7 +205,7 @@ def _against(sentence: Sentence, figure, label: str, amount: Decimal | None, pri
     if figure is None or amount is None:
         return
     value, table = figure
-    tolerance = Decimal(1).scaleb(-_places(printed))
+    tolerance = Decimal(1).scaleb(-printed_places(printed))
     wrong = abs(value - amount) > tolerance / 2 + Decimal("0.000001")
     record("narrative.amount", not wrong)
     if wrong:
@@ -222,11 +224,11 @@ def _shares(sentence: Sentence) -> Iterable[Finding]:
     if whole is None:
         yield from _shares_of_listed_parts(sentence)
         return
-    base = _number(whole.group(1))
+    base = printed_number(whole.group(1))
     if not base:
         return
     for found in _SHARE.finditer(sentence.text, whole.end()):
-        part, share = _number(found.group(1)), _number(found.group(2))
+        part, share = printed_number(found.group(1)), printed_number(found.group(2))
         if part is None or share is None:
             continue
         expected = part / base * 100
@@ -243,7 +245,7 @@ def _shares(sentence: Sentence) -> Iterable[Finding]:
 def _shares_of_listed_parts(sentence: Sentence) -> Iterable[Finding]:
     """"基本支出 A 万元，占 p%；项目支出 B 万元，占 q%" with no whole named: the parts make the whole
     when the printed shares add up to about 100% and at least one agrees with that reading."""
-    items = [(f, _number(f.group(1)), _number(f.group(2))) for f in _SHARE.finditer(sentence.text)]
+    items = [(f, printed_number(f.group(1)), printed_number(f.group(2))) for f in _SHARE.finditer(sentence.text)]
     items = [(f, a, p) for f, a, p in items if a is not None and p is not None]
     total = sum((a for _, a, _ in items), Decimal(0))
     printed_total = sum((p for _, _, p in items), Decimal(0))
@@ -274,7 +276,7 @@ def _growth(sentence: Sentence) -> Iterable[Finding]:
         before = [m for m in re.finditer(NUM + r"\s*万元", sentence.text[: found.start()])]
         if not before:
             continue
-        current, delta, rate = _number(before[-1].group(1)), _number(delta_text), _number(rate_text)
+        current, delta, rate = printed_number(before[-1].group(1)), printed_number(delta_text), printed_number(rate_text)
         if current is None or delta is None or rate is None:
             continue
         prior = current - delta if up else current + delta
@@ -301,7 +303,7 @@ def _flat(sentence: Sentence) -> Iterable[Finding]:
     prior = _PRIOR_AMOUNT.search(clause)
     if not before or prior is None:
         return
-    current, last_year = _number(before[-1].group(1)), _number(prior.group(1))
+    current, last_year = printed_number(before[-1].group(1)), printed_number(prior.group(1))
     if current is None or last_year is None:
         return
     record("narrative.comparison", current == last_year)
@@ -338,7 +340,7 @@ def _comparisons(passage: Passage) -> Iterable[Finding]:
 
 
 def _claim(passage: Passage, claim: re.Match, budget: re.Match, final: re.Match) -> Finding | None:
-    b, f = _number(budget.group(1)), _number(final.group(1))
+    b, f = printed_number(budget.group(1)), printed_number(final.group(1))
     if b is None or f is None:
         return None
     said = claim.group(1) or claim.group(2)
@@ -359,7 +361,7 @@ def _claim(passage: Passage, claim: re.Match, budget: re.Match, final: re.Match)
 
 
 def _completion(passage: Passage, claim: re.Match, budget: re.Match, final: re.Match) -> Finding | None:
-    b, f, rate = _number(budget.group(1)), _number(final.group(1)), _number(claim.group(1))
+    b, f, rate = printed_number(budget.group(1)), printed_number(final.group(1)), printed_number(claim.group(1))
     if not b or f is None or rate is None:
         return None
     wrong = _off(f / b * 100, claim.group(1))
@@ -382,7 +384,7 @@ def _blank_three_public(report: Report, read: list[Sentence]) -> Iterable[Findin
         unread = any(c.raw.strip() and c.raw.strip() not in ("-", "—", "－") for r in table.rows for c in r.cells.values())
         for sentence in read:
             found = _THREE_PUBLIC.search(sentence.text)
-            amount = _number(found.group(2)) if found else None
+            amount = printed_number(found.group(2)) if found else None
             if not amount or _NARROWER.search(sentence.text[max(0, found.start() - 4) : found.start()]):
                 continue
             record("narrative.amount", False)
