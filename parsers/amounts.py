@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 #: Texts that state "no value" rather than zero.
 _BLANKS = {"", "-", "—", "——", "–", "－", "/", "／", "…", "-—", "--", "—-", "无", "x", "X", "*"}
@@ -35,8 +36,10 @@ def normalize_numeric_text(raw: str) -> str:
     return text.replace("−", "-").replace("，", ",").replace("．", ".")
 
 
+@lru_cache(maxsize=65536)
 def parse_amount(raw: str | None) -> Decimal | None:
-    """The amount ``raw`` states, or None when it states none (blank, dash, words)."""
+    """The amount ``raw`` states, or None when it states none (blank, dash, words). Cached
+    (a Decimal is immutable): the grid asks of every cell whether it is an amount, then reads it."""
     if raw is None:
         return None
     text = normalize_numeric_text(raw)

@@ -36,8 +36,10 @@ def _prefixes() -> tuple[frozenset[str], dict[str, int]]:
     last_section: dict[str, int] = {}
     for file_name in FAMILIES:
         with (CATALOG_DATA / file_name).open(encoding="utf-8", newline="") as handle:
-            for row in csv.DictReader(handle):
-                code = row["code"].strip()
+            rows = csv.reader(handle)  # rows as lists: a DictReader's dict per row costs start-up
+            column = next(rows).index("code")
+            for row in rows:
+                code = row[column].strip()
                 classes.add(code[:3])
                 if len(code) >= 5 and int(code[3:5]) not in _RESERVED_SECTIONS:
                     last_section[code[:3]] = max(last_section.get(code[:3], 0), int(code[3:5]))

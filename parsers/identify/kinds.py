@@ -42,8 +42,10 @@ _CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789
 _CN_YEAR = re.compile(r"([〇○零一二三四五六七八九]{4})(?=年)")
 
 
+@lru_cache(maxsize=16384)
 def _norm(text: str) -> str:
-    """NFKC, quotes removed, spaces removed, OCR-split and Chinese-numeral years repaired."""
+    """NFKC, quotes removed, spaces removed, OCR-split and Chinese-numeral years repaired.
+    Cached: every line is asked whether it names a table, some several times."""
     text = unicodedata.normalize("NFKC", text)
     text = _INVISIBLE.sub("", _QUOTES.sub("", text))
     text = _CN_YEAR.sub(lambda m: m.group(1).translate(_CN_DIGITS), text)

@@ -10,6 +10,7 @@ every input format.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points
 
@@ -33,11 +34,13 @@ class SourceLine:
     region: int | None = None  # ruled-table region id on its page, None for free text
     bbox: BBox | None = None
 
-    @property
+    # Worked out once: every stage asks for a line's text and cells, and no stage changes a
+    # line's fragments after it is made (a changed line is a new SourceLine).
+    @cached_property
     def text(self) -> str:
         return " ".join(f.text for f in self.fragments if f.text).strip()
 
-    @property
+    @cached_property
     def cells(self) -> list[str]:
         return [f.text for f in self.fragments if f.text.strip()]
 

@@ -22,10 +22,9 @@ from dataclasses import dataclass, field
 from operator import attrgetter, itemgetter
 from pathlib import Path
 
-import pypdfium2 as pdfium
-
 from parsers.errors import NoTextLayer, UnreadableReport
 from parsers.read.layout import Fragment, SourceDocument, SourceLine
+from parsers.read import pdfium_library as pdfium
 from parsers.read.pdf_pdfminer import PdfminerPages
 from parsers.read.pdfium_page import Glyph, PageContent, read_page
 from parsers.read.progress import PDF, report_progress
@@ -87,14 +86,14 @@ class PdfSettings:
 
 def parse_pdf(path: Path, settings: PdfSettings = PdfSettings()) -> SourceDocument:
     try:
-        document = pdfium.PdfDocument(path)
+        document = pdfium.open_document(path)
     except pdfium.PdfiumError as exc:
-        if "password" in str(exc).lower():
+        if exc.code == pdfium.ERROR_PASSWORD:
             raise UnreadableReport(f"{path.name}: the PDF is encrypted (password protected)") from exc
         raise UnreadableReport(f"{path.name}: not a readable PDF, the file is damaged ({exc})") from exc
     fallback = PdfminerPages(path)
     try:
-        doc = SourceDocument(format="pdf", page_count=len(document))
+        doc = SourceDocument(format="pdf", page_count=pdfium.page_count(document))
         report_progress(0, doc.page_count, PDF)
         for index in range(doc.page_count):
             content = read_page(document, index)
@@ -113,7 +112,7 @@ def parse_pdf(path: Path, settings: PdfSettings = PdfSettings()) -> SourceDocume
     except Exception as exc:  # pdfminer raises many types on pages it cannot parse
         raise UnreadableReport(f"{path.name}: the PDF is damaged ({exc.__class__.__name__}: {exc})") from exc
     finally:
-        document.close()
+        pdfium.close_document(document)
         fallback.close()
     if doc.page_count == 0:
         raise UnreadableReport(f"{path.name}: the PDF has no pages")

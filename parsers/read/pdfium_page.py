@@ -17,10 +17,10 @@ their baseline.
 from __future__ import annotations
 
 import ctypes
+from array import array
 from dataclasses import dataclass
 
-import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
+from parsers.read import pdfium_library as pdfium
 
 _SCALE = 1000.0  # FPDF_PageToDevice returns integers: map to a 1000× device, divide back
 _ORTHOGONAL = 0.5  # a segment whose ends differ by less than this (points) across its axis is a rule
@@ -56,55 +56,17 @@ class PageContent:
 
 Matrix = tuple[float, float, float, float, float, float]  # PDF order: x' = a·x + c·y + e, y' = b·x + d·y + f
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+_FsMatrix = ctypes.c_float * 6  # PDFium's FS_MATRIX: a, b, c, d, e, f
 
 
-def _plain(function, restype, *argtypes):
-    """The C function behind a pypdfium2 binding, taking and returning handles as plain integers.
-
-    The object walk calls these hundreds of thousands of times per report; the bindings make
-    a ctypes pointer object for every handle they return, which costs more than the call.
-    """
-    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
-
-
-_P, _INT = ctypes.c_void_p, ctypes.c_int
-_count_objects = _plain(pdfium_c.FPDFPage_CountObjects, _INT, _P)
-_get_object = _plain(pdfium_c.FPDFPage_GetObject, _P, _P, _INT)
-_form_count = _plain(pdfium_c.FPDFFormObj_CountObjects, _INT, _P)
-_form_object = _plain(pdfium_c.FPDFFormObj_GetObject, _P, _P, ctypes.c_ulong)
-_object_type = _plain(pdfium_c.FPDFPageObj_GetType, _INT, _P)
-_object_matrix = _plain(pdfium_c.FPDFPageObj_GetMatrix, _INT, _P, _P)
-_text_font = _plain(pdfium_c.FPDFTextObj_GetFont, _P, _P)
-_text_length = _plain(pdfium_c.FPDFTextObj_GetText, ctypes.c_ulong, _P, _P, _P, ctypes.c_ulong)
-_font_embedded = _plain(pdfium_c.FPDFFont_GetIsEmbedded, _INT, _P)
-_font_flags = _plain(pdfium_c.FPDFFont_GetFlags, _INT, _P)
-_draw_mode = _plain(pdfium_c.FPDFPath_GetDrawMode, _INT, _P, _P, _P)
-_count_segments = _plain(pdfium_c.FPDFPath_CountSegments, _INT, _P)
-_get_segment = _plain(pdfium_c.FPDFPath_GetPathSegment, _P, _P, _INT)
-_segment_point = _plain(pdfium_c.FPDFPathSegment_GetPoint, _INT, _P, _P, _P)
-_segment_type = _plain(pdfium_c.FPDFPathSegment_GetType, _INT, _P)
-_segment_closes = _plain(pdfium_c.FPDFPathSegment_GetClose, _INT, _P)
-_char_object = _plain(pdfium_c.FPDFText_GetTextObject, _P, _P, _INT)
-_char_origin = _plain(pdfium_c.FPDFText_GetCharOrigin, _INT, _P, _INT, _P, _P)
-_object_bounds = _plain(pdfium_c.FPDFPageObj_GetBounds, _INT, _P, _P, _P, _P, _P)
-_clip_path = _plain(pdfium_c.FPDFPageObj_GetClipPath, _P, _P)
-_clip_paths = _plain(pdfium_c.FPDFClipPath_CountPaths, _INT, _P)
-_clip_segments = _plain(pdfium_c.FPDFClipPath_CountPathSegments, _INT, _P, _INT)
-_clip_segment = _plain(pdfium_c.FPDFClipPath_GetPathSegment, _P, _P, _INT, _INT)
-
-
-def _handle(pointer) -> int:
-    return ctypes.cast(pointer, ctypes.c_void_p).value or 0
-
-
-def _display_matrix(page: pdfium.PdfPage, width: float, height: float) -> Matrix:
+def _display_matrix(page: int, width: float, height: float) -> Matrix:
     """Page user space → display space (``/Rotate`` and the flip to a top-left origin), taken
     from FPDF_PageToDevice."""
 
     def device(x: float, y: float) -> tuple[float, float]:
         dx, dy = ctypes.c_int(), ctypes.c_int()
-        pdfium_c.FPDF_PageToDevice(
-            page.raw, 0, 0, round(width * _SCALE), round(height * _SCALE), 0, x, y, ctypes.byref(dx), ctypes.byref(dy)
+        pdfium.page_to_device(
+            page, 0, 0, round(width * _SCALE), round(height * _SCALE), 0, x, y, ctypes.byref(dx), ctypes.byref(dy)
         )
         return dx.value / _SCALE, dy.value / _SCALE
 
@@ -114,47 +76,47 @@ def _display_matrix(page: pdfium.PdfPage, width: float, height: float) -> Matrix
     return (ax - ox) / 100, (ay - oy) / 100, (bx - ox) / 100, (by - oy) / 100, ox, oy
 
 
-def read_page(document: pdfium.PdfDocument, index: int) -> PageContent:
-    """Page ``index`` (0-based)."""
-    page = document[index]
+def read_page(document: int, index: int) -> PageContent:
+    """Page ``index`` (0-based) of an open document (``pdfium_library.open_document``)."""
+    page = pdfium.load_page(document, index)
     try:
-        width, height = page.get_size()
+        width, height = pdfium.page_width(page), pdfium.page_height(page)
         display = _display_matrix(page, width, height)
-        textpage = page.get_textpage()
+        textpage = pdfium.load_text_page(page)
         try:
             glyphs = _glyphs(textpage, display, width, height)
-            paths, unmeasured = _scan_objects(_handle(page.raw), _handle(textpage.raw))
+            paths, unmeasured = _scan_objects(page, textpage)
         finally:
-            textpage.close()
+            pdfium.close_text_page(textpage)
         edges = _edges(paths, display, width, height)
     finally:
-        page.close()
+        pdfium.close_page(page)
     return PageContent(index + 1, width, height, glyphs, edges, unmeasured)
 
 
-def _glyphs(textpage: pdfium.PdfTextPage, display: Matrix, width: float, height: float) -> list[Glyph]:
-    count = pdfium_c.FPDFText_CountChars(textpage.raw)
+def _glyphs(textpage: int, display: Matrix, width: float, height: float) -> list[Glyph]:
+    count = pdfium.count_chars(textpage)
     if count <= 0:
         return []
     buffer = ctypes.create_string_buffer((count + 1) * 2)
-    pdfium_c.FPDFText_GetText(textpage.raw, 0, count, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
+    pdfium.get_text(textpage, 0, count, buffer)
     text = buffer.raw[: count * 2].decode("utf-16-le", errors="replace")
-    rect = pdfium_c.FS_RECTF()
-    rect_ref = ctypes.byref(rect)
-    loose_box = pdfium_c.FPDFText_GetLooseCharBox
-    generated = pdfium_c.FPDFText_IsGenerated
-    raw = textpage.raw
+    raw = textpage
+    # Every character's loose box, written by PDFium straight into one array (left, top, right,
+    # bottom per character): one C call each, no ctypes object per call.
+    boxes = (ctypes.c_float * (4 * count))()
+    base = ctypes.addressof(boxes)
+    loose_box = pdfium.loose_char_box
+    measured = [loose_box(raw, index, base + 16 * index) for index in range(count)]
+    values = iter(array("f", bytes(boxes)).tolist())
     a, b, c, d, e, f = display
     glyphs: list[Glyph] = []
     indexes: list[int] = []  # each glyph's character index on the text page
     tall: dict[float, float] = {}  # box height of an ideograph far taller than wide → its em (width)
-    for index, char in enumerate(text):
-        if char in _NOT_PRINTED or (char == " " and generated(raw, index)):
-            continue
-        if not loose_box(raw, index, rect_ref):
+    for index, (char, has_box, left, top, right, bottom) in enumerate(zip(text, measured, values, values, values, values)):
+        if not has_box or char in _NOT_PRINTED or (char == " " and pdfium.is_generated(raw, index)):
             continue
         # the box's two corners in display space, inlined (this loop runs for every character)
-        left, top, right, bottom = rect.left, rect.top, rect.right, rect.bottom
         xa, ya = a * left + c * top + e, b * left + d * top + f
         xb, yb = a * right + c * bottom + e, b * right + d * bottom + f
         x0, x1 = (xa, xb) if xa < xb else (xb, xa)
@@ -167,21 +129,21 @@ def _glyphs(textpage: pdfium.PdfTextPage, display: Matrix, width: float, height:
         indexes.append(index)
     if tall:
         glyphs = [_around_baseline(raw, i, g, display, tall) for g, i in zip(glyphs, indexes)]
-    hidden = _clipped_away(_handle(raw), glyphs, indexes)
+    hidden = _clipped_away(raw, glyphs, indexes)
     return [g for i, g in enumerate(glyphs) if i not in hidden] if hidden else glyphs
 
 
 _TALL = 1.6  # a CJK ideograph is about one em wide and, in an honest font, about one em tall
 
 
-def _around_baseline(textpage, index: int, glyph: Glyph, display: Matrix, tall: dict[float, float]) -> Glyph:
+def _around_baseline(textpage: int, index: int, glyph: Glyph, display: Matrix, tall: dict[float, float]) -> Glyph:
     """A glyph of an over-tall font (its box as tall as an ideograph's that is far taller than
     wide: same font, same size) cut to an em above its baseline and a little below: where the
     line it is printed on lies, whatever ascent the font claims."""
     height = glyph.bottom - glyph.top
     em = next((em for tall_height, em in tall.items() if abs(height - tall_height) <= 0.03 * tall_height), None)
     x, y = ctypes.c_double(), ctypes.c_double()
-    if em is None or not _char_origin(_handle(textpage), index, ctypes.byref(x), ctypes.byref(y)):
+    if em is None or not pdfium.char_origin(textpage, index, ctypes.byref(x), ctypes.byref(y)):
         return glyph
     baseline = display[1] * x.value + display[3] * y.value + display[5]
     top, bottom = max(glyph.top, baseline - 1.1 * em), min(glyph.bottom, baseline + 0.3 * em)
@@ -200,15 +162,15 @@ def _clipped_away(textpage: int, glyphs: list[Glyph], indexes: list[int]) -> set
     checked: set[int] = set()
     x, y = ctypes.c_double(), ctypes.c_double()
     for suspect in _overlapping(glyphs):
-        obj = _char_object(textpage, indexes[suspect]) or 0
+        obj = pdfium.char_object(textpage, indexes[suspect]) or 0
         clip = _clip_box(obj) if suspect not in checked else None
         if clip is None:
             continue
         for step in (-1, 1):  # the object's other glyphs sit next to it in text order
             i = suspect if step == 1 else suspect - 1
-            while 0 <= i < len(glyphs) and (_char_object(textpage, indexes[i]) or 0) == obj:
+            while 0 <= i < len(glyphs) and (pdfium.char_object(textpage, indexes[i]) or 0) == obj:
                 checked.add(i)
-                if _char_origin(textpage, indexes[i], ctypes.byref(x), ctypes.byref(y)):
+                if pdfium.char_origin(textpage, indexes[i], ctypes.byref(x), ctypes.byref(y)):
                     if not (clip[0] - 1 <= x.value <= clip[2] + 1 and clip[1] - 1 <= y.value <= clip[3] + 1):
                         hidden.add(i)
                 i += step
@@ -261,20 +223,20 @@ def _clip_box(obj: int) -> tuple[float, float, float, float] | None:
     """
     if not obj:
         return None
-    clip = _clip_path(obj)
+    clip = pdfium.clip_path(obj)
     if not clip:
         return None
     xs: list[float] = []
     ys: list[float] = []
     px, py = ctypes.c_float(), ctypes.c_float()
-    for path in range(_clip_paths(clip)):
-        for index in range(_clip_segments(clip, path)):
-            segment = _clip_segment(clip, path, index)
-            if segment and _segment_point(segment, ctypes.byref(px), ctypes.byref(py)):
+    for path in range(pdfium.clip_paths(clip)):
+        for index in range(pdfium.clip_segments(clip, path)):
+            segment = pdfium.clip_segment(clip, path, index)
+            if segment and pdfium.segment_point(segment, ctypes.byref(px), ctypes.byref(py)):
                 xs.append(px.value)
                 ys.append(py.value)
     left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
-    if not xs or not _object_bounds(obj, ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top)):
+    if not xs or not pdfium.object_bounds(obj, ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top)):
         return None
     box = (min(xs), min(ys), max(xs), max(ys))
     inside = box[0] <= left.value and right.value <= box[2] and box[1] <= bottom.value and top.value <= box[3]
@@ -300,16 +262,16 @@ def _scan_objects(page: int, textpage: int) -> tuple[list[tuple[int, Matrix]], b
         if kind == _PATH:
             paths.append((obj, frame))
         elif kind == _TEXT and not lost:
-            font = _text_font(obj)
+            font = pdfium.text_font(obj)
             may_lose = lossy.get(font)
             if may_lose is None:
                 may_lose = lossy[font] = _may_lose_text(font)
             # the length counts the UTF-16 NUL
-            lost = may_lose and _text_length(obj, textpage, None, 0) <= 2
+            lost = may_lose and pdfium.text_length(obj, textpage, None, 0) <= 2
     return paths, lost
 
 
-_PATH, _TEXT, _FORM = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_FORM
+_PATH, _TEXT, _FORM = pdfium.PATH_OBJECT, pdfium.TEXT_OBJECT, pdfium.FORM_OBJECT
 _NONSYMBOLIC = 1 << 5  # font descriptor flag: the font's characters are in the standard Latin set
 
 
@@ -320,25 +282,25 @@ def _may_lose_text(font: int) -> bool:
     drawn with PDFium's built-in Latin fonts, so nothing is lost (the real reports' empty
     Times New Roman and Arial objects are spaces). A CJK font is symbolic by definition.
     """
-    if _font_embedded(font):
+    if pdfium.font_embedded(font):
         return False
-    flags = _font_flags(font)
+    flags = pdfium.font_flags(font)
     return flags < 0 or not flags & _NONSYMBOLIC
 
 
 def _edges(paths: list[tuple[int, Matrix]], display: Matrix, width: float, height: float) -> list[dict]:
     """Horizontal and vertical segments of every visible path, clipped to the page."""
     edges: list[dict] = []
-    matrix = pdfium_c.FS_MATRIX()
+    matrix = _FsMatrix()
     matrix_ref = ctypes.byref(matrix)
     fill, stroke = ctypes.c_int(), ctypes.c_int()
     fill_ref, stroke_ref = ctypes.byref(fill), ctypes.byref(stroke)
     for obj, frame in paths:
-        _draw_mode(obj, fill_ref, stroke_ref)
+        pdfium.draw_mode(obj, fill_ref, stroke_ref)
         if not fill.value and not stroke.value:
             continue  # a clipping or invisible path draws nothing
-        _object_matrix(obj, matrix_ref)
-        own = (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
+        pdfium.object_matrix(obj, matrix_ref)
+        own = tuple(matrix)
         to_display = _compose(own if frame is _IDENTITY else _compose(own, frame), display)
         for (x0, y0), (x1, y1) in _segments(obj, to_display):
             edge = _edge(x0, y0, x1, y1, width, height)
@@ -349,9 +311,9 @@ def _edges(paths: list[tuple[int, Matrix]], display: Matrix, width: float, heigh
 
 def _page_objects(page: int):
     """(object, type, matrix of the enclosing forms) for every object, form XObjects opened up."""
-    for i in range(_count_objects(page)):
-        obj = _get_object(page, i)
-        kind = _object_type(obj)
+    for i in range(pdfium.count_objects(page)):
+        obj = pdfium.get_object(page, i)
+        kind = pdfium.object_type(obj)
         if kind == _FORM:
             yield from _form_objects(obj, _IDENTITY, 0)
         else:
@@ -361,12 +323,12 @@ def _page_objects(page: int):
 def _form_objects(form: int, outer: Matrix, depth: int):
     if depth > 8:  # forms may nest; a cycle in a damaged file must not recurse forever
         return
-    matrix = pdfium_c.FS_MATRIX()
-    _object_matrix(form, ctypes.byref(matrix))
-    frame = _compose((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), outer)
-    for i in range(_form_count(form)):
-        obj = _form_object(form, i)
-        kind = _object_type(obj)
+    matrix = _FsMatrix()
+    pdfium.object_matrix(form, ctypes.byref(matrix))
+    frame = _compose(tuple(matrix), outer)
+    for i in range(pdfium.form_count(form)):
+        obj = pdfium.form_object(form, i)
+        kind = pdfium.object_type(obj)
         if kind == _FORM:
             yield from _form_objects(obj, frame, depth + 1)
         else:
@@ -387,23 +349,23 @@ def _segments(obj: int, m: Matrix) -> list[tuple[tuple[float, float], tuple[floa
     x, y = ctypes.c_float(), ctypes.c_float()
     x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
     start = previous = None
-    for i in range(_count_segments(obj)):
-        segment = _get_segment(obj, i)
-        _segment_point(segment, x_ref, y_ref)
+    for i in range(pdfium.count_segments(obj)):
+        segment = pdfium.get_segment(obj, i)
+        pdfium.segment_point(segment, x_ref, y_ref)
         px, py = x.value, y.value
         point = (a * px + c * py + e, b * px + d * py + f)
-        kind = _segment_type(segment)
+        kind = pdfium.segment_type(segment)
         if kind == _MOVETO:
             start = point
         elif kind == _LINETO and previous is not None:
             out.append((previous, point))
         previous = point
-        if _segment_closes(segment) and start is not None and start != point:
+        if pdfium.segment_closes(segment) and start is not None and start != point:
             out.append((point, start))
     return out
 
 
-_MOVETO, _LINETO = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_LINETO
+_MOVETO, _LINETO = pdfium.MOVETO, pdfium.LINETO
 
 
 def _edge(x0: float, y0: float, x1: float, y1: float, width: float, height: float) -> dict | None:

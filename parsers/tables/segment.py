@@ -16,6 +16,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from parsers.amounts import is_amount
 from parsers.read.layout import SourceDocument, SourceLine
@@ -43,10 +44,16 @@ _UNIT_WORD = re.compile(r"^万元?(?:[，。、；：,]|$)")
 _UNIT_NOTE = re.compile(r"[(（]?\s*(?:金额)?单位\s*[:：]\s*(?:人民币)?\s*(?:亿元|万元|千元|元)\s*[)）]?")
 
 
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=16384)
 def normalize_text(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    """NFKC without spaces. Cached: a line's cells are asked about again by every stage."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text))
 
 
+@lru_cache(maxsize=16384)
 def is_meta_text(text: str) -> bool:
     """部门：…, 金额单位：万元, 公开03表, 2021年度 — lines about a table, not in it."""
     return bool(_META.search(normalize_text(text)))
@@ -132,7 +139,7 @@ def table_title(line: SourceLine, is_title: IsTitle) -> str | None:
     cells = [c for c in cells if c.strip() and not _MARK.fullmatch(normalize_text(c)) and not is_meta_text(c)]
     if not cells or len(cells) > 3:
         return None
-    title = re.sub(r"\s+", "", cells[0]) if len(cells[0]) > 3 else re.sub(r"\s+", "", "".join(cells))
+    title = _SPACES.sub("", cells[0]) if len(cells[0]) > 3 else _SPACES.sub("", "".join(cells))
     title = _MARK.sub("", title).strip()
     if not title or len(title) > 60:
         return None

@@ -66,10 +66,9 @@ def read_scanned_pages(
     A document without scanned pages comes back unchanged. Without the OCR extra, a document
     that is all scan is rejected with the install command; a mixed one keeps its text pages.
     """
-    import pypdfium2 as pdfium
-
     if doc is not None and all(doc.pages):
         return doc
+    import pypdfium2 as pdfium  # here, not above: loading it costs a text report's start-up
     try:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
