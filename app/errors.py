@@ -9,7 +9,6 @@ path imports none of its users.
 
 from __future__ import annotations
 
-import logging
 import os
 import signal
 import threading
@@ -27,13 +26,6 @@ EXIT_REVIEW = 3  # a review command could not be carried out: bad arguments, a s
 EXIT_PARTIAL = 4  # export/triage: some files failed, the others were done
 
 DEFAULT_TIME_BUDGET = 45.0  # seconds per file, and again per page read (docs/ocr.md#the-time-budget)
-
-# The PDF readers log a line per damaged stream ("Data-loss while decompressing corrupted
-# data"); the user gets the outcome as one sentence instead. KEMU_DEBUG keeps them.
-if not os.environ.get("KEMU_DEBUG"):
-    for _reader in ("pdfminer", "pdfplumber", "pypdfium2"):
-        logging.getLogger(_reader).setLevel(logging.CRITICAL)
-
 
 class ConfigurationError(Exception):
     """A user's configuration kemu cannot use (a catalog file that is not TOML, …): exit 1, and

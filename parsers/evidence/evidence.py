@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from parsers.tables.grid import CODE_NAME, code_text, is_body_start
+from parsers.tables.grid import code_text, is_body_start, is_code_name
 from parsers.identify.kinds import identify_table
 from parsers.read.layout import SourceLine
 from parsers.model import Row, Table
@@ -212,7 +212,7 @@ def _printed(lines: list[SourceLine]) -> tuple[Counter[str], Counter[str]]:
             )  # "501 | 01" is a 类 whose 款 follows in its own column, not a whole code
             if _CODE.match(code) and (before_name or after_name) and is_class(code):
                 codes[code] += 1
-            elif CODE_NAME.match(piece):
+            elif is_code_name(piece):
                 leading = _LEADING_DIGITS.match(piece)
                 if leading and known_section(leading.group(1)):
                     codes[leading.group(1)] += 1
@@ -232,7 +232,7 @@ def second_code_rows(table: Table) -> list[Row]:
 
 def _glued_code(row: Row) -> bool:
     leading = _LEADING_DIGITS.match(row.name)
-    return bool(leading and CODE_NAME.match(row.name) and known_section(leading.group(1)))
+    return bool(leading and is_code_name(row.name) and known_section(leading.group(1)))
 
 
 def _is_header_row(row: Row) -> bool:

@@ -12,17 +12,15 @@ label and value, kept for the reviewer and left out of matching, checks and expo
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 
 from parsers.amounts import is_amount, parse_amount
-from parsers.tables.grid import CODE_NAME, cell_provenance, row_identity
+from parsers.tables.grid import cell_provenance, is_code_name, row_identity
 from parsers.read.layout import SourceLine
 from parsers.model import CHART_KIND, Cell, Column, Provenance, Row, Table
-from parsers.tables.segment import Segment, normalize_text
+from parsers.tables.segment import CJK, Segment, normalize_text
 
-_LABEL = re.compile(r"[\u4e00-\u9fff].*[\u4e00-\u9fff]")  # two CJK characters at least
 _MIN_SHARE = 0.6  # of a segment's values that sit in multi-label series
 VALUE_COLUMN = Column("value", "数值")
 
@@ -36,6 +34,11 @@ class _Point:
     same_line: bool  # label and value printed on one line (a header above a data row is not a series)
 
 
+def _is_label(text: str) -> bool:
+    """Two ideographs at least, on one printed line of the cell."""
+    return any(len(CJK.findall(line)) >= 2 for line in text.split("\n"))
+
+
 def _split(line: SourceLine) -> tuple[list[str], list[str]] | None:
     """Leading labels and trailing values of one line, or None when they interleave or the line
     is a row of a ruled table (a chart's data is never ruled)."""
@@ -46,7 +49,7 @@ def _split(line: SourceLine) -> tuple[list[str], list[str]] | None:
     while labels < len(cells) and not is_amount(cells[labels]):
         labels += 1
     values = cells[labels:]
-    labelled = all(_LABEL.search(c) and not CODE_NAME.match(c) for c in cells[:labels])  # "30206-电费" is a table row
+    labelled = all(_is_label(c) and not is_code_name(c) for c in cells[:labels])  # "30206-电费" is a table row
     if not all(is_amount(v) for v in values) or not labelled:
         return None
     return cells[:labels], values

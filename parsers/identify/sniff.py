@@ -29,6 +29,7 @@ from functools import lru_cache
 
 from parsers.identify.kinds import _PAREN_TAIL, TableKind, _lines, detect_report_kind, identify_table
 from parsers.subject_codes import CATALOG_DATA, FAMILIES
+from parsers.tables.segment import is_han
 
 #: The cover is the document's first page: its title is among this many first lines.
 COVER_LINES = 15
@@ -40,7 +41,7 @@ _COVER_LINE = re.compile(r"(?:部门|单位)(?:预算|决算)(?:公开)?(?:报�
 #: Sentence punctuation, as _lines leaves it (NFKC: ，；！？ are , ; ! ?; quotes removed); a comma
 #: between digits is a thousands separator.
 _PROSE = re.compile(r"[。;!?]|,(?!\d)|(?<!\d),")
-_CODE_ROW = re.compile(r"^[\[【(（]?(\d{3}(?:\d{2}){0,2})[\]】)）]?[-－—–:：.、]?([\u4e00-\u9fff]{2})")
+_CODE_ROW = re.compile(r"^[\[【(（]?(\d{3}(?:\d{2}){0,2})[\]】)）]?[-－—–:：.、]?")  # then two ideographs
 
 
 def is_report_table(kind: TableKind) -> bool:
@@ -88,8 +89,9 @@ def _named_codes(lines: list[str]) -> set[str]:
     found = set()
     for line in lines:
         match = _CODE_ROW.match(line)
-        if match and match.group(2) in names.get(match.group(1), ()):
-            if re.search(r"\d", line[match.end():]) and not _PROSE.search(line):
+        start = line[match.end():match.end() + 2] if match else ""
+        if len(start) == 2 and is_han(start[0]) and is_han(start[1]) and start in names.get(match.group(1), ()):
+            if re.search(r"\d", line[match.end() + 2:]) and not _PROSE.search(line):
                 found.add(match.group(1))
     return found
 
@@ -102,7 +104,7 @@ def _standard_names() -> dict[str, frozenset[str]]:
         with (CATALOG_DATA / file_name).open(encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle):
                 for name in (row["name"], *(row.get("aliases") or "").split("|")):
-                    start = re.sub(r"[^\u4e00-\u9fff]", "", name)[:2]
+                    start = "".join(filter(is_han, name))[:2]
                     if len(start) == 2:
                         names.setdefault(row["code"].strip(), set()).add(start)
     return {code: frozenset(starts) for code, starts in names.items()}

@@ -31,8 +31,9 @@ from parsers.read.progress import PDF, report_progress
 
 
 #: The parts of ``pdfplumber.utils`` that its table geometry calls. The package's ``__init__``
-#: also loads ``utils.pdfinternals``, and with it pdfminer's PDF stack.
-_GEOMETRY_UTILS = ("clustering", "generic", "geometry", "text")
+#: also loads ``utils.pdfinternals``, and with it pdfminer's PDF stack; ``utils.text`` serves
+#: only ``Table.extract``, which kemu never calls (cells take their glyphs here).
+_GEOMETRY_UTILS = ("clustering", "generic", "geometry")
 
 
 def _table_geometry() -> types.ModuleType:
@@ -221,8 +222,13 @@ def _split(glyphs: list[Glyph], bbox) -> tuple[list[Glyph], list[Glyph]]:
     x0, top, x1, bottom = bbox
     inside, outside = [], []
     for glyph in glyphs:
-        (inside if x0 <= glyph.x_mid < x1 and top <= glyph.y_mid < bottom else outside).append(glyph)
+        centred = x0 <= (glyph.x0 + glyph.x1) / 2 < x1 and top <= (glyph.top + glyph.bottom) / 2 < bottom
+        (inside if centred else outside).append(glyph)
     return inside, outside
+
+
+def _y_middle(glyph: Glyph) -> float:
+    return (glyph.top + glyph.bottom) / 2
 
 
 class _GlyphIndex:
@@ -230,19 +236,20 @@ class _GlyphIndex:
     instead of testing every glyph of the table (tables have thousands of cells)."""
 
     def __init__(self, glyphs: list[Glyph]) -> None:
-        self.glyphs = sorted(glyphs, key=lambda g: g.y_mid)
-        self.ys = [g.y_mid for g in self.glyphs]
+        self.glyphs = sorted(glyphs, key=_y_middle)
+        self.ys = [_y_middle(g) for g in self.glyphs]
+        self.xs = [(g.x0 + g.x1) / 2 for g in self.glyphs]
         self.used = [False] * len(self.glyphs)
 
     def take(self, bbox) -> list[Glyph]:
         """The glyphs centred in the box that no earlier box took."""
         x0, top, x1, bottom = bbox
         taken = []
+        xs, used = self.xs, self.used
         for i in range(bisect_left(self.ys, top), bisect_left(self.ys, bottom)):
-            glyph = self.glyphs[i]
-            if not self.used[i] and x0 <= glyph.x_mid < x1:
-                self.used[i] = True
-                taken.append(glyph)
+            if not used[i] and x0 <= xs[i] < x1:
+                used[i] = True
+                taken.append(self.glyphs[i])
         return taken
 
 

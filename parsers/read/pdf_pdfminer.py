@@ -25,6 +25,10 @@ class PdfminerPages:
         if self._pdf is None:
             import pdfplumber  # only files that need it pay for pdfminer
 
+            from parsers.read.library_logs import quiet_reader_logs
+
+            quiet_reader_logs()
+
             self._pdf = pdfplumber.open(self.path)
         return page_lines(self._pdf.pages[number - 1], number, settings)
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import ctypes
 from array import array
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from parsers.read import pdfium_library as pdfium
 
@@ -26,18 +27,15 @@ _SCALE = 1000.0  # FPDF_PageToDevice returns integers: map to a 1000× device, d
 _ORTHOGONAL = 0.5  # a segment whose ends differ by less than this (points) across its axis is a rule
 
 
-class Glyph:
-    """One printed character in display coordinates (points, origin top-left)."""
+class Glyph(NamedTuple):
+    """One printed character in display coordinates (points, origin top-left). A tuple: a
+    report has hundreds of thousands, and ``tuple.__new__(Glyph, …)`` makes one in C."""
 
-    __slots__ = ("text", "x0", "top", "x1", "bottom", "x_mid", "y_mid")
-
-    def __init__(self, text: str, x0: float, top: float, x1: float, bottom: float) -> None:
-        self.text, self.x0, self.top, self.x1, self.bottom = text, x0, top, x1, bottom
-        self.x_mid = (x0 + x1) / 2
-        self.y_mid = (top + bottom) / 2
-
-    def __repr__(self) -> str:
-        return f"Glyph({self.text!r}, {self.x0:.1f}, {self.top:.1f}, {self.x1:.1f}, {self.bottom:.1f})"
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
 
 
 @dataclass
@@ -106,7 +104,7 @@ def _glyphs(textpage: int, display: Matrix, width: float, height: float) -> list
     # bottom per character): one C call each, no ctypes object per call.
     boxes = (ctypes.c_float * (4 * count))()
     base = ctypes.addressof(boxes)
-    loose_box = pdfium.loose_char_box
+    loose_box, new_tuple = pdfium.loose_char_box, tuple.__new__
     measured = [loose_box(raw, index, base + 16 * index) for index in range(count)]
     values = iter(array("f", bytes(boxes)).tolist())
     a, b, c, d, e, f = display
@@ -125,7 +123,7 @@ def _glyphs(textpage: int, display: Matrix, width: float, height: float) -> list
             continue  # printed off the page: invisible
         if y1 - y0 > _TALL * (x1 - x0) > 0 and "\u4e00" <= char <= "\u9fff":
             tall.setdefault(next((h for h in tall if abs(y1 - y0 - h) <= 0.03 * h), y1 - y0), x1 - x0)
-        glyphs.append(Glyph(char, x0, y0, x1, y1))
+        glyphs.append(new_tuple(Glyph, (char, x0, y0, x1, y1)))
         indexes.append(index)
     if tall:
         glyphs = [_around_baseline(raw, i, g, display, tall) for g, i in zip(glyphs, indexes)]
@@ -311,9 +309,10 @@ def _edges(paths: list[tuple[int, Matrix]], display: Matrix, width: float, heigh
 
 def _page_objects(page: int):
     """(object, type, matrix of the enclosing forms) for every object, form XObjects opened up."""
+    get_object, object_type = pdfium.get_object, pdfium.object_type  # a page has hundreds of objects
     for i in range(pdfium.count_objects(page)):
-        obj = pdfium.get_object(page, i)
-        kind = pdfium.object_type(obj)
+        obj = get_object(page, i)
+        kind = object_type(obj)
         if kind == _FORM:
             yield from _form_objects(obj, _IDENTITY, 0)
         else:
@@ -347,20 +346,23 @@ def _segments(obj: int, m: Matrix) -> list[tuple[tuple[float, float], tuple[floa
     a, b, c, d, e, f = m
     out = []
     x, y = ctypes.c_float(), ctypes.c_float()
-    x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
+    x_ref, y_ref = ctypes.addressof(x), ctypes.addressof(y)
+    get_segment, segment_point, segment_type, segment_closes = (  # called for every segment of every path
+        pdfium.get_segment, pdfium.segment_point, pdfium.segment_type, pdfium.segment_closes
+    )
     start = previous = None
     for i in range(pdfium.count_segments(obj)):
-        segment = pdfium.get_segment(obj, i)
-        pdfium.segment_point(segment, x_ref, y_ref)
+        segment = get_segment(obj, i)
+        segment_point(segment, x_ref, y_ref)
         px, py = x.value, y.value
         point = (a * px + c * py + e, b * px + d * py + f)
-        kind = pdfium.segment_type(segment)
+        kind = segment_type(segment)
         if kind == _MOVETO:
             start = point
         elif kind == _LINETO and previous is not None:
             out.append((previous, point))
         previous = point
-        if pdfium.segment_closes(segment) and start is not None and start != point:
+        if segment_closes(segment) and start is not None and start != point:
             out.append((point, start))
     return out
 

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from parsers.errors import NoTextLayer, UnreadableReport, path_problem
 from parsers.read.layout import SourceDocument
-from parsers.read.ocr.scan import read_scanned_pages
 from parsers.read.text import parse_text
 
 
@@ -34,7 +33,11 @@ def read_source(path: Path, looks_like_report: Callable[[str], bool]) -> SourceD
             doc = parse_pdf(path)
         except NoTextLayer:
             doc = None
-        return read_scanned_pages(path, doc, looks_like_report)  # pages that are scans are OCR'd (the ocr extra)
+        if doc is not None and all(doc.pages):
+            return doc
+        from parsers.read.ocr.scan import read_scanned_pages  # pages without text may be scans: OCR'd (the ocr extra)
+
+        return read_scanned_pages(path, doc, looks_like_report)
     lowered = head.lower()
     if b"<html" in lowered or b"<!doctype html" in lowered:
         raise UnreadableReport(f"{path.name}: an HTML page saved as {path.suffix or 'a file'}, not a report")

@@ -23,6 +23,7 @@ from parsers.tables.geometry import (
 from parsers.tables.headers import has_inferred_merges, label_paths
 from parsers.read.layout import Fragment, SourceLine
 from parsers.tables.segment import CJK as _CJK
+from parsers.tables.segment import is_han
 from parsers.tables.segment import Segment, is_empty_statement, is_meta_text, normalize_text
 from parsers.subject_codes import is_class, known_section
 
@@ -31,10 +32,10 @@ _CODE_PART = re.compile(r"^\d{2,7}$")
 _TWO_DIGITS = re.compile(r"^\d{2}$")
 _THREE_DIGITS = re.compile(r"^\d{3}$")
 _LEADING_CODE = re.compile(r"^[\[【(（]?(\d{3}(?:\d{2}){0,2})[\]】)）]?(?:\s*[-－—–:：.、]\s*(?=[\u4e00-\u9fff])|\s+|(?=[\u4e00-\u9fff]))(.+)$")
-CODE_NAME = re.compile(r"^[\[【(（]?\d{3}(?:\d{2}){0,2}[\]】)）]?\s*[-－—–:：.、]?\s*[\u4e00-\u9fff]")  # "2050303-技校教育"
+_CODE_BEFORE_NAME = re.compile(r"[\[【(（]?\d{3}(?:\d{2}){0,2}[\]】)）]?\s*[-－—–:：.、]?\s*")
 _LEVELS = re.compile(r"^\d{3}(?:-\d{2}){1,2}$|^\d{3}\.\d{2}\.\d{2}$")  # 类-款-项; two dotted levels would read as an amount
 _CODE_BRACKETS = re.compile(r"[\[\]【】()]")  # around a code: "（2101101）" (NFKC makes （） plain)
-_UNIT_CODE = re.compile(r"^(\d{6,12})\s*([\u4e00-\u9fff].*)$")
+_UNIT_CODE = re.compile(r"^(\d{6,12})\s*(.*)$")  # and the name starts with an ideograph (_unit_code)
 _DECIMAL = re.compile(r"\d[.,]\s?\d")
 _JUNK = re.compile(r"[A-Za-z\u3040-\u30ff]|[*+•|/\\<>=~^_#@]|\d-\d")
 _NUMBERING = re.compile(r"^(?:栏次|\d{1,2}|[a-zA-Z])$")
@@ -42,6 +43,20 @@ _SIDE_WORDS = ("收入", "支出")
 _LINE_NO_LABELS = ("行次", "序号", "栏次")
 _CODE_LABELS = ("编码", "代码", "类", "款", "项", "科目编码")
 
+
+
+def is_code_name(text: str) -> bool:
+    """A 科目 code printed glued to its name: "2050303-技校教育", "[208]社会保障…". (Whatever
+    the code part matches, the character after it is a digit, bracket, space or dash, never an
+    ideograph: the greedy match decides.)"""
+    prefix = _CODE_BEFORE_NAME.match(text)
+    return prefix is not None and is_han(text[prefix.end():prefix.end() + 1])
+
+
+def _unit_code(name: str) -> re.Match[str] | None:
+    """"313001无锡市交通运输局（本级）": a 单位代码 glued to the unit's name (group 1, group 2)."""
+    found = _UNIT_CODE.match(name)
+    return found if found and is_han(found.group(2)[:1]) else None
 
 @dataclass
 class _Row:
@@ -241,7 +256,7 @@ def _column_profile(rows: list[_Row], width: int) -> tuple[list[float], ...]:
         full_codes[col] = sum(bool(_CODE.match(c)) for c in code_texts) / n
         names[col] = sum(len(_CJK.findall(t)) >= 2 for t in texts) / n if len(set(texts)) >= 3 or n >= 0.3 * len(rows) else 0.0
         amounts[col] = sum(is_amount(t) for t in texts) / n
-        coded[col] = sum(bool(CODE_NAME.match(t)) for t in texts) / n
+        coded[col] = sum(is_code_name(t) for t in texts) / n
         subjects[col] = _subject_code_share(code_texts)
     return codes, names, amounts, coded, full_codes, subjects
 
@@ -684,7 +699,7 @@ def _draft(row: _Row, group: _Group, columns: dict, gi: int) -> _Draft:
     name = _row_name(row, group, code_parts)
     if code is None:
         leading = _LEADING_CODE.match(name)
-        unit_code = _UNIT_CODE.match(name)
+        unit_code = _unit_code(name)
         leading_code = code_text(leading.group(1)) if leading else ""
         if leading and known_section(leading_code):
             code, name = leading_code, clean_name(leading.group(2))

@@ -63,12 +63,15 @@ def read_scanned_pages(
     ``looks_like_report`` judges the probe pages' text (the pipeline passes identification's
     sniff: reading never imports a later stage).
 
-    A document without scanned pages comes back unchanged. Without the OCR extra, a document
+    ``doc`` has a page without text (``read_source`` asks only then). A document without
+    scanned pages comes back unchanged. Without the OCR extra, a document
     that is all scan is rejected with the install command; a mixed one keeps its text pages.
     """
-    if doc is not None and all(doc.pages):
-        return doc
     import pypdfium2 as pdfium  # here, not above: loading it costs a text report's start-up
+
+    from parsers.read.library_logs import quiet_reader_logs
+
+    quiet_reader_logs()
     try:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:

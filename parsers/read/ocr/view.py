@@ -30,6 +30,10 @@ def page_crop(
     ``sha256``: the file's, when the caller knows it (the report does), so it is not hashed again."""
     import numpy as np
     import pypdfium2 as pdfium
+
+    from parsers.read.library_logs import quiet_reader_logs
+
+    quiet_reader_logs()
     from PIL import Image
 
     path = Path(path)
