@@ -277,5 +277,25 @@ def main(argv: list[str] | None = None) -> int:
     return EXIT_USAGE
 
 
+#: Commands after which the process holds nothing to close: one report read, the answer printed.
+#: The interpreter's own teardown (freeing every object of the report and of the parsers, about
+#: 12 ms, as much as reading three pages) is skipped for them, once the output is flushed.
+_FAST_EXIT = ("extract", "match", "check")
+
+
+def run() -> None:
+    """The ``kemu`` program (``[project.scripts]``, ``python -m app.cli``): ``main``, then exit."""
+    argv = sys.argv[1:]
+    code = main(argv)
+    if argv and argv[0] in _FAST_EXIT:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except BrokenPipeError:  # `kemu … | head`: the reader has all it wanted (as in main)
+            pass
+        os._exit(code)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

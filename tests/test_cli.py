@@ -81,3 +81,20 @@ def test_usage_errors_exit_1(capsys):
     with pytest.raises(SystemExit) as caught:
         main(["frobnicate"])
     assert caught.value.code == 1
+
+
+def test_the_program_prints_everything_and_keeps_the_exit_code_when_it_skips_teardown(tmp_path):
+    """`kemu extract` ends with os._exit after flushing (app.cli.run): through a pipe the whole
+    JSON arrives, and a rejected file still exits 2 with its sentence."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, KEMU_CACHE_DIR=str(tmp_path / "cache"), KEMU_OCR="off")
+    done = subprocess.run([sys.executable, "-m", "app.cli", "extract", str(GENERATED / "gen_budget_unruled.pdf")], capture_output=True, env=env)
+    assert done.returncode == EXIT_OK
+    assert json.loads(done.stdout)["tables"]
+    (tmp_path / "notes.txt").write_text("会议纪要\n今天讨论了天气。\n", encoding="utf-8")
+    rejected = subprocess.run([sys.executable, "-m", "app.cli", "extract", str(tmp_path / "notes.txt")], capture_output=True, env=env)
+    assert rejected.returncode == 2
+    assert rejected.stderr.decode().startswith("kemu: notes.txt:")

@@ -272,6 +272,8 @@ def _table_lines(rows: list, glyphs: list[Glyph], page: int, region: int, settin
 
 def _cell_text(glyphs: list[Glyph], settings: PdfSettings) -> str:
     """A cell's text: its printed lines top to bottom joined by newlines (wraps inside the cell)."""
+    if len(glyphs) <= 1:  # an empty cell, a dash: most cells of a ruled table
+        return "" if not glyphs or glyphs[0].text.isspace() else glyphs[0].text
     return "\n".join(
         " ".join(_run_text(run) for run in _runs(band, settings.word_x_tolerance))
         for band in _bands(glyphs, settings.line_overlap)

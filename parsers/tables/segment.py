@@ -141,9 +141,14 @@ def segment_document(doc: SourceDocument, is_title: IsTitle) -> Segmentation:
 def table_title(line: SourceLine, is_title: IsTitle) -> str | None:
     """The printed title, if the line is a table title. A unit printed beside the title or
     inside it (…表（单位：元）) is the table's, not the title."""
-    cells = [_UNIT_NOTE.sub("", c) for c in line.cells]
-    cells = [c for c in cells if c.strip() and not _MARK.fullmatch(normalize_text(c)) and not is_meta_text(c)]
-    if not cells or len(cells) > 3:
+    cells = []
+    for cell in line.cells:
+        cell = _UNIT_NOTE.sub("", cell)
+        if cell.strip() and not _MARK.fullmatch(normalize_text(cell)) and not is_meta_text(cell):
+            cells.append(cell)
+            if len(cells) > 3:
+                return None  # a row of a table (every line is asked)
+    if not cells:
         return None
     title = _SPACES.sub("", cells[0]) if len(cells[0]) > 3 else _SPACES.sub("", "".join(cells))
     title = _MARK.sub("", title).strip()
