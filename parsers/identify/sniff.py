@@ -29,7 +29,7 @@ from functools import lru_cache
 
 from parsers.identify.kinds import _PAREN_TAIL, TableKind, _lines, detect_report_kind, identify_table
 from parsers.subject_codes import CATALOG_DATA, FAMILIES
-from parsers.tables.segment import is_han
+from parsers.tables.segment import CJK, is_han
 
 #: The cover is the document's first page: its title is among this many first lines.
 COVER_LINES = 15
@@ -85,13 +85,12 @@ def _has_cover(lines: list[str]) -> bool:
 def _named_codes(lines: list[str]) -> set[str]:
     """The codes of lines led by a 科目 code with its own name (the first two characters the
     standard spells), digits after it and no prose."""
-    names = _standard_names()
     found = set()
     for line in lines:
         match = _CODE_ROW.match(line)
         start = line[match.end():match.end() + 2] if match else ""
-        if len(start) == 2 and is_han(start[0]) and is_han(start[1]) and start in names.get(match.group(1), ()):
-            if re.search(r"\d", line[match.end() + 2:]) and not _PROSE.search(line):
+        if len(start) == 2 and is_han(start[0]) and is_han(start[1]) and re.search(r"\d", line[match.end() + 2:]):
+            if not _PROSE.search(line) and start in _standard_names().get(match.group(1), ()):
                 found.add(match.group(1))
     return found
 
@@ -102,9 +101,14 @@ def _standard_names() -> dict[str, frozenset[str]]:
     names: dict[str, set[str]] = {}
     for file_name in FAMILIES:
         with (CATALOG_DATA / file_name).open(encoding="utf-8", newline="") as handle:
-            for row in csv.DictReader(handle):
-                for name in (row["name"], *(row.get("aliases") or "").split("|")):
-                    start = "".join(filter(is_han, name))[:2]
+            rows = csv.reader(handle)  # lists, not a dict per row: read at start-up of every sniff
+            header = next(rows)
+            code_at, name_at = header.index("code"), header.index("name")
+            aliases_at = header.index("aliases") if "aliases" in header else None
+            for row in rows:
+                aliases = row[aliases_at] if aliases_at is not None and aliases_at < len(row) else ""
+                for name in (row[name_at], *aliases.split("|")):
+                    start = "".join(CJK.findall(name)[:2])
                     if len(start) == 2:
-                        names.setdefault(row["code"].strip(), set()).add(start)
+                        names.setdefault(row[code_at].strip(), set()).add(start)
     return {code: frozenset(starts) for code, starts in names.items()}

@@ -198,7 +198,8 @@ def page_lines(content: PageContent, settings: PdfSettings) -> list[SourceLine]:
     if content.edges:
         for table in _TableFinder(_PageGeometry(content), settings.table_settings).tables:
             rows = table.rows
-            if len(rows) >= settings.min_table_rows and len(table.columns) >= settings.min_table_cols:
+            columns = len({cell[0] for cell in table.cells})  # len(table.columns), without building them
+            if len(rows) >= settings.min_table_rows and columns >= settings.min_table_cols:
                 tables.append((table.bbox, rows))
     free = content.glyphs
     lines: list[SourceLine] = []
@@ -222,8 +223,8 @@ def _split(glyphs: list[Glyph], bbox) -> tuple[list[Glyph], list[Glyph]]:
     x0, top, x1, bottom = bbox
     inside, outside = [], []
     for glyph in glyphs:
-        centred = x0 <= (glyph.x0 + glyph.x1) / 2 < x1 and top <= (glyph.top + glyph.bottom) / 2 < bottom
-        (inside if centred else outside).append(glyph)
+        _, left, upper, right, lower = glyph
+        (inside if x0 <= (left + right) / 2 < x1 and top <= (upper + lower) / 2 < bottom else outside).append(glyph)
     return inside, outside
 
 

@@ -108,15 +108,20 @@ def _glyphs(textpage: int, display: Matrix, width: float, height: float) -> list
     measured = [loose_box(raw, index, base + 16 * index) for index in range(count)]
     values = iter(array("f", bytes(boxes)).tolist())
     a, b, c, d, e, f = display
+    upright = (a, b, c, d) == (1.0, 0.0, 0.0, -1.0)  # most pages: x kept, y flipped about the top
     glyphs: list[Glyph] = []
     indexes: list[int] = []  # each glyph's character index on the text page
     tall: dict[float, float] = {}  # box height of an ideograph far taller than wide → its em (width)
     for index, (char, has_box, left, top, right, bottom) in enumerate(zip(text, measured, values, values, values, values)):
         if not has_box or char in _NOT_PRINTED or (char == " " and pdfium.is_generated(raw, index)):
             continue
-        # the box's two corners in display space, inlined (this loop runs for every character)
-        xa, ya = a * left + c * top + e, b * left + d * top + f
-        xb, yb = a * right + c * bottom + e, b * right + d * bottom + f
+        # the box's two corners in display space, inlined (this loop runs for every character);
+        # an upright page's terms that are 1·x or 0·y are left out (the same floats)
+        if upright:
+            xa, ya, xb, yb = left + e, f - top, right + e, f - bottom
+        else:
+            xa, ya = a * left + c * top + e, b * left + d * top + f
+            xb, yb = a * right + c * bottom + e, b * right + d * bottom + f
         x0, x1 = (xa, xb) if xa < xb else (xb, xa)
         y0, y1 = (ya, yb) if ya < yb else (yb, ya)
         if x1 < 0 or y0 > height or x0 > width or y1 < 0:
@@ -188,13 +193,12 @@ def _overlapping(glyphs: list[Glyph]) -> list[int]:
     found: set[int] = set()
     get = bands.get
     previous_x1, previous_top = -1e9, -1e9
-    for i, g in enumerate(glyphs):
-        top, bottom = g.top, g.bottom
-        follows = previous_x1 - 1 <= g.x0 <= previous_x1 + 2 and -2 <= top - previous_top <= 2
-        previous_x1, previous_top = g.x1, top
+    for i, (_, x0, top, x1, bottom) in enumerate(glyphs):
+        follows = previous_x1 - 1 <= x0 <= previous_x1 + 2 and -2 <= top - previous_top <= 2
+        previous_x1, previous_top = x1, top
         if follows:
             continue
-        column, band = round(g.x0 * 2), int(top) >> 3
+        column, band = round(x0 * 2), int(top) >> 3
         for key in ((column, band - 1), (column, band), (column, band + 1)):
             for other_top, other_bottom, j in get(key, ()):
                 if abs(top - other_top) < bottom - top:  # closer than a line's height: one is not where it seems
