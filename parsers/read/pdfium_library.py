@@ -30,7 +30,7 @@ _ERRORS = {
 ERROR_PASSWORD = 4
 
 #: Page object types and path segment types (fpdf_edit.h).
-TEXT_OBJECT, PATH_OBJECT, FORM_OBJECT = 1, 2, 5
+TEXT_OBJECT, PATH_OBJECT, IMAGE_OBJECT, FORM_OBJECT = 1, 2, 3, 5
 LINETO, MOVETO = 0, 2
 
 

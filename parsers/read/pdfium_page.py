@@ -92,6 +92,37 @@ def read_page(document: int, index: int) -> PageContent:
     return PageContent(index + 1, width, height, glyphs, edges, unmeasured)
 
 
+def pictures_cover(document: int, index: int, share: float) -> bool:
+    """Whether pictures cover ``share`` of page ``index``: a page without text that is mostly
+    picture is a scan. Pictures are image objects on the page and one Form XObject deep, where
+    scanners and converters put them."""
+    page = pdfium.load_page(document, index)
+    try:
+        width, height = pdfium.page_width(page), pdfium.page_height(page)
+        covered = 0.0
+        left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+        for obj in _pictures(page):
+            if not pdfium.object_bounds(obj, ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top)):
+                raise pdfium.PdfiumError("Failed to locate pageobject.")
+            covered += max(0.0, right.value - left.value) * max(0.0, top.value - bottom.value)
+    finally:
+        pdfium.close_page(page)
+    return covered >= share * width * height
+
+
+def _pictures(page: int):
+    for i in range(pdfium.count_objects(page)):
+        obj = pdfium.get_object(page, i)
+        kind = pdfium.object_type(obj)
+        if kind == _IMAGE:
+            yield obj
+        elif kind == _FORM:
+            for j in range(pdfium.form_count(obj)):
+                inner = pdfium.form_object(obj, j)
+                if pdfium.object_type(inner) == _IMAGE:
+                    yield inner
+
+
 def _glyphs(textpage: int, display: Matrix, width: float, height: float) -> list[Glyph]:
     count = pdfium.count_chars(textpage)
     if count <= 0:
@@ -273,7 +304,7 @@ def _scan_objects(page: int, textpage: int) -> tuple[list[tuple[int, Matrix]], b
     return paths, lost
 
 
-_PATH, _TEXT, _FORM = pdfium.PATH_OBJECT, pdfium.TEXT_OBJECT, pdfium.FORM_OBJECT
+_PATH, _TEXT, _IMAGE, _FORM = pdfium.PATH_OBJECT, pdfium.TEXT_OBJECT, pdfium.IMAGE_OBJECT, pdfium.FORM_OBJECT
 _NONSYMBOLIC = 1 << 5  # font descriptor flag: the font's characters are in the standard Latin set
 
 

@@ -67,7 +67,17 @@ def read_scanned_pages(
     scanned pages comes back unchanged. Without the OCR extra, a document
     that is all scan is rejected with the install command; a mixed one keeps its text pages.
     """
-    import pypdfium2 as pdfium  # here, not above: loading it costs a text report's start-up
+    texts, scans = _scanned_pages(path, doc, settings)
+    if not scans:
+        if doc is None:
+            raise NoTextLayer(f"{path.name}: no text layer and no scanned image on any page — nothing to read")
+        return doc
+    if not engine_installed() or os.environ.get("KEMU_OCR") == "off":
+        if doc is None:
+            how = "OCR is turned off (KEMU_OCR=off)" if engine_installed() else f"to read it with OCR install the extra: {INSTALL_HINT}"
+            raise NoTextLayer(f"{path.name}: no text layer — a scanned PDF; {how}")
+        return doc
+    import pypdfium2 as pdfium  # here, not above: only pages to OCR are rendered, and loading it costs start-up
 
     from parsers.read.library_logs import quiet_reader_logs
 
@@ -77,17 +87,6 @@ def read_scanned_pages(
     except pdfium.PdfiumError as exc:
         raise UnreadableReport(f"{path.name}: not a readable PDF, the file is damaged ({exc})") from exc
     try:
-        texts = doc.pages if doc is not None else [[] for _ in range(len(pdf))]
-        scans = [n for n in range(1, len(pdf) + 1) if not texts[n - 1] and _is_scan(pdf[n - 1], settings)]
-        if not scans:
-            if doc is None:
-                raise NoTextLayer(f"{path.name}: no text layer and no scanned image on any page — nothing to read")
-            return doc
-        if not engine_installed() or os.environ.get("KEMU_OCR") == "off":
-            if doc is None:
-                how = "OCR is turned off (KEMU_OCR=off)" if engine_installed() else f"to read it with OCR install the extra: {INSTALL_HINT}"
-                raise NoTextLayer(f"{path.name}: no text layer — a scanned PDF; {how}")
-            return doc
         pages = [list(lines) for lines in texts]
         sha256 = file_sha256(path)
         report_progress(0, len(scans), OCR)
@@ -218,13 +217,20 @@ def _same_line(band: list[OcrWord], word: OcrWord, min_overlap: float) -> bool:
     return height > 0 and inter / height >= min_overlap
 
 
-def _is_scan(page, settings: OcrSettings) -> bool:
-    """A page is a scan when pictures cover a fair share of it (a blank page is not)."""
-    import pypdfium2.raw as pdfium_c
+def _scanned_pages(path: Path, doc: SourceDocument | None, settings: OcrSettings) -> tuple[list, list[int]]:
+    """Every page's text lines (none where ``doc`` is None) and the numbers of the pages that
+    are scans: no text, and pictures over a fair share of the page (a blank page is no scan).
+    Asked through kemu's own PDFium reader: pypdfium2 loads only when there is a page to OCR."""
+    from parsers.read import pdfium_library
+    from parsers.read.pdfium_page import pictures_cover
 
-    width, height = page.get_size()
-    covered = 0.0
-    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
-        left, bottom, right, top = obj.get_bounds()
-        covered += max(0.0, right - left) * max(0.0, top - bottom)
-    return covered >= settings.image_share * width * height
+    try:
+        document = pdfium_library.open_document(path)
+    except pdfium_library.PdfiumError as exc:
+        raise UnreadableReport(f"{path.name}: not a readable PDF, the file is damaged ({exc})") from exc
+    try:
+        count = pdfium_library.page_count(document)
+        texts = doc.pages if doc is not None else [[] for _ in range(count)]
+        return texts, [n for n in range(1, count + 1) if not texts[n - 1] and pictures_cover(document, n - 1, settings.image_share)]
+    finally:
+        pdfium_library.close_document(document)
