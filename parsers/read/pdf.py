@@ -69,7 +69,8 @@ def _stand_in(name: str, folder: str) -> types.ModuleType:
 
 _geometry = _table_geometry()
 Table, TableFinder, TableSettings = _geometry.Table, _geometry.TableFinder, _geometry.TableSettings
-cells_to_tables, edges_to_intersections = _geometry.cells_to_tables, _geometry.edges_to_intersections
+cells_to_tables, edges_to_intersections, merge_edges = _geometry.cells_to_tables, _geometry.edges_to_intersections, _geometry.merge_edges
+cluster_objects, filter_edges = _geometry.utils.cluster_objects, _geometry.utils.filter_edges
 
 
 @dataclass(frozen=True)
@@ -131,8 +132,10 @@ class _PageGeometry:
 
 
 class _TableFinder(TableFinder):
-    """pdfplumber's table finder, step by step with its own functions, except the cell search:
-    ``_cells`` finds the same cells without rebuilding edge sets for every pair of points."""
+    """pdfplumber's table finder, step by step with its own functions, except the cell search
+    (``_cells`` finds the same cells without rebuilding edge sets for every pair of points)
+    and the snapping of ruling lines (``_snapped`` moves the page's own edges in place, where
+    pdfplumber copies every edge it moves)."""
 
     def __init__(self, page: _PageGeometry, settings: dict) -> None:
         self.page = page
@@ -143,6 +146,29 @@ class _TableFinder(TableFinder):
         )
         self.cells = _cells(self.intersections)
         self.tables = [Table(self.page, group) for group in cells_to_tables(self.cells)]
+
+    def get_edges(self) -> list[dict]:
+        """``TableFinder.get_edges`` for the "lines" strategies, kemu's settings."""
+        settings = self.settings
+        vertical = filter_edges(self.page.edges, "v", min_length=settings.edge_min_length_prefilter)
+        horizontal = filter_edges(self.page.edges, "h", min_length=settings.edge_min_length_prefilter)
+        snapped = _snapped(vertical, "x0", ("x0", "x1"), settings.snap_x_tolerance)
+        snapped += _snapped(horizontal, "top", ("top", "bottom", "doctop"), settings.snap_y_tolerance)
+        joined = merge_edges(snapped, 0, 0, settings.join_x_tolerance, settings.join_y_tolerance)  # snapped already
+        return filter_edges(joined, min_length=settings.edge_min_length)
+
+
+def _snapped(edges: list[dict], position: str, moved: tuple[str, ...], tolerance: float) -> list[dict]:
+    """``pdfplumber.utils.snap_objects``: edges within ``tolerance`` of one another moved to
+    their mean ``position``, in its order and by its arithmetic, but in place."""
+    clusters = cluster_objects(edges, itemgetter(position), tolerance)
+    for cluster in clusters:
+        mean = sum(map(itemgetter(position), cluster)) / len(cluster)
+        for edge in cluster:
+            shift = mean - edge[position]
+            for key in moved:
+                edge[key] = edge[key] + shift
+    return [edge for cluster in clusters for edge in cluster]
 
 
 _EDGE_BOX = itemgetter("x0", "top", "x1", "bottom")
