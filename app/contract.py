@@ -168,13 +168,21 @@ def _write(o: Any, out: list[str], newline: str) -> None:
             out.append("{}")
             return
         inner = newline + "  "
-        separator = "{" + inner
+        first, later = "{" + inner, "," + inner
+        separator = first
         for key, value in o.items():
-            out.append(separator)
-            out.append(_quote(key) if isinstance(key, str) else _quote(json.dumps(key)))
-            out.append(": ")
-            _write_value(value, out, inner)
-            separator = "," + inner
+            head = separator + (_KEYS.get(key) or _key(key))
+            kind = type(value)  # the common leaves inline, as in _write_value
+            if kind is str:
+                out.append(head + _quote(value))
+            elif value is None:
+                out.append(head + "null")
+            elif kind is float and value - value == 0.0:
+                out.append(head + _float_text(value))
+            else:
+                out.append(head)
+                _write_value(value, out, inner)
+            separator = later
         out.append(newline + "}")
     elif isinstance(o, (list, tuple)):
         if not o:
@@ -189,6 +197,14 @@ def _write(o: Any, out: list[str], newline: str) -> None:
         out.append(newline + "]")
     else:
         raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")
+
+
+_KEYS: dict[Any, str] = {}  # a key as written with its colon: a report repeats a few dozen keys thousands of times
+
+
+def _key(key: Any) -> str:
+    written = _KEYS[key] = (_quote(key) if isinstance(key, str) else _quote(json.dumps(key))) + ": "
+    return written
 
 
 def _write_value(value: Any, out: list[str], newline: str) -> None:
