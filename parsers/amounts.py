@@ -13,6 +13,8 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from parsers.ideographs import is_han
+
 #: Texts that state "no value" rather than zero.
 _BLANKS = {"", "-", "—", "——", "–", "－", "/", "／", "…", "-—", "--", "—-", "无", "x", "X", "*"}
 
@@ -93,12 +95,17 @@ def _denoise(text: str) -> Decimal:
         return value
 
 
-_UNIT = re.compile(r"单位\s*(?::\s*\(?|\()\s*(?:人民币)?\s*(亿元|万元|千元|元|万(?![\u4e00-\u9fff]))")
+_UNIT = re.compile(r"单位\s*(?::\s*\(?|\()\s*(?:人民币)?\s*(亿元|万元|千元|元|万)")
 
 
 def detect_unit(text: str) -> str | None:
-    """"万元" | "元" | "千元" | "亿元" from the first 单位 line ("金额单位：万元", "单位:元", "单位：\\n万元")."""
-    found = _UNIT.search(unicodedata.normalize("NFKC", text))
-    if not found:
-        return None
-    return "万元" if found.group(1) == "万" else found.group(1)
+    """"万元" | "元" | "千元" | "亿元" from the first 单位 line ("金额单位：万元", "单位:元", "单位：\\n万元").
+    A bare 万 is the unit only when no other ideograph follows it (单位：万人 counts people)."""
+    normalized = unicodedata.normalize("NFKC", text)
+    for found in _UNIT.finditer(normalized):
+        unit = found.group(1)
+        if unit != "万":
+            return unit
+        if not is_han(normalized[found.end():found.end() + 1]):
+            return "万元"
+    return None

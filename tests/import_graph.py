@@ -20,7 +20,7 @@ ROOTS = ("parsers", "app", "kemu", "widgets")
 
 #: Stages in the order data flows; a module belongs to the stage of its longest matching prefix.
 STAGES: list[tuple[str, tuple[str, ...]]] = [
-    ("model", ("parsers.model", "parsers.errors", "parsers.amounts")),
+    ("model", ("parsers.model", "parsers.errors", "parsers.amounts", "parsers.ideographs")),
     ("read", ("parsers.read",)),
     ("tables", ("parsers.tables", "parsers.subject_codes", "parsers.catalog")),
     ("identify", ("parsers.identify",)),

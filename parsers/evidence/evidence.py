@@ -20,6 +20,7 @@ from parsers.tables.grid import code_text, is_body_start, is_code_name
 from parsers.identify.kinds import identify_table
 from parsers.read.layout import SourceLine
 from parsers.model import Row, Table
+from parsers.ideographs import is_han
 from parsers.tables.segment import CJK, Segment, is_meta_text, normalize_text
 from parsers.subject_codes import is_class, known_section
 from parsers.evidence.sums import Sum, families, identities, same_amount
@@ -29,8 +30,10 @@ from parsers.evidence.sums import Sum, families, identities, same_amount
 _AMOUNT = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|(?<![\d.,])\d+\.\d+(?![\d.])")
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _LEADING_DIGITS = re.compile(r"^[\[【(（]?(\d{3}(?:\d{2}){0,2})(?!\d)")
-#: A name that ends in the first digits of an amount ("商品和服务支出2,0"): the name cell took them.
-_GLUED_AMOUNT = re.compile(r"[\u4e00-\u9fff]\s*(\d[\d,]*[.,]\d*|\d{3,})$")
+#: A name that ends in the first digits of an amount ("商品和服务支出2,0"): the name cell took them
+#: (``_glued_amount``: what follows the name's last ideograph).
+_FIGURES_AT_END = re.compile(r"[\s\d,.]*$")
+_GLUED_FIGURES = re.compile(r"\s*(?:\d[\d,]*[.,]\d*|\d{3,})$")
 #: Header words; a row that holds only these and no figure is a header line read as data.
 _HEADER_WORDS = re.compile(r"(?:科目|功能|经济|分类)(?:编码|代码|名称)|^(?:项目|金额|单位|编码|名称|科目|类款项|类|款|项)$")
 _TITLE_END = re.compile(r"(?:表|情况|明细)$")
@@ -171,7 +174,7 @@ def assess(table: Table, segment: Segment) -> Evidence:
         amounts_missed=sum((amounts_printed - amounts_placed).values()),
         codes_printed=sum(codes_printed.values()),
         codes_missed=sum((codes_printed - codes_placed).values()),
-        glued_amounts=sum(bool(_GLUED_AMOUNT.search(row.name)) for row in table.rows),
+        glued_amounts=sum(_glued_amount(row.name) for row in table.rows),
         glued_codes=sum(_glued_code(row) for row in table.rows),
         second_codes=len(second_code_rows(table)),
         unlabelled=sum(filled.values()),
@@ -228,6 +231,13 @@ def second_code_rows(table: Table) -> list[Row]:
         row for row in table.rows
         if row.extra_codes and len(row.extra_codes[0]) in (3, 5, 7) and known_section(row.extra_codes[0])
     ]
+
+
+def _glued_amount(name: str) -> bool:
+    """An ideograph, then only spaces and the start of a figure to the end of the name. The
+    ideograph can only be the name's last character that is no space, digit, comma or dot."""
+    tail = _FIGURES_AT_END.search(name).start()
+    return tail > 0 and is_han(name[tail - 1]) and _GLUED_FIGURES.match(name, tail) is not None
 
 
 def _glued_code(row: Row) -> bool:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from parsers.ideographs import is_han
 from parsers.tables.segment import TABLE_NUMBER
 
 _CATALOG = Path(__file__).with_name("table_kinds.toml")
@@ -345,7 +346,8 @@ _COVER_PATTERNS = (
 )
 _COVER_END = re.compile(r"(?:部门|单位)(?:预算|决算)(?:信息)?(?:公开)?(?:报告|报表)?$")
 _COVER_PIECE = re.compile(r"^[^:;,.、。，；!?]{2,30}$")
-_REGION_ONLY = re.compile(r"^(?:[\u4e00-\u9fff]{1,8}?(?:自治区|自治州|自治县|省|市|区|县|旗|州|盟))+$")
+#: Places only ("江苏省南京市"): of ideographs alone (``_region_only``), each place ending in its level.
+_REGION_ONLY = re.compile(r"^(?:.{1,8}?(?:自治区|自治州|自治县|省|市|区|县|旗|州|盟))+$")
 _NOT_A_NAME = re.compile(r"预算|决算|说明|公开|情况|部分|目录|报告|表|^[市区县省]级|^[本我该各]|万元|^元$")
 _SENTENCE_MARK = re.compile(r"[。，；、,;]")
 # A department's name ends with the kind of body it is (局, 委员会, 办公室, 中心, 街道办事处,
@@ -353,6 +355,10 @@ _SENTENCE_MARK = re.compile(r"[。，；、,;]")
 # of the name: "深圳市人民政府办公厅纳入" is a sentence (…纳入2026年部门预算编制范围的单位).
 _BODY_END = re.compile(r"(?:[局会委办室厅部所校站队院馆处园府署台社司团联行场厂库狱组科股庭关宫学镇乡]|中心|单位|基地|街道)$")
 _GENERIC_TAIL = "部门"  # 北京市统计局部门: the word for what the body is, printed after its name
+
+
+def _region_only(value: str) -> bool:
+    return all(map(is_han, value.removesuffix("\n"))) and _REGION_ONLY.match(value) is not None  # $ allows a last \n
 
 
 def _clean_name(value: str) -> str | None:
@@ -363,7 +369,7 @@ def _clean_name(value: str) -> str | None:
     cjk = len(re.findall(r"[\u4e00-\u9fff]", value))
     if not 3 <= len(value) <= 40 or cjk < 3 or re.search(r"\d", value) or _SENTENCE_MARK.search(value):
         return None
-    if _REGION_ONLY.match(value) or _NOT_A_NAME.search(value) or not _BODY_END.search(_strip_loop(_PAREN_TAIL, value)):
+    if _region_only(value) or _NOT_A_NAME.search(value) or not _BODY_END.search(_strip_loop(_PAREN_TAIL, value)):
         return None
     return value.replace("(", "（").replace(")", "）")
 

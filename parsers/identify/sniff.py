@@ -29,7 +29,8 @@ from functools import lru_cache
 
 from parsers.identify.kinds import _PAREN_TAIL, TableKind, _lines, detect_report_kind, identify_table
 from parsers.subject_codes import CATALOG_DATA, FAMILIES
-from parsers.tables.segment import CJK, is_han
+from parsers.ideographs import is_han
+from parsers.tables.segment import CJK
 
 #: The cover is the document's first page: its title is among this many first lines.
 COVER_LINES = 15

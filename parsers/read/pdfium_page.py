@@ -291,16 +291,18 @@ def _scan_objects(page: int, textpage: int) -> tuple[list[tuple[int, Matrix]], b
     paths = []
     lost = False
     lossy: dict[int, bool] = {}  # font handle → may lose text; a page has few fonts and many text objects
+    text_font = pdfium.text_font  # called for every text object of the page
     for obj, kind, frame in _page_objects(page):
-        if kind == _PATH:
+        if kind == _TEXT:
+            if not lost:
+                font = text_font(obj)
+                may_lose = lossy.get(font)
+                if may_lose is None:
+                    may_lose = lossy[font] = _may_lose_text(font)
+                # the length counts the UTF-16 NUL
+                lost = may_lose and pdfium.text_length(obj, textpage, None, 0) <= 2
+        elif kind == _PATH:
             paths.append((obj, frame))
-        elif kind == _TEXT and not lost:
-            font = pdfium.text_font(obj)
-            may_lose = lossy.get(font)
-            if may_lose is None:
-                may_lose = lossy[font] = _may_lose_text(font)
-            # the length counts the UTF-16 NUL
-            lost = may_lose and pdfium.text_length(obj, textpage, None, 0) <= 2
     return paths, lost
 
 

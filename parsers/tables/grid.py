@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from parsers.model import Cell, Column, Provenance, Row, Table
 from parsers.amounts import detect_unit, is_amount, parse_amount
@@ -23,7 +24,7 @@ from parsers.tables.geometry import (
 from parsers.tables.headers import has_inferred_merges, label_paths
 from parsers.read.layout import Fragment, SourceLine
 from parsers.tables.segment import CJK as _CJK
-from parsers.tables.segment import is_han
+from parsers.ideographs import is_han
 from parsers.tables.segment import Segment, is_empty_statement, is_meta_text, normalize_text
 from parsers.subject_codes import is_class, known_section
 
@@ -31,7 +32,10 @@ _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _CODE_PART = re.compile(r"^\d{2,7}$")
 _TWO_DIGITS = re.compile(r"^\d{2}$")
 _THREE_DIGITS = re.compile(r"^\d{3}$")
-_LEADING_CODE = re.compile(r"^[\[【(（]?(\d{3}(?:\d{2}){0,2})[\]】)）]?(?:\s*[-－—–:：.、]\s*(?=[\u4e00-\u9fff])|\s+|(?=[\u4e00-\u9fff]))(.+)$")
+_BRACKETED_CODE = re.compile(r"[\[【(（]?(\d{3}(?:\d{2}){0,2})[\]】)）]?")
+_NAME_SEPARATOR = re.compile(r"\s*[-－—–:：.、]\s*")
+_SPACES = re.compile(r"\s+")
+_TO_THE_END = re.compile(r"(.+)$")
 _CODE_BEFORE_NAME = re.compile(r"[\[【(（]?\d{3}(?:\d{2}){0,2}[\]】)）]?\s*[-－—–:：.、]?\s*")
 _LEVELS = re.compile(r"^\d{3}(?:-\d{2}){1,2}$|^\d{3}\.\d{2}\.\d{2}$")  # 类-款-项; two dotted levels would read as an amount
 _CODE_BRACKETS = re.compile(r"[\[\]【】()]")  # around a code: "（2101101）" (NFKC makes （） plain)
@@ -51,6 +55,34 @@ def is_code_name(text: str) -> bool:
     ideograph: the greedy match decides.)"""
     prefix = _CODE_BEFORE_NAME.match(text)
     return prefix is not None and is_han(text[prefix.end():prefix.end() + 1])
+
+
+def leading_code(text: str) -> tuple[str, str] | None:
+    """A code printed in front of its name in one cell, and the name: "2010101 行政运行",
+    "[208]-社会保障和就业支出", "2080505养老保险". After the code come a separator and then
+    an ideograph, or spaces, or the ideograph itself, tried in that order; the name runs to
+    the end of the line. (The greedy code is the only one that can be followed by any of
+    them: a shorter one is followed by a digit or a bracket.)"""
+    code = _BRACKETED_CODE.match(text)
+    if code is None:
+        return None
+    after = code.end()
+    separator = _NAME_SEPARATOR.match(text, after)
+    if separator and is_han(text[separator.end():separator.end() + 1]):
+        name = _TO_THE_END.match(text, separator.end())
+        if name:
+            return code.group(1), name.group(1)
+    spaces = _SPACES.match(text, after)
+    if spaces:
+        for start in range(spaces.end(), after, -1):  # the spaces give back one at a time to what follows
+            name = _TO_THE_END.match(text, start)
+            if name:
+                return code.group(1), name.group(1)
+    if is_han(text[after:after + 1]):
+        name = _TO_THE_END.match(text, after)
+        if name:
+            return code.group(1), name.group(1)
+    return None
 
 
 def _unit_code(name: str) -> re.Match[str] | None:
@@ -247,7 +279,7 @@ def _column_profile(rows: list[_Row], width: int) -> tuple[list[float], ...]:
     """
     codes, names, amounts, coded, full_codes, subjects = ([0.0] * width for _ in range(6))
     for col in range(width):
-        texts = [r.text(col) for r in rows if r.text(col)]
+        texts = [text for text in (r.text(col) for r in rows) if text]
         if not texts:
             continue
         n = len(texts)
@@ -277,7 +309,7 @@ def _split_code_cols(rows: list[_Row], names: list[float]) -> set[int]:
     first_name = next((col for col, share in enumerate(names) if share >= 0.5), 0)
 
     def holds(col: int, pattern: re.Pattern[str]) -> bool:
-        texts = [code_text(r.text(col)) for r in rows if r.text(col)]
+        texts = [code_text(text) for text in (r.text(col) for r in rows) if text]
         return bool(texts) and all(pattern.match(t) for t in texts)
 
     parts = [col for col in range(first_name - 1, max(first_name - 3, 0) - 1, -1) if holds(col, _TWO_DIGITS)]
@@ -285,7 +317,7 @@ def _split_code_cols(rows: list[_Row], names: list[float]) -> set[int]:
     head = first_name - 1 - len(parts)
     if not parts or head < 0 or not holds(head, _THREE_DIGITS):
         return set()
-    if not all(is_class(code_text(r.text(head))) for r in rows if r.text(head)):
+    if not all(is_class(code_text(text)) for text in (r.text(head) for r in rows) if text):
         return set()
     return {head, *parts}
 
@@ -692,19 +724,19 @@ def _draft(row: _Row, group: _Group, columns: dict, gi: int) -> _Draft:
     extra = surplus + extra
     extra_names = [""] * len(extra)
     for col in group.extra_coded_name_cols:
-        leading = _LEADING_CODE.match(clean_name(row.text(col)))
+        leading = leading_code(clean_name(row.text(col)))
         if leading:
-            extra.append(leading.group(1))
-            extra_names.append(clean_name(leading.group(2)))
+            extra.append(leading[0])
+            extra_names.append(clean_name(leading[1]))
     name = _row_name(row, group, code_parts)
     if code is None:
-        leading = _LEADING_CODE.match(name)
+        leading = leading_code(name)
         unit_code = _unit_code(name)
-        leading_code = code_text(leading.group(1)) if leading else ""
-        if leading and known_section(leading_code):
-            code, name = leading_code, clean_name(leading.group(2))
+        printed = code_text(leading[0]) if leading else ""
+        if leading and known_section(printed):
+            code, name = printed, clean_name(leading[1])
         elif leading:  # "53045-北京文化艺术基金资助款": a project's number, no 款 of the standard
-            extra, name = [leading_code, *extra], clean_name(leading.group(2))
+            extra, name = [printed, *extra], clean_name(leading[1])
             extra_names = ["", *extra_names]
         elif unit_code:  # "313001无锡市交通运输局（本级）": a 单位代码 glued to the unit's name
             extra, name = [unit_code.group(1), *extra], unit_code.group(2)
@@ -723,6 +755,7 @@ def _draft(row: _Row, group: _Group, columns: dict, gi: int) -> _Draft:
     )
 
 
+@lru_cache(maxsize=16384)
 def code_text(text: str) -> str:
     """A printed code as plain digits: full-width digits ("２０８"), brackets ("（2101101）",
     "[208]") and levels joined by hyphens ("208-05-05", or dots for all three: "210.11.01")

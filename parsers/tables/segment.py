@@ -40,12 +40,6 @@ _EMPTY_STATEMENT = re.compile(r"本表无数据|无数据|本表为空|故本表
 _SENTENCE = re.compile(r"[。；;]|[，,].*[，,。]")
 _CLAUSE = re.compile(r"[，。；](?!$)|。$")
 CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-def is_han(text: str) -> bool:
-    """``text`` is one CJK ideograph (U+4E00–U+9FFF). A comparison, not a character class:
-    ``re`` builds a class of 20,992 code points one by one, a millisecond per pattern at start-up."""
-    return "\u4e00" <= text <= "\u9fff" and len(text) == 1
 _UNIT_WORD = re.compile(r"^万元?(?:[，。、；：,]|$)")
 _UNIT_NOTE = re.compile(r"[(（]?\s*(?:金额)?单位\s*[:：]\s*(?:人民币)?\s*(?:亿元|万元|千元|元)\s*[)）]?")
 
