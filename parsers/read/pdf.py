@@ -314,19 +314,19 @@ def _free_lines(glyphs: list[Glyph], page: int, settings: PdfSettings) -> list[S
         for run in _runs(band, settings.word_x_tolerance):
             text = _run_text(run).strip()
             if text:
-                bbox = (run[0].x0, min(g.top for g in run), run[-1].x1, max(g.bottom for g in run))
+                bbox = (run[0].x0, min(map(_TOP, run)), run[-1].x1, max(map(_BOTTOM, run)))
                 fragments.append(Fragment(text, None, bbox))
         if fragments:
-            bbox = (
-                min(f.bbox[0] for f in fragments), min(f.bbox[1] for f in fragments),
-                max(f.bbox[2] for f in fragments), max(f.bbox[3] for f in fragments),
-            )
+            boxes = [f.bbox for f in fragments]
+            bbox = (min(map(_X0, boxes)), min(map(_TOP_OF_BOX, boxes)), max(map(_X1, boxes)), max(map(_BOTTOM_OF_BOX, boxes)))
             lines.append(SourceLine(page, 0, fragments, None, bbox))
     return lines
 
 
 _TOP_LEFT = attrgetter("top", "x0")
 _LEFT = attrgetter("x0")
+_TOP, _BOTTOM = attrgetter("top"), attrgetter("bottom")
+_X0, _TOP_OF_BOX, _X1, _BOTTOM_OF_BOX = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(3)
 
 
 def _bands(glyphs: list[Glyph], min_overlap: float) -> list[list[Glyph]]:
