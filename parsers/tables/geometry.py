@@ -24,7 +24,13 @@ class GeometrySettings:
 
 
 def column_spans(body: list[SourceLine], settings: GeometrySettings = GeometrySettings()) -> list[tuple[float, float]]:
-    """x-ranges of the columns, from the coverage of body fragments."""
+    """x-ranges of the columns, from the coverage of body fragments.
+
+    A few lines may cross a gap (a long name running into the next column), so a gap is where
+    at most ``gap_share`` of the lines print. Text that touches no column so found is a column
+    of its own however rarely it prints: a 类 column of sparse split codes holds one 类 code
+    ("210") over a whole table of 款 and 项 rows.
+    """
     boxes = [f.bbox for line in body for f in line.fragments if f.bbox and f.text.strip()]
     if not boxes:
         return []
@@ -50,7 +56,13 @@ def column_spans(body: list[SourceLine], settings: GeometrySettings = GeometrySe
         elif count <= threshold and start is not None:
             spans.append((left + start * settings.resolution, left + i * settings.resolution))
             start = None
-    return _merge_close(spans, settings.min_gap)
+    return _merge_close(sorted(spans + _rare_columns(boxes, spans)), settings.min_gap)
+
+
+def _rare_columns(boxes: list[tuple[float, float, float, float]], spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The x-ranges of text printed in too few lines to make a column, touching no column."""
+    apart = sorted((b[0], b[2]) for b in boxes if not any(b[0] < span[1] and span[0] < b[2] for span in spans))
+    return _merge_close(apart, 0.0)
 
 
 def with_empty_columns(spans: list[tuple[float, float]], header: list[SourceLine]) -> list[tuple[float, float]]:
