@@ -177,8 +177,8 @@ def widen_group_labels(header: list[SourceLine], spans: list[tuple[float, float]
     its sub-labels' level (合计 spanning down beside 基本支出) is a sibling of the group and stops
     it. Of those runs of columns it spans the one it is centred over (the widest, when several
     are within what the text tells of the cells). Lower labels are widened first, so a run is
-    judged with the spans of the labels below it."""
-    placed = [f for line in header for f in line.fragments if f.col is not None and f.bbox]
+    judged with the spans of the labels below it. Ruled header cells know their spans."""
+    placed = [f for line in header if line.region is None for f in line.fragments if f.col is not None and f.bbox]
     edges = _cell_edges(placed, spans)
     for f in sorted(placed, key=lambda f: -_middle(f)):
         below = [g for g in placed if _middle(g) > _middle(f) + tolerance]
