@@ -65,12 +65,15 @@ def _rare_columns(boxes: list[tuple[float, float, float, float]], spans: list[tu
     return _merge_close(apart, 0.0)
 
 
-def with_empty_columns(spans: list[tuple[float, float]], header: list[SourceLine]) -> list[tuple[float, float]]:
+def with_empty_columns(spans: list[tuple[float, float]], header: list[SourceLine], tolerance: float = 2.0) -> list[tuple[float, float]]:
     """Columns the header prints but no body row fills (公用经费 left blank on every row).
 
     Each label of a header row belongs to the body column nearest to it; when two labels of
     one row claim the same column, the one that does not overlap it (or the farther one) is
-    a column of its own, so it is not read as part of its neighbour's label.
+    a column of its own, so it is not read as part of its neighbour's label. A label of the
+    lowest header row that overlaps no body column is one too when the column nearest to it
+    has a label of its own (overlapping it, no label of the lowest row under it), on whatever
+    line: 合计, spanning down beside 基本支出, prints higher than 人员经费 under 基本支出.
     """
     if not spans:
         return spans
@@ -80,15 +83,33 @@ def with_empty_columns(spans: list[tuple[float, float]], header: list[SourceLine
         for f in line.fragments:
             if f.col is not None or f.bbox is None or not f.text.strip():
                 continue
-            centre = (f.bbox[0] + f.bbox[2]) / 2
-            nearest = min(range(len(spans)), key=lambda i: _distance(centre, spans[i]))
-            rank = -_overlap(f.bbox, spans[nearest]) or _distance(centre, spans[nearest])
+            nearest = _nearest(f.bbox, spans)
+            rank = -_overlap(f.bbox, spans[nearest]) or _distance((f.bbox[0] + f.bbox[2]) / 2, spans[nearest])
             claims.setdefault(nearest, []).append((rank, f.bbox))
         for claimants in claims.values():
             for rank, box in sorted(claimants)[1:]:
                 if rank >= 0 and not any(_overlap(box, span) > 0 for span in spans):
                     added.append((box[0], box[2]))
-    return sorted(spans + _merge_close(sorted(added), 0.0)) if added else spans
+    labels = [f for line in header for f in line.fragments if f.col is None and f.bbox is not None and f.text.strip()]
+    lowest = max(map(_middle, labels), default=0.0)
+    lowest_row = [f for f in labels if _middle(f) >= lowest - tolerance]
+    own_labels = [g for g in labels if not any(_under(f, g, tolerance) for f in lowest_row)]  # no group labels
+    for f in lowest_row:
+        if not any(_overlap(f.bbox, span) > 0 for span in spans):
+            column = spans[_nearest(f.bbox, spans)]
+            if any(g is not f and _overlap(g.bbox, column) > 0 for g in own_labels):
+                added.append((f.bbox[0], f.bbox[2]))
+    return sorted(spans + _merge_close(sorted(set(added)), 0.0)) if added else spans
+
+
+def _under(lower: Fragment, upper: Fragment, tolerance: float) -> bool:
+    """``lower`` is printed under ``upper``: lower down, and across the same stretch of the page."""
+    return _middle(lower) > _middle(upper) + tolerance and lower.bbox[0] < upper.bbox[2] and upper.bbox[0] < lower.bbox[2]
+
+
+def _nearest(box: tuple[float, float, float, float], spans: list[tuple[float, float]]) -> int:
+    centre = (box[0] + box[2]) / 2
+    return min(range(len(spans)), key=lambda i: _distance(centre, spans[i]))
 
 
 def _merge_close(spans: list[tuple[float, float]], min_gap: float) -> list[tuple[float, float]]:
@@ -161,9 +182,7 @@ def place_fragments(lines: list[SourceLine], spans: list[tuple[float, float]]) -
             centred = [i for i, span in enumerate(spans) if f.bbox[0] <= (span[0] + span[1]) / 2 <= f.bbox[2]]
             touched = centred if len(centred) > 1 else [i for i, o in enumerate(overlaps) if o > 0.5]
             if not touched:
-                centre = (f.bbox[0] + f.bbox[2]) / 2
-                f.col = min(range(len(spans)), key=lambda i: _distance(centre, spans[i]))
-                f.span = 1
+                f.col, f.span = _nearest(f.bbox, spans), 1
             else:
                 f.col, f.span = touched[0], touched[-1] - touched[0] + 1
 
