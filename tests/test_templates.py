@@ -162,8 +162,10 @@ def test_no_header_label_of_a_random_template_is_read_in_pieces(tmp_path_factory
 #: again at the top of the continuation page, counted as running text with the same header under
 #: the next table's title, and dropped from every page (its columns read as 第3列, 第4列, 第5列);
 #: 713 an unruled column left blank on every row (人员经费) beside 合计 spanning down, read as
-#: part of 合计's column (合计/人员经费).
-HEADER_REGRESSION_SEEDS = (713, 970)
+#: part of 合计's column (合计/人员经费), and 956 the same beside a wrapped label (公用\n经费) whose
+#: lower line printed below every other label; 1527 本年支出 over 合计 | 基本支出 | 项目支出 read
+#: over 基本支出 alone (both centred alike; the cells' edges tell them apart).
+HEADER_REGRESSION_SEEDS = (713, 956, 970, 1527)
 
 
 @pytest.mark.parametrize("seed", HEADER_REGRESSION_SEEDS)

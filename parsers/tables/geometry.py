@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from parsers.read.layout import Fragment, SourceLine
 
 
+WRAP_GAP = 3.0  # points: the lines of a label wrapped inside its cell stand closer than two header rows
+
+
 @dataclass(frozen=True)
 class GeometrySettings:
     """Tolerances in PDF points; ``gap_share`` = share of body lines allowed to cross a gap."""
@@ -73,7 +76,8 @@ def with_empty_columns(spans: list[tuple[float, float]], header: list[SourceLine
     a column of its own, so it is not read as part of its neighbour's label. A label of the
     lowest header row that overlaps no body column is one too when the column nearest to it
     has a label of its own (overlapping it, no label of the lowest row under it), on whatever
-    line: 合计, spanning down beside 基本支出, prints higher than 人员经费 under 基本支出.
+    line: 合计, spanning down beside 基本支出, prints higher than 人员经费 under 基本支出. (A label
+    wrapped inside its cell counts as one, at the middle of its lines.)
     """
     if not spans:
         return spans
@@ -90,7 +94,7 @@ def with_empty_columns(spans: list[tuple[float, float]], header: list[SourceLine
             for rank, box in sorted(claimants)[1:]:
                 if rank >= 0 and not any(_overlap(box, span) > 0 for span in spans):
                     added.append((box[0], box[2]))
-    labels = [f for line in header for f in line.fragments if f.col is None and f.bbox is not None and f.text.strip()]
+    labels = _stacked([f for line in header for f in line.fragments if f.col is None and f.bbox is not None and f.text.strip()])
     lowest = max(map(_middle, labels), default=0.0)
     lowest_row = [f for f in labels if _middle(f) >= lowest - tolerance]
     own_labels = [g for g in labels if not any(_under(f, g, tolerance) for f in lowest_row)]  # no group labels
@@ -100,6 +104,22 @@ def with_empty_columns(spans: list[tuple[float, float]], header: list[SourceLine
             if any(g is not f and _overlap(g.bbox, column) > 0 for g in own_labels):
                 added.append((f.bbox[0], f.bbox[2]))
     return sorted(spans + _merge_close(sorted(set(added)), 0.0)) if added else spans
+
+
+def _stacked(labels: list[Fragment], max_gap: float = WRAP_GAP) -> list[Fragment]:
+    """The labels with the lines of each wrapped one taken together (one box over all of them):
+    lines right under each other, across the same stretch of the page."""
+    stacks: list[Fragment] = []
+    for f in sorted(labels, key=lambda f: f.bbox[1]):
+        above = [g for g in stacks if g.bbox[3] <= f.bbox[3] and f.bbox[1] - g.bbox[3] <= max_gap
+                 and g.bbox[0] < f.bbox[2] and f.bbox[0] < g.bbox[2]]
+        if above:
+            g = max(above, key=lambda g: g.bbox[3])
+            g.bbox = (min(g.bbox[0], f.bbox[0]), g.bbox[1], max(g.bbox[2], f.bbox[2]), f.bbox[3])
+            g.text += f.text
+        else:
+            stacks.append(Fragment(f.text, None, f.bbox))
+    return stacks
 
 
 def _under(lower: Fragment, upper: Fragment, tolerance: float) -> bool:
@@ -227,25 +247,32 @@ def widen_group_labels(header: list[SourceLine], spans: list[tuple[float, float]
 
 
 def _cell_edges(placed: list[Fragment], spans: list[tuple[float, float]]) -> dict[int, tuple[float, float]]:
-    """Each column's cell, as far as text tells: where its body text and its lowest label (when it
-    spans that column alone) print, widened to the middle of the gaps beside it (right-aligned
-    amounts leave their cell's left part blank, so the printed text alone is not centred in it)."""
+    """Each column's cell, as far as text tells. A label is printed centred in its cell, so a
+    column with a label of its own (its lowest, over it alone) has its cell centred there, wide
+    enough for the column's text on both sides; right-aligned amounts leave the cell's left
+    part blank, so the printed text alone is not centred in it. Other columns reach to the middle
+    of the gaps beside them."""
     extents = dict(enumerate(spans))
     lowest: dict[int, Fragment] = {}
     for f in placed:
         for col in _columns_of(f):
             if col not in lowest or _middle(f) > _middle(lowest[col]):
                 lowest[col] = f
-    for col, f in lowest.items():
-        if (f.span or 1) == 1:
-            x0, x1 = extents.get(col, (f.bbox[0], f.bbox[2]))
-            extents[col] = (min(x0, f.bbox[0]), max(x1, f.bbox[2]))
+    labelled = {col: f for col, f in lowest.items() if (f.span or 1) == 1}
+    for col, f in labelled.items():
+        x0, x1 = extents.get(col, (f.bbox[0], f.bbox[2]))
+        extents[col] = (min(x0, f.bbox[0]), max(x1, f.bbox[2]))
     columns = sorted(extents)
     gaps = [extents[b][0] - extents[a][1] for a, b in zip(columns, columns[1:])]
     margin = max(0.0, min(gaps) / 2) if gaps else 0.0
     edges = {}
     for index, col in enumerate(columns):
         x0, x1 = extents[col]
+        if col in labelled:
+            centre = (labelled[col].bbox[0] + labelled[col].bbox[2]) / 2
+            half = max(centre - x0, x1 - centre)
+            edges[col] = (centre - half, centre + half)
+            continue
         left = (extents[columns[index - 1]][1] + x0) / 2 if index else x0 - margin
         right = (x1 + extents[columns[index + 1]][0]) / 2 if index + 1 < len(columns) else x1 + margin
         edges[col] = (min(left, x0), max(right, x1))
@@ -261,7 +288,7 @@ def _middle(f: Fragment) -> float:
     return (f.bbox[1] + f.bbox[3]) / 2 if f.bbox else 0.0
 
 
-def merge_stacked_labels(lines: list[SourceLine], max_gap: float) -> list[SourceLine]:
+def merge_stacked_labels(lines: list[SourceLine], max_gap: float = WRAP_GAP) -> list[SourceLine]:
     """Join a header label wrapped inside its own cell ("事业单位" / "经营收入", "基本" / "支出").
 
     The pieces stand in the same column(s), one right under the other, closer than two header

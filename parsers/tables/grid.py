@@ -216,7 +216,7 @@ def _assign_columns(header: list[SourceLine], body: list[SourceLine]) -> None:
     spans = spans_from_ruled(ruled) if ruled else with_empty_columns(column_spans([line for line in body if line.region is None]), header)
     place_fragments(body, spans)
     place_fragments(header, spans)
-    header[:] = merge_stacked_labels(header, max_gap=3.0)
+    header[:] = merge_stacked_labels(header)
     widen_group_labels(header, spans)
 
 
