@@ -325,3 +325,38 @@ def score_code_rows(report: Report, truth: dict) -> list[CodeRowOutcome]:
             else:
                 outcomes.append(outcome)
     return outcomes
+
+
+# -- header labels ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HeaderOutcome:
+    """One printed table's amount-column labels: the label paths printed and those kemu read
+    (``Column.label``, top row first), or ``None`` when no table of its kind is on its pages."""
+
+    kind: str
+    printed: tuple[str, ...]
+    read: tuple[str, ...] | None
+
+    @property
+    def exact(self) -> bool:
+        return self.read == self.printed
+
+    @property
+    def pieces(self) -> tuple[str, ...]:
+        """Labels read that no header cell prints whole: a label wrapped inside its cell read as
+        a parent over a child ("基本/支出" for 基本支出), or two labels run together."""
+        whole = {label for path in self.printed for label in path.split("/")}
+        return tuple(dict.fromkeys(label for path in self.read or () for label in path.split("/") if label not in whole))
+
+
+def score_headers(report: Report, truth: dict) -> list[HeaderOutcome]:
+    """Each printed table's column labels as kemu read them, against the printed label paths."""
+    outcomes = []
+    for truth_table in truth["tables"]:
+        pages = set(truth_table["pages"])
+        right_kind = [t for t in report.tables if t.kind == truth_table["kind"] and pages & set(t.pages)]
+        read = tuple(c.label for c in right_kind[0].columns) if right_kind else None
+        outcomes.append(HeaderOutcome(truth_table["kind"], tuple("/".join(p) for p in truth_table["columns"]), read))
+    return outcomes

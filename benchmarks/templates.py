@@ -5,7 +5,8 @@ Each seed draws a template (sample_reports/templates.py), renders it, reads it w
 (app.evaluate.score_code_rows): full code, every amount, printed unit, in a table of the right
 kind. Prints the exact rate, the rate per value of every choice (worst first, so the choices
 that fail most lead), the share of wrong and of right rows that sit in tables kemu marked
-uncertain (Table.reading), and the failing seeds grouped by cause with their likely triggers.
+uncertain (Table.reading), the share of tables whose column labels come out as printed
+(app.evaluate.score_headers), and the failing seeds grouped by cause with their likely triggers.
 The issue's targets: ≥ 99% exact; ≥ 90% of wrong rows flagged, ≤ 3% of right ones.
 
 Run: python benchmarks/templates.py [--specs 2000] [--start 0] [--json PATH] [--known PATH]
@@ -27,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.evaluate import CodeRowOutcome, score_code_rows  # noqa: E402
+from app.evaluate import CodeRowOutcome, HeaderOutcome, score_code_rows, score_headers  # noqa: E402
 from parsers.errors import UnreadableReport  # noqa: E402
 from parsers.report import read_report  # noqa: E402
 from sample_reports.templates import write  # noqa: E402
@@ -39,6 +40,7 @@ class SpecResult:
     choices: dict[str, str]
     outcomes: tuple[CodeRowOutcome, ...]
     refused: str = ""  # read_report's refusal, when the whole report was refused
+    headers: tuple[HeaderOutcome, ...] = ()  # each table's column labels as read
 
     @property
     def exact(self) -> int:
@@ -62,7 +64,7 @@ def run_spec(seed: int, folder: Path) -> SpecResult:
         return SpecResult(seed, truth["choices"], outcomes, str(refusal))
     finally:
         path.unlink(missing_ok=True)
-    return SpecResult(seed, truth["choices"], tuple(score_code_rows(report, truth)))
+    return SpecResult(seed, truth["choices"], tuple(score_code_rows(report, truth)), headers=tuple(score_headers(report, truth)))
 
 
 def run(seeds: range) -> list[SpecResult]:
@@ -105,6 +107,20 @@ def _flagged(results: list[SpecResult]) -> dict[str, float]:
     }
 
 
+def _headers(results: list[SpecResult]) -> dict:
+    """Column labels: the share of tables whose amount columns' label paths are the printed ones,
+    the share with a label read in pieces (wrapped inside its cell, read as parent and child),
+    and the seeds of each."""
+    headers = [h for r in results for h in r.headers]
+    return {
+        "tables": len(headers),
+        "header_exact_rate": sum(h.exact for h in headers) / len(headers) if headers else 1.0,
+        "header_pieces_rate": sum(bool(h.pieces) for h in headers) / len(headers) if headers else 0.0,
+        "header_wrong_seeds": [r.seed for r in results if not all(h.exact for h in r.headers)],
+        "header_pieces_seeds": [r.seed for r in results if any(h.pieces for h in r.headers)],
+    }
+
+
 def summary(results: list[SpecResult]) -> dict:
     """Overall and per-choice exact rates, and the failing seeds by cause with their likely triggers."""
     rows = sum(len(r.outcomes) for r in results)
@@ -133,6 +149,7 @@ def summary(results: list[SpecResult]) -> dict:
         "exact_rows": exact,
         "exact_rate": exact / rows if rows else 1.0,
         **_flagged(results),
+        **_headers(results),
         "per_choice": {k: {**v, "rate": v["exact"] / v["rows"] if v["rows"] else 1.0}
                        for k, v in sorted(per_choice.items(), key=lambda item: item[1]["exact"] / max(item[1]["rows"], 1))},
         "causes": {cause: {"rows": lost_rows[cause], "seeds": seeds, "triggers": _triggers(seeds, choices)}
@@ -146,6 +163,9 @@ def print_summary(data: dict) -> None:
           f"{data['exact_rows']}/{data['code_rows']} code rows exact = {data['exact_rate']:.1%}")
     print(f"in tables kemu marked uncertain: {data['wrong_rows_flagged']:.1%} of the wrong rows (target ≥ 90%), "
           f"{data['right_rows_flagged']:.1%} of the right ones (target ≤ 3%)")
+    print(f"column labels as printed in {data['header_exact_rate']:.1%} of {data['tables']} tables "
+          f"(wrong {data['header_wrong_seeds'][:10]}); a label read in pieces in {data['header_pieces_rate']:.1%} "
+          f"({data['header_pieces_seeds'][:10]})")
     print("\nper choice (worst first): rate  rows  failing specs/specs")
     for choice, entry in data["per_choice"].items():
         print(f"  {choice:32} {entry['rate']:6.1%} {entry['rows']:6} {entry['failing_specs']:5}/{entry['specs']}")

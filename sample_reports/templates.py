@@ -24,6 +24,7 @@ import argparse
 import json
 import random
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -32,8 +33,10 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas
 
-from sample_reports.generate import BUDGET_ITEMS, ECON_NAMES, FINAL_ECON, FINAL_ITEMS, FUNC_NAMES
-from sample_reports.generate_layouts import FONT, draw_text, offset_glyph_boxes
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script: the repository's packages
+
+from sample_reports.generate import BUDGET_ITEMS, ECON_NAMES, FINAL_ECON, FINAL_ITEMS, FUNC_NAMES  # noqa: E402
+from sample_reports.generate_layouts import FONT, draw_text, offset_glyph_boxes  # noqa: E402
 
 YEAR = 2026
 DEPARTMENT = "示例市卫生健康委员会"

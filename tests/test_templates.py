@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from app.evaluate import CodeRowOutcome, score_code_rows
-from benchmarks.templates import run_spec, summary
+from benchmarks.templates import SpecResult, run_spec, summary
 from parsers.report import read_report
 from sample_reports import templates
 from sample_reports.templates import Choices, draw_choices, draw_spec, truth, write
@@ -31,14 +31,19 @@ from tests.conftest import ROOT
 
 CI_SPECS = 100
 FLOOR = 0.99  # today's exact rate over the CI seeds is 100%; the issue's target is 99%
+HEADER_FLOOR = 0.99  # today every one of the 285 tables of the CI seeds reads with the printed column labels
 SLOW_SPECS = 2000
 SLOW_FLOOR = 0.99  # today's exact rate over seeds 0–1999 is 99.9%
 KNOWN_FAILING: dict[str, str] = json.loads((ROOT / "tests" / "fixtures" / "template_failures.json").read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=None)
+def _specs(seed: int, folder: Path) -> SpecResult:
+    return run_spec(seed, folder)
+
+
 def _outcomes(seed: int, folder: Path) -> tuple[CodeRowOutcome, ...]:
-    return run_spec(seed, folder).outcomes
+    return _specs(seed, folder).outcomes
 
 
 def test_a_seed_names_one_template(tmp_path: Path):
@@ -129,9 +134,11 @@ def _seed_param(seed: int):
     return pytest.param(seed, marks=marks, id=f"seed{seed}")
 
 
-#: Seeds past the CI range that once failed for a cause of their own (表N before a 决算 title,
-#: glyph boxes offset from the baseline), kept as regression tests.
-REGRESSION_SEEDS = (135, 222, 311)
+#: Seeds past the CI range that once failed for a cause of their own, kept as regression tests:
+#: 135 表N before a 决算 title; 222, 311 glyph boxes offset from the baseline; 230, 1189, 1430 an
+#: unruled table of sparse 类|款|项 codes whose 类 column prints one code (too few lines to
+#: make a column by coverage, so "210" fell into the 款 column).
+REGRESSION_SEEDS = (135, 222, 230, 311, 1189, 1430)
 
 
 @pytest.mark.parametrize("seed", [_seed_param(s) for s in (*range(CI_SPECS), *REGRESSION_SEEDS)])
@@ -139,6 +146,37 @@ def test_every_printed_code_row_of_a_random_template_comes_out_exact(seed: int, 
     outcomes = _outcomes(seed, tmp_path_factory.getbasetemp())
     wrong = [o for o in outcomes if o.fault]
     assert outcomes and not wrong, f"{len(wrong)}/{len(outcomes)} wrong, e.g. {wrong[0]}"
+
+
+def test_no_header_label_of_a_random_template_is_read_in_pieces(tmp_path_factory):
+    """A label wrapped inside its own cell ("基本\n支出", wrapped at another point on every page)
+    is one label, not a parent over a child ("基本/支出"); a parent over several columns is
+    the first part of each of their paths."""
+    wrapped = [s for s in range(CI_SPECS) if draw_spec(s).choices.wrap_labels]
+    assert len(wrapped) > CI_SPECS // 3
+    pieces = {s: [h.pieces for h in _specs(s, tmp_path_factory.getbasetemp()).headers if h.pieces] for s in wrapped}
+    assert not any(pieces.values()), {s: p for s, p in pieces.items() if p}
+
+
+#: Seeds whose column labels were lost for a cause of their own: 970 a one-line header printed
+#: again at the top of the continuation page, counted as running text with the same header under
+#: the next table's title, and dropped from every page (its columns read as 第3列, 第4列, 第5列);
+#: 713 an unruled column left blank on every row (人员经费) beside 合计 spanning down, read as
+#: part of 合计's column (合计/人员经费), and 956 the same beside a wrapped label (公用\n经费) whose
+#: lower line printed below every other label; 1527 本年支出 over 合计 | 基本支出 | 项目支出 read
+#: over 基本支出 alone (both centred alike; the cells' edges tell them apart).
+HEADER_REGRESSION_SEEDS = (713, 956, 970, 1527)
+
+
+@pytest.mark.parametrize("seed", HEADER_REGRESSION_SEEDS)
+def test_column_labels_of_a_template_that_once_lost_them_come_out_as_printed(seed: int, tmp_path_factory):
+    headers = _specs(seed, tmp_path_factory.getbasetemp()).headers
+    assert headers and all(h.exact for h in headers), [h for h in headers if not h.exact]
+
+
+def test_column_labels_of_the_ci_seeds_come_out_as_printed(tmp_path_factory):
+    headers = [h for s in range(CI_SPECS) for h in _specs(s, tmp_path_factory.getbasetemp()).headers]
+    assert sum(h.exact for h in headers) / len(headers) >= HEADER_FLOOR
 
 
 def test_exact_rate_over_the_ci_seeds_stays_above_todays(tmp_path_factory):

@@ -136,7 +136,7 @@ class Reading:
 def build_table(segment: Segment, table_id: str, default_unit: str | None, reading: Reading = Reading()) -> Table:
     """Assemble one table; flags say what a reviewer should look at."""
     flags: list[str] = []
-    lines = [_without_meta(line) for line in segment.lines]
+    lines = [_placed_here(_without_meta(line)) for line in segment.lines]
     lines = [line for line in lines if line.fragments]
     align_ruled_columns(lines)
     header, body = _split_header(lines, reading.header_shift)
@@ -172,6 +172,15 @@ def build_table(segment: Segment, table_id: str, default_unit: str | None, readi
         flags=tuple(flags),
         provenance=title_prov,
     )
+
+
+def _placed_here(line: SourceLine) -> SourceLine:
+    """The line with copies of its fragments when they have no column yet (unruled text): every
+    reading places them anew, from its own header and body, and joins wrapped labels in its own
+    header, so no reading sees what another one placed or joined."""
+    if all(f.col is not None for f in line.fragments):
+        return line
+    return SourceLine(line.page, line.number, [replace(f) for f in line.fragments], line.region, line.bbox)
 
 
 def _without_meta(line: SourceLine) -> SourceLine:
@@ -254,8 +263,8 @@ def _assign_columns(header: list[SourceLine], body: list[SourceLine]) -> None:
     spans = spans_from_ruled(ruled) if ruled else with_empty_columns(column_spans([line for line in body if line.region is None]), header)
     place_fragments(body, spans)
     place_fragments(header, spans)
-    widen_group_labels(header)
-    header[:] = merge_stacked_labels(header, max_gap=3.0)
+    header[:] = merge_stacked_labels(header)
+    widen_group_labels(header, spans)
 
 
 def _body_rows(body: list[SourceLine]) -> list[_Row]:

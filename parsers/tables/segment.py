@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -92,18 +91,30 @@ class Segment:
         return "\n".join(line.text for line in [*title, *self.meta, *self.lines]) + "\n" + "\n".join(self.notes)
 
 
-def strip_running_text(doc: SourceDocument) -> list[SourceLine]:
-    """All lines in reading order without running headers/footers and bare page numbers."""
-    if len(doc.pages) < 3:
-        repeated: set[str] = set()
-    else:
-        edge_texts = Counter()
-        for page in doc.pages:
-            edges = {
-                normalize_text(line.text) for line in page[:2] + page[-2:] if line.region is None and not is_meta_text(line.text)
-            }  # 单位：万元 repeats on every table page but belongs to each table
-            edge_texts.update(edges)
-        repeated = {text for text, n in edge_texts.items() if text and n >= max(3, len(doc.pages) // 2)}
+def strip_running_text(doc: SourceDocument, tolerance: float = 2.0) -> list[SourceLine]:
+    """All lines in reading order without running headers/footers and bare page numbers.
+
+    Running text is printed on many pages at the same height, as one of the two lines at the
+    top or the bottom edge, with nothing but running text or a page number between it and the
+    edge. A table's header printed again on its continuation page repeats its text
+    near the top of pages too, but under the table's title or at other heights: no running text.
+    """
+    repeated: set[str] = set()
+    if len(doc.pages) >= 3:
+        needed = max(3, len(doc.pages) // 2)
+        for depth in range(2):
+            heights: dict[str, list[float | None]] = {}
+            for page in doc.pages:
+                found: dict[str, float | None] = {}
+                for edge in (page[:2], page[-2:][::-1]):
+                    line = edge[depth] if depth < len(edge) else None
+                    if line is None or line.region is not None or is_meta_text(line.text):
+                        continue  # 单位：万元 repeats on every table page but belongs to each table
+                    if all(_is_running(above, repeated) for above in edge[:depth]):
+                        found.setdefault(normalize_text(line.text), line.bbox[1] if line.bbox else None)
+                for text, height in found.items():
+                    heights.setdefault(text, []).append(height)
+            repeated |= {text for text, at in heights.items() if text and _most_at_one_height(at, tolerance) >= needed}
     kept = []
     for page in doc.pages:
         for line in page:
@@ -112,6 +123,16 @@ def strip_running_text(doc: SourceDocument) -> list[SourceLine]:
                 continue
             kept.append(line)
     return kept
+
+
+def _is_running(line: SourceLine, repeated: set[str]) -> bool:
+    text = line.text.strip()
+    return normalize_text(text) in repeated or (line.region is None and bool(_PAGE_NUMBER.match(text)))
+
+
+def _most_at_one_height(heights: list[float | None], tolerance: float) -> int:
+    """How many of the pages print a text at one height (a text without a box: every page)."""
+    return max(sum(h is None if at is None else h is not None and abs(h - at) <= tolerance for h in heights) for at in heights)
 
 
 @dataclass(frozen=True)
