@@ -134,9 +134,8 @@ def _glyphs(textpage: int, display: Matrix, width: float, height: float) -> list
     # Every character's loose box, written by PDFium straight into one array (left, top, right,
     # bottom per character): one C call each, no ctypes object per call.
     boxes = (ctypes.c_float * (4 * count))()
-    base = ctypes.addressof(boxes)
-    loose_box, new_tuple = pdfium.loose_char_box, tuple.__new__
-    measured = [loose_box(raw, index, base + 16 * index) for index in range(count)]
+    loose_box, new_tuple, byref, handle = pdfium.loose_char_box, tuple.__new__, ctypes.byref, ctypes.c_void_p(raw)
+    measured = [loose_box(handle, index, byref(boxes, 16 * index)) for index in range(count)]
     values = iter(array("f", bytes(boxes)).tolist())
     a, b, c, d, e, f = display
     upright = (a, b, c, d) == (1.0, 0.0, 0.0, -1.0)  # most pages: x kept, y flipped about the top
