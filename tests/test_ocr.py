@@ -109,6 +109,48 @@ def test_orientation_is_detected(workdir, turn):
     assert ocr_engine.read_upright(image)[0] == turn // 90
 
 
+def _page_image(workdir, name: str, page: int, dpi: int):
+    import pypdfium2 as pdfium
+
+    path = workdir / f"{name}_p{page}_{dpi}.pdf"
+    scan_pdf(GENERATED / f"{name}.pdf", path, dpi, [page])
+    pdf = pdfium.PdfDocument(str(path))
+    image = render_page(pdf[0], dpi)
+    pdf.close()
+    return image
+
+
+def test_the_detector_is_given_the_inked_part_of_the_page_only(workdir, monkeypatch):
+    """A page printed in one corner of a wide sheet of paper: the detector sees the print with a
+    margin, not the blank paper, and finds the lines where they are on the sheet (both are
+    detected at full size: below ``DETECTION_SIDE``)."""
+    import numpy as np
+
+    page = _page_image(workdir, "gen_mixed_small", 2, 100)
+    height, width = page.shape[:2]
+    sheet = np.full((height * 3 // 2, width * 3 // 2, 3), 255, dtype=np.uint8)
+    sheet[height // 2 :, width // 2 :] = page
+    assert max(sheet.shape) <= ocr_engine.DETECTION_SIDE
+    engine = ocr_engine._engine()
+    given: list[tuple[int, ...]] = []
+    infer = engine.text_det.infer
+    monkeypatch.setattr(engine.text_det, "infer", lambda tensor: given.append(tensor.shape) or infer(tensor))
+    alone = ocr_engine._boxes(engine, page)
+    on_sheet = ocr_engine._boxes(engine, sheet)
+    assert len(given) == 2 and given[1][2] * given[1][3] < 0.6 * sheet.shape[0] * sheet.shape[1]
+    assert len(on_sheet) == len(alone) > 10
+    offset = np.array([width // 2, height // 2])
+    assert all(np.abs(a + offset - b).max() <= 2 for a, b in zip(alone, on_sheet))
+
+
+def test_a_blank_page_is_not_given_to_the_detector(monkeypatch):
+    import numpy as np
+
+    engine = ocr_engine._engine()
+    monkeypatch.setattr(engine.text_det, "infer", _engine_must_not_run)
+    assert ocr_engine.read_upright(np.full((1169, 827, 3), 255, dtype=np.uint8))[2] == []
+
+
 def test_low_confidence_cells_are_review_items_until_edited(scanned):
     _, report, _ = scanned["final_ruled"]
     table = report.tables_of_kind("final_expense")[0]

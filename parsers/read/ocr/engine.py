@@ -9,6 +9,7 @@ amounts, on one line), because the grid finds columns from where words sit.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,6 +31,9 @@ MIN_LINE_SCORE = 0.5
 #: the same cells are read, but more of them below LOW_CONFIDENCE (21 against 12 of 179 on
 #: the generated unruled report), for an eighth less CPU: not worth more review items.
 DETECTION_SIDE = 2000
+#: Blank paper kept around the ink for the detector, in its pixels (its stride is 32 too).
+DETECTION_MARGIN = 32
+_INK = 160  # grey level below which a pixel is ink (as for the rulings)
 _ORIENTATION_SAMPLE = 24  # text lines whose reading direction is voted on
 
 
@@ -58,11 +62,9 @@ def _engine():
     from rapidocr_onnxruntime.utils import infer_engine
 
     # Recognition crops come from the full-resolution page (small print stays legible); detection
-    # runs on the page scaled to 2000 px. Crops are recognised one at a time: a batch is padded
-    # to its widest line, and on a page of running text those tensors cost more than the lines.
-    return _with_session_options(
-        infer_engine.OrtInferSession, lambda: RapidOCR(max_side_len=4000, det_limit_type="max", rec_batch_num=1, use_cls=False)
-    )
+    # runs on the page scaled to 2000 px (``_boxes``). Crops are recognised one at a time: a batch
+    # is padded to its widest line, and on a page of running text those tensors cost more than the lines.
+    return _with_session_options(infer_engine.OrtInferSession, lambda: RapidOCR(rec_batch_num=1, use_cls=False))
 
 
 def _with_session_options(session_class, build):
@@ -160,16 +162,48 @@ def _recognise(engine, image: np.ndarray, boxes: list) -> list[OcrWord]:
 
 
 def _boxes(engine, image: np.ndarray) -> list:
-    """Text lines detected on the page scaled to ``DETECTION_SIDE``, in pixels of ``image``."""
-    import cv2
+    """Text lines detected on the page scaled to ``DETECTION_SIDE``, in pixels of ``image``.
 
-    height, width = image.shape[:2]
-    scale = min(1.0, DETECTION_SIDE / max(height, width))
-    small = image if scale == 1 else cv2.resize(image, (round(width * scale), round(height * scale)), interpolation=cv2.INTER_AREA)
-    boxes, _ = engine.text_det(small)
-    if boxes is None or len(boxes) == 0:
+    Only the inked part of the page is given to the detector, with a margin of blank paper:
+    reports are printed with wide margins (half of a landscape page of running text is blank
+    paper, where there is nothing to find), and a blank page is not given to it at all. The
+    detector's input is padded with paper to its stride of 32 pixels rather than stretched to it."""
+    import cv2
+    import numpy as np
+
+    gray = image[..., 0] if image.ndim == 3 else image
+    scale = min(1.0, DETECTION_SIDE / max(gray.shape))
+    extent = _ink_extent(gray, math.ceil(DETECTION_MARGIN / scale))
+    if extent is None:
         return []
-    return engine.sorted_boxes(boxes / scale)
+    top, bottom, left, right = extent
+    region = gray[top:bottom, left:right]
+    if scale < 1:
+        region = cv2.resize(region, (round((right - left) * scale), round((bottom - top) * scale)), interpolation=cv2.INTER_AREA)
+    rows, columns = region.shape
+    page = np.full((32 * math.ceil(rows / 32), 32 * math.ceil(columns / 32)), 255, dtype=np.uint8)
+    page[:rows, :columns] = region
+    tensor = np.repeat((page / np.float32(127.5) - 1)[np.newaxis, np.newaxis], 3, axis=1)  # the model's mean and spread of 0.5
+    detector = engine.text_det
+    boxes, _ = detector.postprocess_op(detector.infer(tensor)[0], page.shape)
+    if len(boxes):
+        boxes = detector.filter_tag_det_res(boxes, page.shape)
+    if not len(boxes):
+        return []
+    return engine.sorted_boxes(boxes / scale + np.array([left, top], dtype=np.float32))
+
+
+def _ink_extent(gray: np.ndarray, margin: int) -> tuple[int, int, int, int] | None:
+    """Top, bottom, left and right of the page's ink, ``margin`` pixels wider; None for a blank page."""
+    import numpy as np
+
+    ink = gray < _INK
+    rows = np.flatnonzero(ink.any(axis=1))
+    if not rows.size:
+        return None
+    columns = np.flatnonzero(ink.any(axis=0))
+    height, width = gray.shape
+    return max(0, int(rows[0]) - margin), min(height, int(rows[-1]) + 1 + margin), max(0, int(columns[0]) - margin), min(width, int(columns[-1]) + 1 + margin)
 
 
 def _turn(image: np.ndarray, turns: int) -> np.ndarray:
