@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from typing import TYPE_CHECKING
 
@@ -59,12 +60,18 @@ def engine_version() -> str:
 @lru_cache(maxsize=1)
 def _engine():
     from rapidocr_onnxruntime import RapidOCR
-    from rapidocr_onnxruntime.utils import infer_engine
+    from rapidocr_onnxruntime.main import DEFAULT_CFG_PATH
+    from rapidocr_onnxruntime.utils import infer_engine, read_yaml, update_model_path
+
+    from parsers.read.ocr.models import fast_model
+
+    shipped = update_model_path(read_yaml(DEFAULT_CFG_PATH))
+    models = {f"{part.lower()}_model_path": str(fast_model(Path(shipped[part]["model_path"]), engine_version())) for part in ("Det", "Rec")}
 
     # Recognition crops come from the full-resolution page (small print stays legible); detection
     # runs on the page scaled to 2000 px (``_boxes``). Crops are recognised one at a time: a batch
     # is padded to its widest line, and on a page of running text those tensors cost more than the lines.
-    return _with_session_options(infer_engine.OrtInferSession, lambda: RapidOCR(rec_batch_num=1, use_cls=False))
+    return _with_session_options(infer_engine.OrtInferSession, lambda: RapidOCR(rec_batch_num=1, use_cls=False, **models))
 
 
 def _with_session_options(session_class, build):
