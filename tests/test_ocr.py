@@ -22,6 +22,7 @@ from app.review.session import problems  # noqa: E402
 from parsers.read.ocr import engine as ocr_engine  # noqa: E402
 from parsers.errors import NoTextLayer, UnreadableReport  # noqa: E402
 from parsers.read.ocr.scan import OCR_FORMAT, render_page  # noqa: E402
+from parsers.read.ocr.words import OcrWord  # noqa: E402
 from parsers.read.progress import reading_progress  # noqa: E402
 from parsers.read.ocr.digits import normalize_amount_text  # noqa: E402
 from parsers.report import read_report  # noqa: E402
@@ -369,7 +370,7 @@ def test_digit_confusions_are_undone_only_into_amounts(read, meant):
     ],
 )
 def test_an_amount_glued_to_the_next_label_is_two_words(read, pieces):
-    word = ocr_engine.OcrWord(read, (100.0, 10.0, 100.0 + 20 * len(read), 40.0), tuple(0.99 for _ in read))
+    word = OcrWord(read, (100.0, 10.0, 100.0 + 20 * len(read), 40.0), tuple(0.99 for _ in read))
     split = ocr_engine.split_glued_amount(word)
     assert [w.text for w in split] == pieces
     assert split[0].box[0] == word.box[0] and split[-1].box[2] == word.box[2]

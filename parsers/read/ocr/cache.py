@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # annotations only: numpy and the engine load when a page is OCR'd, not at start-up
-    from parsers.read.ocr.engine import OcrWord
+    from parsers.read.ocr.words import OcrWord
     from parsers.read.ocr.rulings import Enclosure
 
 #: Bump when the stored reading changes meaning (word splitting, orientation).

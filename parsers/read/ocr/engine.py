@@ -13,7 +13,6 @@ import math
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,6 +22,7 @@ if TYPE_CHECKING:  # numpy loads with the OCR engine, not with every kemu comman
     import numpy as np
 
 from parsers.errors import UnreadableReport
+from parsers.read.ocr.words import OcrWord
 
 #: Splits a detected line where the gap between two characters exceeds this share of its height.
 WORD_GAP = 0.6
@@ -36,19 +36,6 @@ DETECTION_SIDE = 2000
 DETECTION_MARGIN = 32
 _INK = 160  # grey level below which a pixel is ink (as for the rulings)
 _ORIENTATION_SAMPLE = 24  # text lines whose reading direction is voted on
-
-
-@dataclass(frozen=True)
-class OcrWord:
-    """A run of characters read together: pixel box (x0, top, x1, bottom) and confidences."""
-
-    text: str
-    box: tuple[float, float, float, float]
-    char_confidences: tuple[float, ...]
-
-    @property
-    def confidence(self) -> float:
-        return min(self.char_confidences, default=0.0)
 
 
 def engine_version() -> str:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from parsers.read.ocr.engine import OcrWord
+from parsers.read.ocr.words import OcrWord
 
 MAX_CELL_LINES = 4
 _INK = 160  # grey level below which a pixel is ink

@@ -30,7 +30,7 @@ from parsers.read.ocr.digits import normalize_amount_text
 from parsers.read.progress import OCR, report_progress
 
 if TYPE_CHECKING:  # the engine and the ruling finder load when a page is OCR'd, not with every command
-    from parsers.read.ocr.engine import OcrWord
+    from parsers.read.ocr.words import OcrWord
     from parsers.read.ocr.rulings import Cell
 
 INSTALL_HINT = 'pip install -e ".[ocr]"'
