@@ -378,6 +378,42 @@ def test_an_amount_glued_to_the_next_label_is_two_words(read, pieces):
     assert [c for w in split for c in w.char_confidences] == list(word.char_confidences)
 
 
+def test_a_ruled_row_keeps_its_empty_cells_and_the_columns_no_word_is_printed_in():
+    """As pdfplumber's table finder gives a PDF's table: every column between two rulings keeps
+    its place in every row, empty or not, and a column empty on the whole page is still one (a
+    continuation page whose 事业收入 column is empty has the columns of the first page)."""
+    import numpy as np
+
+    from parsers.read.ocr.rulings import column_rulings, enclosures, find_rulings, group_cells
+    from parsers.read.ocr.scan import OcrSettings, page_lines
+    from parsers.read.ocr.cache import PageReading
+
+    image = np.full((400, 1000), 255, dtype=np.uint8)
+    for y in (50, 150, 250, 350):
+        image[y : y + 2, 50:951] = 0
+    for x in (50, 250, 450, 650, 950):  # four columns; the last is empty in every row
+        image[50:352, x : x + 2] = 0
+    words = [
+        OcrWord("201", (80.0, 80.0, 140.0, 120.0), (0.99,) * 3),
+        OcrWord("一般公共服务支出", (480.0, 80.0, 620.0, 120.0), (0.99,) * 8),
+        OcrWord("201", (80.0, 180.0, 140.0, 220.0), (0.99,) * 3),
+        OcrWord("03", (280.0, 180.0, 320.0, 220.0), (0.99,) * 2),
+        OcrWord("事务", (480.0, 180.0, 560.0, 220.0), (0.99,) * 2),
+    ]
+    rulings = find_rulings(np.stack([image] * 3, axis=-1))
+    boxes = enclosures(words, rulings)
+    assert all(boxes)
+    cells, free = group_cells(words, boxes, column_rulings(rulings))
+    assert not free
+    reading = PageReading(0, 1000, 400, tuple(words), tuple(boxes), column_rulings(rulings))
+    lines = page_lines(reading, 1, OcrSettings(dpi=72))
+    assert [[(f.text, f.col) for f in line.fragments] for line in lines] == [
+        [("201", 0), ("", 1), ("一般公共服务支出", 2), ("", 3)],
+        [("201", 0), ("03", 1), ("事务", 2), ("", 3)],
+    ]
+    assert lines[0].fragments[1].confidence is None and lines[0].fragments[0].confidence == 0.99
+
+
 def test_ocr_cache_lives_in_kemu_cache_folder(workdir):
     from parsers.read.ocr.cache import cache_folder
 

@@ -21,19 +21,21 @@ if TYPE_CHECKING:  # annotations only: numpy and the engine load when a page is 
     from parsers.read.ocr.rulings import Enclosure
 
 #: Bump when the stored reading changes meaning (word splitting, orientation).
-READING_VERSION = 3
+READING_VERSION = 4
 
 
 @dataclass(frozen=True)
 class PageReading:
     """What OCR read on one page: quarter turns applied to make it upright, image size, words,
-    and for each word the rulings that close it in (None outside ruled tables)."""
+    for each word the rulings that close it in (None outside ruled tables), and where each
+    ruled table's columns stand."""
 
     turns: int
     width: int  # pixels of the upright image
     height: int
     words: tuple[OcrWord, ...]
     enclosures: tuple[Enclosure | None, ...]
+    columns: dict[int, tuple[int, ...]]  # each table region's vertical rulings (pixels)
 
 
 def cache_folder() -> Path:

@@ -84,8 +84,20 @@ def enclosures(words: list[OcrWord], rulings: Rulings | None) -> list[Enclosure 
     return out
 
 
-def group_cells(words: list[OcrWord], boxes: list[Enclosure | None]) -> tuple[list[Cell], list[OcrWord]]:
-    """Words grouped into ruled cells (rulings clustered per table region), and the free words."""
+def column_rulings(rulings: Rulings | None) -> dict[int, tuple[int, ...]]:
+    """For every table region, where its vertical rulings stand (left edges, pixels): the
+    region's columns, those no word is printed in included."""
+    if rulings is None:
+        return {}
+    labels = rulings.regions[rulings.vertical]
+    xs = np.nonzero(rulings.vertical)[1]
+    return {int(region): tuple(grid_positions(np.unique(xs[labels == region]).tolist())) for region in np.unique(labels) if region}
+
+
+def group_cells(words: list[OcrWord], boxes: list[Enclosure | None], columns: dict[int, tuple[int, ...]]) -> tuple[list[Cell], list[OcrWord]]:
+    """Words grouped into ruled cells (rulings clustered per table region), and the free words.
+    ``columns`` are the regions' vertical rulings (``column_rulings``): a column no word is
+    printed in keeps its place, as in a PDF's table."""
     free = [w for w, b in zip(words, boxes) if b is None]
     by_region: dict[int, list[tuple[OcrWord, Enclosure]]] = {}
     for word, box in zip(words, boxes):
@@ -93,7 +105,7 @@ def group_cells(words: list[OcrWord], boxes: list[Enclosure | None]) -> tuple[li
             by_region.setdefault(box[0], []).append((word, box))
     cells: list[Cell] = []
     for region, members in by_region.items():
-        xs = grid_positions([v for _, b in members for v in (b[1], b[2])])
+        xs = grid_positions([*columns.get(region, ()), *(v for _, b in members for v in (b[1], b[2]))])
         ys = grid_positions([v for _, b in members for v in (b[3], b[4])])
         found: dict[tuple[int, int, int, int], Cell] = {}
         for word, (_, left, right, top, bottom) in members:
@@ -102,12 +114,28 @@ def group_cells(words: list[OcrWord], boxes: list[Enclosure | None]) -> tuple[li
             if cell is None:
                 cell = found[key] = Cell(region, key[2], key[0], max(1, key[1] - key[0]), (xs[key[0]], ys[key[2]], xs[key[1]], ys[key[3]]))
             cell.words.append(word)
-        for cell in found.values():
+        kept = {}
+        for key, cell in found.items():
             if len(_text_lines(cell.words)) > MAX_CELL_LINES:
                 free.extend(cell.words)  # a frame around running text, not a table cell
             else:
-                cells.append(cell)
+                kept[key] = cell
+        cells.extend(kept.values())
+        cells.extend(_empty_cells(region, list(kept), xs, ys))
     return cells, free
+
+
+def _empty_cells(region: int, keys: list[tuple[int, int, int, int]], xs: list[int], ys: list[int]) -> list[Cell]:
+    """The cells of each row that hold no word, as pdfplumber's table finder gives a PDF's
+    table: every column between two rulings keeps its place in its row, empty or not, unless a
+    merged cell of the row, or one reaching down from a row above, covers it. ``keys`` are the
+    (left, right, top, bottom) ruling indices of the cells with words."""
+    empty = []
+    for top in sorted({key[2] for key in keys}):
+        bottom = min(key[3] for key in keys if key[2] == top)
+        covered = {col for left, right, up, down in keys if up <= top and down >= bottom for col in range(left, max(right, left + 1))}
+        empty += [Cell(region, top, col, 1, (xs[col], ys[top], xs[col + 1], ys[bottom])) for col in range(len(xs) - 1) if col not in covered]
+    return empty
 
 
 def _enclosing(word: OcrWord, rulings: Rulings) -> tuple[int, int, int, int] | None:

@@ -116,10 +116,11 @@ def read_page(pdf, number: int, sha256: str, settings: OcrSettings) -> ocr_cache
     if cached is not None:
         return cached
     turns, image, words = read_upright(render_page(pdf[number - 1], settings.dpi))
-    from parsers.read.ocr.rulings import enclosures, find_rulings
+    from parsers.read.ocr.rulings import column_rulings, enclosures, find_rulings
 
-    boxes = enclosures(words, find_rulings(image))
-    reading = ocr_cache.PageReading(turns, image.shape[1], image.shape[0], tuple(words), tuple(boxes))
+    rulings = find_rulings(image)
+    boxes = enclosures(words, rulings)
+    reading = ocr_cache.PageReading(turns, image.shape[1], image.shape[0], tuple(words), tuple(boxes), column_rulings(rulings))
     ocr_cache.store(sha256, number, settings.dpi, engine, reading)
     return reading
 
@@ -138,7 +139,7 @@ def page_lines(reading: ocr_cache.PageReading, page: int, settings: OcrSettings)
     words = [replace(w, text=normalize_amount_text(w.text)) for w in reading.words]
     from parsers.read.ocr.rulings import group_cells
 
-    cells, free = group_cells(words, list(reading.enclosures))
+    cells, free = group_cells(words, list(reading.enclosures), reading.columns)
     lines = _ruled_lines(cells, page, scale) + _free_lines(free, page, scale, settings.line_overlap)
     lines.sort(key=lambda line: (line.bbox[1], line.bbox[0]))
     for index, line in enumerate(lines, start=1):
@@ -157,7 +158,7 @@ def _ruled_lines(cells: list[Cell], page: int, scale: float) -> list[SourceLine]
     for (region, _), row in rows.items():
         row.sort(key=lambda c: c.col)
         fragments = [
-            Fragment(cell_text(c), c.col, _points(c.box, scale), c.span, round(min(w.confidence for w in c.words), 4)) for c in row
+            Fragment(cell_text(c), c.col, _points(c.box, scale), c.span, round(min(w.confidence for w in c.words), 4) if c.words else None) for c in row
         ]
         lines.append(SourceLine(page, 0, fragments, region, _union([f.bbox for f in fragments])))
     return lines
