@@ -107,7 +107,7 @@ def test_orientation_is_detected(workdir, turn):
     pdf = pdfium.PdfDocument(str(path))
     image = render_page(pdf[0], 100)
     pdf.close()
-    assert ocr_engine.read_upright(image)[0] == turn // 90
+    assert ocr_engine.upright_lines(image)[0] == turn // 90
 
 
 def _page_image(workdir, name: str, page: int, dpi: int):
@@ -149,7 +149,7 @@ def test_a_blank_page_is_not_given_to_the_detector(monkeypatch):
 
     engine = ocr_engine._engine()
     monkeypatch.setattr(engine.text_det, "infer", _engine_must_not_run)
-    assert ocr_engine.read_upright(np.full((1169, 827, 3), 255, dtype=np.uint8))[2] == []
+    assert ocr_engine.upright_lines(np.full((1169, 827, 3), 255, dtype=np.uint8))[2] == []
 
 
 def test_low_confidence_cells_are_review_items_until_edited(scanned):
@@ -182,7 +182,7 @@ async def test_the_source_pane_shows_the_marked_reading_of_an_unsure_cell(scanne
     from widgets.source_view import SourceView
 
     monkeypatch.setenv("KEMU_CACHE_DIR", str(workdir / "cache"))
-    monkeypatch.setattr(ocr_engine, "read_upright", _engine_must_not_run)
+    monkeypatch.setattr(ocr_engine, "upright_lines", _engine_must_not_run)
     path, _, _ = scanned["final_ruled"]
     app = KemuApp(path)
     async with app.run_test(size=(180, 50)) as pilot:
@@ -229,7 +229,7 @@ def test_mixed_document_ocrs_only_the_pages_without_text(workdir, monkeypatch):
     assert score.recall >= 0.98 and score.precision >= 0.98, (score.misses[:5], score.extras[:5])
     assert (report.report_kind, report.year, report.department) == (printed.report_kind, printed.year, printed.department)
 
-    monkeypatch.setattr(ocr_engine, "read_upright", _engine_must_not_run)
+    monkeypatch.setattr(ocr_engine, "upright_lines", _engine_must_not_run)
     again = read_report(path)  # the page reading is cached: no pixel is read again
     assert again.tables == report.tables
 
@@ -414,6 +414,31 @@ def test_a_ruled_row_keeps_its_empty_cells_and_the_columns_no_word_is_printed_in
     assert lines[0].fragments[1].confidence is None and lines[0].fragments[0].confidence == 0.99
 
 
+def test_a_line_detected_across_a_ruling_is_cut_there():
+    """Two amounts of neighbouring ruled cells detected as one line are read as two; a ruling
+    inside the detector's margin at a line's end, or a large character's stroke that ends
+    inside its line, leaves the line as it is."""
+    import numpy as np
+
+    from parsers.read.ocr.rulings import find_rulings, split_at_rulings
+
+    image = np.full((300, 1000, 3), 255, dtype=np.uint8)
+    for y in (100, 200):
+        image[y : y + 2, 50:951] = 0
+    for x in (50, 500, 950):
+        image[100:202, x : x + 2] = 0
+    image[220:290, 300:308] = 0  # the stroke of a large character, as tall as its line
+    across = np.array([[300, 130], [700, 130], [700, 170], [300, 170]], dtype=np.float32)
+    at_its_end = np.array([[60, 130], [505, 130], [505, 170], [60, 170]], dtype=np.float32)
+    title = np.array([[200, 215], [600, 215], [600, 295], [200, 295]], dtype=np.float32)
+    cut = split_at_rulings([across, at_its_end, title], find_rulings(image))
+    assert len(cut) == 4
+    (left, right), kept = cut[:2], cut[2:]
+    assert left[:, 0].min() == 300 and 495 <= left[:, 0].max() <= 500
+    assert 502 <= right[:, 0].min() <= 507 and right[:, 0].max() == 700
+    assert (kept[0] == at_its_end).all() and (kept[1] == title).all()
+
+
 def test_ocr_cache_lives_in_kemu_cache_folder(workdir):
     from parsers.read.ocr.cache import cache_folder
 
@@ -433,7 +458,7 @@ def _scan_of_blank_reading(workdir: Path, pages: list[int], monkeypatch, page_se
         time.sleep(next(seconds))
         return 0, image, []
 
-    monkeypatch.setattr(ocr_engine, "read_upright", slow_page)
+    monkeypatch.setattr(ocr_engine, "upright_lines", slow_page)
     return scan
 
 

@@ -98,14 +98,20 @@ def onnx_threads() -> int:
         return 1
 
 
-def read_upright(image: np.ndarray) -> tuple[int, np.ndarray, list[OcrWord]]:
-    """Quarter turns (counter-clockwise) that make the page upright, the upright image, and
-    every word on it in the engine's reading order. An upright page is detected once: the
-    boxes that decide its orientation are the ones recognised."""
+def upright_lines(image: np.ndarray) -> tuple[int, np.ndarray, list]:
+    """Quarter turns (counter-clockwise) that make the page upright, the upright image, and the
+    text lines detected on it (pixel quadrilaterals), in reading order. An upright page is
+    detected once: the lines that decide its orientation are the ones read."""
     with _engine_errors():
-        engine = _engine()
-        turns, image, boxes = _orient(engine, image)
-        return turns, image, _recognise(engine, image, boxes)
+        return _orient(_engine(), image)
+
+
+def read_lines(image: np.ndarray, lines: list) -> list[OcrWord]:
+    """Every word of the detected ``lines`` of the upright ``image``."""
+    if not lines:
+        return []
+    with _engine_errors():
+        return _recognise(_engine(), image, lines)
 
 
 def _orient(engine, image: np.ndarray) -> tuple[int, np.ndarray, list]:
@@ -140,8 +146,6 @@ def _recognise(engine, image: np.ndarray, boxes: list) -> list[OcrWord]:
     scores below ``MIN_LINE_SCORE`` are dropped (stamps, specks, ruling fragments)."""
     import numpy as np
 
-    if not boxes:
-        return []
     crops = engine.get_crop_img_list(image, boxes)
     readings, _ = engine.text_rec(crops, True)
     limit = np.array([image.shape[1], image.shape[0]], dtype=np.float32)

@@ -108,17 +108,19 @@ def engine_installed() -> bool:
 
 
 def read_page(pdf, number: int, sha256: str, settings: OcrSettings) -> ocr_cache.PageReading:
-    """The cached reading of page ``number`` (1-based), or a fresh one: render, turn upright, OCR."""
-    from parsers.read.ocr.engine import engine_version, read_upright
+    """The cached reading of page ``number`` (1-based), or a fresh one: render, turn upright,
+    detect the lines, cut them at table rulings, read them."""
+    from parsers.read.ocr.engine import engine_version, read_lines, upright_lines
 
     engine = engine_version()
     cached = ocr_cache.load(sha256, number, settings.dpi, engine)
     if cached is not None:
         return cached
-    turns, image, words = read_upright(render_page(pdf[number - 1], settings.dpi))
-    from parsers.read.ocr.rulings import column_rulings, enclosures, find_rulings
+    turns, image, lines = upright_lines(render_page(pdf[number - 1], settings.dpi))
+    from parsers.read.ocr.rulings import column_rulings, enclosures, find_rulings, split_at_rulings
 
     rulings = find_rulings(image)
+    words = read_lines(image, split_at_rulings(lines, rulings))
     boxes = enclosures(words, rulings)
     reading = ocr_cache.PageReading(turns, image.shape[1], image.shape[0], tuple(words), tuple(boxes), column_rulings(rulings))
     ocr_cache.store(sha256, number, settings.dpi, engine, reading)
