@@ -110,6 +110,29 @@ def test_orientation_is_detected(workdir, turn):
     assert ocr_engine.upright_lines(image)[0] == turn // 90
 
 
+def test_a_page_is_first_tried_turned_as_the_page_before_it(workdir, monkeypatch):
+    """Sideways pages come in runs (a report prints its wide tables on consecutive pages): a
+    sideways page after a sideways one is detected once, an upright one after it is turned back."""
+    engine = ocr_engine._engine()
+    detections: list[int] = []
+    infer = engine.text_det.infer
+    monkeypatch.setattr(engine.text_det, "infer", lambda tensor: detections.append(1) or infer(tensor))
+    upright = _page_image(workdir, "gen_final_ruled", 5, 100)
+    sideways = ocr_engine._turn(upright, 3)  # as scanned turned a quarter clockwise
+    assert ocr_engine.upright_lines(sideways)[0] == 1 and len(detections) == 2
+    assert ocr_engine.upright_lines(sideways, guess=1)[0] == 1 and len(detections) == 3
+    assert ocr_engine.upright_lines(upright, guess=1)[0] == 0 and len(detections) == 5
+
+    scan = workdir / "three_pages.pdf"
+    scan_pdf(GENERATED / "gen_mixed_small.pdf", scan, 72, [1, 2, 1])
+    guesses: list[int] = []
+    monkeypatch.setattr(ocr_engine, "upright_lines", lambda image, guess=0: guesses.append(guess) or (1, image, []))
+    monkeypatch.setenv("KEMU_CACHE_DIR", str(workdir / "guess-cache"))
+    with pytest.raises(UnreadableReport, match="not a department budget"):
+        read_report(scan)
+    assert guesses == [0, 1, 1]
+
+
 def _page_image(workdir, name: str, page: int, dpi: int):
     import pypdfium2 as pdfium
 
@@ -243,7 +266,7 @@ def test_mixed_document_ocrs_only_the_pages_without_text(workdir, monkeypatch):
     assert marked_reading(path, cell.provenance.page, cell.provenance.bbox, threshold=1.01).startswith("⟦")
 
 
-def _engine_must_not_run(image):
+def _engine_must_not_run(*_):
     raise AssertionError("the OCR engine ran although the page reading was cached")
 
 
@@ -454,7 +477,7 @@ def _scan_of_blank_reading(workdir: Path, pages: list[int], monkeypatch, page_se
     scan_pdf(GENERATED / "gen_mixed_small.pdf", scan, 72, pages)
     seconds = iter(page_seconds)
 
-    def slow_page(image):
+    def slow_page(image, guess=0):
         time.sleep(next(seconds))
         return 0, image, []
 

@@ -98,12 +98,14 @@ def onnx_threads() -> int:
         return 1
 
 
-def upright_lines(image: np.ndarray) -> tuple[int, np.ndarray, list]:
+def upright_lines(image: np.ndarray, guess: int = 0) -> tuple[int, np.ndarray, list]:
     """Quarter turns (counter-clockwise) that make the page upright, the upright image, and the
-    text lines detected on it (pixel quadrilaterals), in reading order. An upright page is
-    detected once: the lines that decide its orientation are the ones read."""
+    text lines detected on it (pixel quadrilaterals), in reading order. The page is first
+    detected turned by ``guess`` (the previous page's turns: a report prints its wide tables
+    on consecutive pages, so a scan's sideways pages come in runs); when that is its upright
+    position, it is detected once, and the lines that decided it are the ones read."""
     with _engine_errors():
-        return _orient(_engine(), image)
+        return _orient(_engine(), image, guess)
 
 
 def read_lines(image: np.ndarray, lines: list) -> list[OcrWord]:
@@ -114,23 +116,25 @@ def read_lines(image: np.ndarray, lines: list) -> list[OcrWord]:
         return _recognise(_engine(), image, lines)
 
 
-def _orient(engine, image: np.ndarray) -> tuple[int, np.ndarray, list]:
+def _orient(engine, image: np.ndarray, guess: int) -> tuple[int, np.ndarray, list]:
     """Turns, the upright image and its detected text boxes.
 
-    Text lines are wide, so a page whose detected boxes are mostly tall lies on its side; the
+    Text lines are wide, so a page whose detected boxes are mostly tall lies on its side and is
+    turned a quarter more (back to the page as scanned when the guess was a quarter turn); the
     engine's direction classifier then votes on a sample of lines whether they read upside down.
     """
-    boxes = _boxes(engine, image)
+    turns = guess % 4
+    boxes = _boxes(engine, _turn(image, turns))
     if not boxes:
         return 0, image, boxes
-    turns = 0
     if sum(1 for w, h in map(_size, boxes) if h > 1.5 * w) > sum(1 for w, h in map(_size, boxes) if w > 1.5 * h):
-        turns, image = 1, _turn(image, 1)
-        boxes = _boxes(engine, image)
-    if boxes and _reads_upside_down(engine, image, boxes):
-        turns, image = (turns + 2) % 4, _turn(image, 2)
-        boxes = _boxes(engine, image)
-    return turns, image, boxes
+        turns = 0 if turns % 2 else turns + 1
+        boxes = _boxes(engine, _turn(image, turns))
+    upright = _turn(image, turns)
+    if boxes and _reads_upside_down(engine, upright, boxes):
+        turns, upright = (turns + 2) % 4, _turn(upright, 2)
+        boxes = _boxes(engine, upright)
+    return turns, upright, boxes
 
 
 def _reads_upside_down(engine, image: np.ndarray, boxes: list) -> bool:
@@ -207,7 +211,7 @@ def _ink_extent(gray: np.ndarray, margin: int) -> tuple[int, int, int, int] | No
 def _turn(image: np.ndarray, turns: int) -> np.ndarray:
     import numpy as np
 
-    return np.ascontiguousarray(np.rot90(image, turns))
+    return np.ascontiguousarray(np.rot90(image, turns)) if turns % 4 else image
 
 
 def _split_line(box, text: str, char_boxes, char_texts, confidences) -> list[OcrWord]:

@@ -89,8 +89,11 @@ def read_scanned_pages(
         pages = [list(lines) for lines in texts]
         sha256 = file_sha256(path)
         report_progress(0, len(scans), OCR)
+        turns = 0
         for done, number in enumerate(scans, start=1):
-            pages[number - 1] = page_lines(read_page(pdf, number, sha256, settings), number, settings)
+            reading = read_page(pdf, number, sha256, settings, turns)
+            turns = reading.turns
+            pages[number - 1] = page_lines(reading, number, settings)
             report_progress(done, len(scans), OCR)
             if doc is None and done == settings.probe_pages < len(scans) and not looks_like_report(_text(pages)):
                 report_progress(len(scans), len(scans), OCR)  # nothing more will be read
@@ -107,16 +110,17 @@ def engine_installed() -> bool:
     return find_spec("rapidocr_onnxruntime") is not None
 
 
-def read_page(pdf, number: int, sha256: str, settings: OcrSettings) -> ocr_cache.PageReading:
-    """The cached reading of page ``number`` (1-based), or a fresh one: render, turn upright,
-    detect the lines, cut them at table rulings, read them."""
+def read_page(pdf, number: int, sha256: str, settings: OcrSettings, guess: int = 0) -> ocr_cache.PageReading:
+    """The cached reading of page ``number`` (1-based), or a fresh one: render, turn upright
+    (tried first turned by ``guess``, the previous page's turns), detect the lines, cut them
+    at table rulings, read them."""
     from parsers.read.ocr.engine import engine_version, read_lines, upright_lines
 
     engine = engine_version()
     cached = ocr_cache.load(sha256, number, settings.dpi, engine)
     if cached is not None:
         return cached
-    turns, image, lines = upright_lines(render_page(pdf[number - 1], settings.dpi))
+    turns, image, lines = upright_lines(render_page(pdf[number - 1], settings.dpi), guess)
     from parsers.read.ocr.rulings import column_rulings, enclosures, find_rulings, split_at_rulings
 
     rulings = find_rulings(image)
