@@ -536,7 +536,7 @@ def test_terminal_progress_bar():
 
 
 def test_the_rewritten_models_compute_what_the_shipped_ones_do(workdir, monkeypatch):
-    """Scale and shift folded into the convolutions and hard-swish as x·HardSigmoid(x): a quarter
+    """Scales and shifts folded into the convolutions and hard-swish as x·HardSigmoid(x): nearly a third
     fewer operations, and a line of a scanned table is read the same, to float rounding."""
     import numpy as np
     import onnx
@@ -558,7 +558,7 @@ def test_the_rewritten_models_compute_what_the_shipped_ones_do(workdir, monkeypa
         outputs = [onnxruntime.InferenceSession(str(p)).run(None, {"x": tensor})[0] for p in (original, rewritten)]
         assert np.abs(outputs[0] - outputs[1]).max() < 1e-4
         before, after = ([n.op_type for n in onnx.load(str(p)).graph.node if n.op_type != "Constant"] for p in (original, rewritten))
-        assert after.count("HardSigmoid") - before.count("HardSigmoid") >= 24 and len(after) < 0.8 * len(before)
+        assert after.count("HardSigmoid") - before.count("HardSigmoid") >= 24 and len(after) < 0.7 * len(before)
 
 
 def test_without_the_onnx_package_the_shipped_models_are_used(workdir, monkeypatch):
