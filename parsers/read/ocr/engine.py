@@ -28,13 +28,12 @@ from parsers.read.ocr.words import OcrWord
 WORD_GAP = 0.6
 #: Detected lines the recogniser scores below this are dropped (RapidOCR's own threshold).
 MIN_LINE_SCORE = 0.5
-#: Text lines are detected on the page scaled to this many pixels on its long side. At 1600
-#: the same cells are read, but more of them below LOW_CONFIDENCE (21 against 12 of 179 on
-#: the generated unruled report), for an eighth less CPU: not worth more review items.
+#: Text lines are detected on the page scaled to this many pixels on its long side. At 1600,
+#: for a tenth less CPU, the detector joins and doubles characters of dense tables (十二、名农林水支出)
+#: and 10 of the generated reports' 471 cells are lost.
 DETECTION_SIDE = 2000
 #: Blank paper kept around the ink for the detector, in its pixels (its stride is 32 too).
 DETECTION_MARGIN = 32
-_INK = 160  # grey level below which a pixel is ink (as for the rulings)
 _ORIENTATION_SAMPLE = 24  # text lines whose reading direction is voted on
 
 
@@ -124,13 +123,14 @@ def _orient(engine, image: np.ndarray, guess: int) -> tuple[int, np.ndarray, lis
     engine's direction classifier then votes on a sample of lines whether they read upside down.
     """
     turns = guess % 4
-    boxes = _boxes(engine, _turn(image, turns))
+    upright = _turn(image, turns)
+    boxes = _boxes(engine, upright)
     if not boxes:
         return 0, image, boxes
     if sum(1 for w, h in map(_size, boxes) if h > 1.5 * w) > sum(1 for w, h in map(_size, boxes) if w > 1.5 * h):
         turns = 0 if turns % 2 else turns + 1
-        boxes = _boxes(engine, _turn(image, turns))
-    upright = _turn(image, turns)
+        upright = _turn(image, turns)
+        boxes = _boxes(engine, upright)
     if boxes and _reads_upside_down(engine, upright, boxes):
         turns, upright = (turns + 2) % 4, _turn(upright, 2)
         boxes = _boxes(engine, upright)
@@ -199,7 +199,9 @@ def _ink_extent(gray: np.ndarray, margin: int) -> tuple[int, int, int, int] | No
     """Top, bottom, left and right of the page's ink, ``margin`` pixels wider; None for a blank page."""
     import numpy as np
 
-    ink = gray < _INK
+    from parsers.read.ocr.rulings import INK
+
+    ink = gray < INK
     rows = np.flatnonzero(ink.any(axis=1))
     if not rows.size:
         return None

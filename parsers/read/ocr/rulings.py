@@ -22,7 +22,7 @@ import numpy as np
 from parsers.read.ocr.words import OcrWord
 
 MAX_CELL_LINES = 4
-_INK = 160  # grey level below which a pixel is ink
+INK = 160  # grey level below which a pixel is ink (the detector's margins are measured from it too)
 _CLUSTER = 12  # pixels: ruling positions closer than this are one ruling (skew, thickness)
 
 
@@ -55,7 +55,7 @@ def find_rulings(image: np.ndarray) -> Rulings | None:
     import cv2
 
     gray = image[..., 0] if image.ndim == 3 else image
-    ink = (gray < _INK).astype(np.uint8)
+    ink = (gray < INK).astype(np.uint8)
     height, width = ink.shape
     horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(40, width // 25), 1)))
     vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(30, height // 50))))
