@@ -437,6 +437,22 @@ def test_a_ruled_row_keeps_its_empty_cells_and_the_columns_no_word_is_printed_in
     assert lines[0].fragments[1].confidence is None and lines[0].fragments[0].confidence == 0.99
 
 
+def test_a_ruling_of_a_skewed_scan_is_one_column():
+    import numpy as np
+
+    from parsers.read.ocr.rulings import column_rulings, find_rulings
+
+    image = np.full((400, 1000, 3), 255, dtype=np.uint8)
+    for y in (50, 350):
+        image[y : y + 2, 50:951] = 0
+    for x in (50, 950):
+        image[50:352, x : x + 2] = 0
+    for y in range(50, 352):  # drifts 20 pixels over its height, as in a scan skewed by 4°
+        drift = 500 + (y - 50) * 20 // 302
+        image[y, drift : drift + 2] = 0
+    assert [len(columns) for columns in column_rulings(find_rulings(image)).values()] == [3]
+
+
 def test_a_line_detected_across_a_ruling_is_cut_there():
     """Two amounts of neighbouring ruled cells detected as one line are read as two; a ruling
     inside the detector's margin at a line's end, or a large character's stroke that ends

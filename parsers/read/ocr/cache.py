@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # annotations only: numpy and the engine load when a page is 
     from parsers.read.ocr.rulings import Enclosure
 
 #: Bump when the stored reading changes meaning (word splitting, orientation).
-READING_VERSION = 5
+READING_VERSION = 6
 
 
 @dataclass(frozen=True)

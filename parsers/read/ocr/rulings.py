@@ -113,13 +113,23 @@ def enclosures(words: list[OcrWord], rulings: Rulings | None) -> list[Enclosure 
 
 
 def column_rulings(rulings: Rulings | None) -> dict[int, tuple[int, ...]]:
-    """For every table region, where its vertical rulings stand (left edges, pixels): the
-    region's columns, those no word is printed in included."""
+    """For every table region, where its vertical rulings stand (pixels): the region's
+    columns, those no word is printed in included. Each ruling counts at its middle, so a
+    ruling of a slightly skewed scan, which wanders over a few pixels, is one column."""
+    import cv2
+
     if rulings is None:
         return {}
-    labels = rulings.regions[rulings.vertical]
-    xs = np.nonzero(rulings.vertical)[1]
-    return {int(region): tuple(grid_positions(np.unique(xs[labels == region]).tolist())) for region in np.unique(labels) if region}
+    count, labels = cv2.connectedComponents(rulings.vertical.astype(np.uint8))
+    ys, xs = np.nonzero(labels)
+    ids = labels[ys, xs]
+    order = np.argsort(ids, kind="stable")
+    starts = np.searchsorted(ids[order], np.arange(1, count))
+    columns: dict[int, list[int]] = {}
+    for first, members in zip(starts, np.split(order, starts[1:])):
+        region = int(rulings.regions[ys[order[first]], xs[order[first]]])
+        columns.setdefault(region, []).append(int(np.median(xs[members])))
+    return {region: tuple(grid_positions(found)) for region, found in columns.items() if region}
 
 
 def group_cells(words: list[OcrWord], boxes: list[Enclosure | None], columns: dict[int, tuple[int, ...]]) -> tuple[list[Cell], list[OcrWord]]:
