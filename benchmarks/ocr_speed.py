@@ -14,6 +14,8 @@ Three image-only PDFs are made and read with an empty OCR cache (every page OCR'
 Each page's CPU seconds (the process's, the OCR engine's threads included) are taken at the
 reading progress hook. Prints them per kind, with wall seconds and the machine's load
 average: on a shared machine the wall figure scales with the load, the CPU figure much less.
+The engine is started before the first page and its start-up printed apart (once per process;
+the first process with an empty cache folder also rewrites the models, parsers/read/ocr/models.py).
 Then the last set is read again from the warm OCR page cache.
 """
 
@@ -86,6 +88,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         os.environ["KEMU_CACHE_DIR"] = str(Path(folder) / "cache")
         sets = scan_sets(Path(folder), args.sets.split(","), args.real, args.dpi)
+        from parsers.read.ocr.engine import _engine
+
+        cpu_started = time.process_time()
+        _engine()
+        print(f"engine start: {time.process_time() - cpu_started:.1f} s CPU", flush=True)
         for name, scan, kinds in sets:
             walls, cpus = read_timed(scan)
             for kind, wall, cpu in zip(kinds, walls, cpus):

@@ -22,6 +22,7 @@ from app.review.session import problems  # noqa: E402
 from parsers.read.ocr import engine as ocr_engine  # noqa: E402
 from parsers.errors import NoTextLayer, UnreadableReport  # noqa: E402
 from parsers.read.ocr.scan import OCR_FORMAT, render_page  # noqa: E402
+from parsers.read.ocr.words import OcrWord  # noqa: E402
 from parsers.read.progress import reading_progress  # noqa: E402
 from parsers.read.ocr.digits import normalize_amount_text  # noqa: E402
 from parsers.report import read_report  # noqa: E402
@@ -106,7 +107,72 @@ def test_orientation_is_detected(workdir, turn):
     pdf = pdfium.PdfDocument(str(path))
     image = render_page(pdf[0], 100)
     pdf.close()
-    assert ocr_engine.read_upright(image)[0] == turn // 90
+    assert ocr_engine.upright_lines(image)[0] == turn // 90
+
+
+def test_a_page_is_first_tried_turned_as_the_page_before_it(workdir, monkeypatch):
+    """Sideways pages come in runs (a report prints its wide tables on consecutive pages): a
+    sideways page after a sideways one is detected once, an upright one after it is turned back."""
+    engine = ocr_engine._engine()
+    detections: list[int] = []
+    infer = engine.text_det.infer
+    monkeypatch.setattr(engine.text_det, "infer", lambda tensor: detections.append(1) or infer(tensor))
+    upright = _page_image(workdir, "gen_final_ruled", 5, 100)
+    sideways = ocr_engine._turn(upright, 3)  # as scanned turned a quarter clockwise
+    assert ocr_engine.upright_lines(sideways)[0] == 1 and len(detections) == 2
+    assert ocr_engine.upright_lines(sideways, guess=1)[0] == 1 and len(detections) == 3
+    assert ocr_engine.upright_lines(upright, guess=1)[0] == 0 and len(detections) == 5
+
+    scan = workdir / "three_pages.pdf"
+    scan_pdf(GENERATED / "gen_mixed_small.pdf", scan, 72, [1, 2, 1])
+    guesses: list[int] = []
+    monkeypatch.setattr(ocr_engine, "upright_lines", lambda image, guess=0: guesses.append(guess) or (1, image, []))
+    monkeypatch.setenv("KEMU_CACHE_DIR", str(workdir / "guess-cache"))
+    with pytest.raises(UnreadableReport, match="not a department budget"):
+        read_report(scan)
+    assert guesses == [0, 1, 1]
+
+
+def _page_image(workdir, name: str, page: int, dpi: int):
+    import pypdfium2 as pdfium
+
+    path = workdir / f"{name}_p{page}_{dpi}.pdf"
+    scan_pdf(GENERATED / f"{name}.pdf", path, dpi, [page])
+    pdf = pdfium.PdfDocument(str(path))
+    image = render_page(pdf[0], dpi)
+    pdf.close()
+    return image
+
+
+def test_the_detector_is_given_the_inked_part_of_the_page_only(workdir, monkeypatch):
+    """A page printed in one corner of a wide sheet of paper: the detector sees the print with a
+    margin, not the blank paper, and finds the lines where they are on the sheet (both are
+    detected at full size: below ``DETECTION_SIDE``)."""
+    import numpy as np
+
+    page = _page_image(workdir, "gen_mixed_small", 2, 100)
+    height, width = page.shape[:2]
+    sheet = np.full((height * 3 // 2, width * 3 // 2, 3), 255, dtype=np.uint8)
+    sheet[height // 2 :, width // 2 :] = page
+    assert max(sheet.shape) <= ocr_engine.DETECTION_SIDE
+    engine = ocr_engine._engine()
+    given: list[tuple[int, ...]] = []
+    infer = engine.text_det.infer
+    monkeypatch.setattr(engine.text_det, "infer", lambda tensor: given.append(tensor.shape) or infer(tensor))
+    alone = ocr_engine._boxes(engine, page)
+    on_sheet = ocr_engine._boxes(engine, sheet)
+    assert len(given) == 2 and given[1][2] * given[1][3] < 0.6 * sheet.shape[0] * sheet.shape[1]
+    assert len(on_sheet) == len(alone) > 10
+    offset = np.array([width // 2, height // 2])
+    assert all(np.abs(a + offset - b).max() <= 2 for a, b in zip(alone, on_sheet))
+
+
+def test_a_blank_page_is_not_given_to_the_detector(monkeypatch):
+    import numpy as np
+
+    engine = ocr_engine._engine()
+    monkeypatch.setattr(engine.text_det, "infer", _engine_must_not_run)
+    assert ocr_engine.upright_lines(np.full((1169, 827, 3), 255, dtype=np.uint8))[2] == []
 
 
 def test_low_confidence_cells_are_review_items_until_edited(scanned):
@@ -139,7 +205,7 @@ async def test_the_source_pane_shows_the_marked_reading_of_an_unsure_cell(scanne
     from widgets.source_view import SourceView
 
     monkeypatch.setenv("KEMU_CACHE_DIR", str(workdir / "cache"))
-    monkeypatch.setattr(ocr_engine, "read_upright", _engine_must_not_run)
+    monkeypatch.setattr(ocr_engine, "upright_lines", _engine_must_not_run)
     path, _, _ = scanned["final_ruled"]
     app = KemuApp(path)
     async with app.run_test(size=(180, 50)) as pilot:
@@ -186,7 +252,7 @@ def test_mixed_document_ocrs_only_the_pages_without_text(workdir, monkeypatch):
     assert score.recall >= 0.98 and score.precision >= 0.98, (score.misses[:5], score.extras[:5])
     assert (report.report_kind, report.year, report.department) == (printed.report_kind, printed.year, printed.department)
 
-    monkeypatch.setattr(ocr_engine, "read_upright", _engine_must_not_run)
+    monkeypatch.setattr(ocr_engine, "upright_lines", _engine_must_not_run)
     again = read_report(path)  # the page reading is cached: no pixel is read again
     assert again.tables == report.tables
 
@@ -200,7 +266,7 @@ def test_mixed_document_ocrs_only_the_pages_without_text(workdir, monkeypatch):
     assert marked_reading(path, cell.provenance.page, cell.provenance.bbox, threshold=1.01).startswith("⟦")
 
 
-def _engine_must_not_run(image):
+def _engine_must_not_run(*_):
     raise AssertionError("the OCR engine ran although the page reading was cached")
 
 
@@ -327,12 +393,89 @@ def test_digit_confusions_are_undone_only_into_amounts(read, meant):
     ],
 )
 def test_an_amount_glued_to_the_next_label_is_two_words(read, pieces):
-    word = ocr_engine.OcrWord(read, (100.0, 10.0, 100.0 + 20 * len(read), 40.0), tuple(0.99 for _ in read))
+    word = OcrWord(read, (100.0, 10.0, 100.0 + 20 * len(read), 40.0), tuple(0.99 for _ in read))
     split = ocr_engine.split_glued_amount(word)
     assert [w.text for w in split] == pieces
     assert split[0].box[0] == word.box[0] and split[-1].box[2] == word.box[2]
     assert all(a.box[2] == b.box[0] for a, b in zip(split, split[1:]))
     assert [c for w in split for c in w.char_confidences] == list(word.char_confidences)
+
+
+def test_a_ruled_row_keeps_its_empty_cells_and_the_columns_no_word_is_printed_in():
+    """As pdfplumber's table finder gives a PDF's table: every column between two rulings keeps
+    its place in every row, empty or not, and a column empty on the whole page is still one (a
+    continuation page whose 事业收入 column is empty has the columns of the first page)."""
+    import numpy as np
+
+    from parsers.read.ocr.rulings import column_rulings, enclosures, find_rulings, group_cells
+    from parsers.read.ocr.scan import OcrSettings, page_lines
+    from parsers.read.ocr.cache import PageReading
+
+    image = np.full((400, 1000), 255, dtype=np.uint8)
+    for y in (50, 150, 250, 350):
+        image[y : y + 2, 50:951] = 0
+    for x in (50, 250, 450, 650, 950):  # four columns; the last is empty in every row
+        image[50:352, x : x + 2] = 0
+    words = [
+        OcrWord("201", (80.0, 80.0, 140.0, 120.0), (0.99,) * 3),
+        OcrWord("一般公共服务支出", (480.0, 80.0, 620.0, 120.0), (0.99,) * 8),
+        OcrWord("201", (80.0, 180.0, 140.0, 220.0), (0.99,) * 3),
+        OcrWord("03", (280.0, 180.0, 320.0, 220.0), (0.99,) * 2),
+        OcrWord("事务", (480.0, 180.0, 560.0, 220.0), (0.99,) * 2),
+    ]
+    rulings = find_rulings(np.stack([image] * 3, axis=-1))
+    boxes = enclosures(words, rulings)
+    assert all(boxes)
+    cells, free = group_cells(words, boxes, column_rulings(rulings))
+    assert not free
+    reading = PageReading(0, 1000, 400, tuple(words), tuple(boxes), column_rulings(rulings))
+    lines = page_lines(reading, 1, OcrSettings(dpi=72))
+    assert [[(f.text, f.col) for f in line.fragments] for line in lines] == [
+        [("201", 0), ("", 1), ("一般公共服务支出", 2), ("", 3)],
+        [("201", 0), ("03", 1), ("事务", 2), ("", 3)],
+    ]
+    assert lines[0].fragments[1].confidence is None and lines[0].fragments[0].confidence == 0.99
+
+
+def test_a_ruling_of_a_skewed_scan_is_one_column():
+    import numpy as np
+
+    from parsers.read.ocr.rulings import column_rulings, find_rulings
+
+    image = np.full((400, 1000, 3), 255, dtype=np.uint8)
+    for y in (50, 350):
+        image[y : y + 2, 50:951] = 0
+    for x in (50, 950):
+        image[50:352, x : x + 2] = 0
+    for y in range(50, 352):  # drifts 20 pixels over its height, as in a scan skewed by 4°
+        drift = 500 + (y - 50) * 20 // 302
+        image[y, drift : drift + 2] = 0
+    assert [len(columns) for columns in column_rulings(find_rulings(image)).values()] == [3]
+
+
+def test_a_line_detected_across_a_ruling_is_cut_there():
+    """Two amounts of neighbouring ruled cells detected as one line are read as two; a ruling
+    inside the detector's margin at a line's end, or a large character's stroke that ends
+    inside its line, leaves the line as it is."""
+    import numpy as np
+
+    from parsers.read.ocr.rulings import find_rulings, split_at_rulings
+
+    image = np.full((300, 1000, 3), 255, dtype=np.uint8)
+    for y in (100, 200):
+        image[y : y + 2, 50:951] = 0
+    for x in (50, 500, 950):
+        image[100:202, x : x + 2] = 0
+    image[220:290, 300:308] = 0  # the stroke of a large character, as tall as its line
+    across = np.array([[300, 130], [700, 130], [700, 170], [300, 170]], dtype=np.float32)
+    at_its_end = np.array([[60, 130], [505, 130], [505, 170], [60, 170]], dtype=np.float32)
+    title = np.array([[200, 215], [600, 215], [600, 295], [200, 295]], dtype=np.float32)
+    cut = split_at_rulings([across, at_its_end, title], find_rulings(image))
+    assert len(cut) == 4
+    (left, right), kept = cut[:2], cut[2:]
+    assert left[:, 0].min() == 300 and 495 <= left[:, 0].max() <= 500
+    assert 502 <= right[:, 0].min() <= 507 and right[:, 0].max() == 700
+    assert (kept[0] == at_its_end).all() and (kept[1] == title).all()
 
 
 def test_ocr_cache_lives_in_kemu_cache_folder(workdir):
@@ -350,11 +493,11 @@ def _scan_of_blank_reading(workdir: Path, pages: list[int], monkeypatch, page_se
     scan_pdf(GENERATED / "gen_mixed_small.pdf", scan, 72, pages)
     seconds = iter(page_seconds)
 
-    def slow_page(image):
+    def slow_page(image, guess=0):
         time.sleep(next(seconds))
         return 0, image, []
 
-    monkeypatch.setattr(ocr_engine, "read_upright", slow_page)
+    monkeypatch.setattr(ocr_engine, "upright_lines", slow_page)
     return scan
 
 
@@ -406,3 +549,41 @@ def test_terminal_progress_bar():
         show(done, 2, "ocr")
     assert stream.getvalue().endswith("\rOCR 2/2 pages [########################]\n")
     assert "OCR 1/2 pages [############............]" in stream.getvalue()
+
+
+def test_the_rewritten_models_compute_what_the_shipped_ones_do(workdir, monkeypatch):
+    """Scales and shifts folded into the convolutions and hard-swish as x·HardSigmoid(x): nearly a third
+    fewer operations, and a line of a scanned table is read the same, to float rounding."""
+    import numpy as np
+    import onnx
+    import onnxruntime
+    from rapidocr_onnxruntime.main import DEFAULT_CFG_PATH
+    from rapidocr_onnxruntime.utils import read_yaml, update_model_path
+
+    from parsers.read.ocr.models import fast_model
+
+    monkeypatch.setenv("KEMU_CACHE_DIR", str(workdir / "model-cache"))
+    page = _page_image(workdir, "gen_mixed_small", 2, 200)
+    line = np.zeros((1, 3, 48, 320), dtype=np.float32)
+    line[0] = np.transpose(page[200:248, 100:420], (2, 0, 1)) / np.float32(127.5) - 1
+    shipped = update_model_path(read_yaml(DEFAULT_CFG_PATH))
+    for part, tensor in (("Rec", line), ("Det", np.repeat(line[:, :1, :, :], 3, axis=1)[:, :, :32, :])):
+        original = Path(shipped[part]["model_path"])
+        rewritten = fast_model(original, ocr_engine.engine_version())
+        assert rewritten != original and rewritten.exists()
+        outputs = [onnxruntime.InferenceSession(str(p)).run(None, {"x": tensor})[0] for p in (original, rewritten)]
+        assert np.abs(outputs[0] - outputs[1]).max() < 1e-4
+        before, after = ([n.op_type for n in onnx.load(str(p)).graph.node if n.op_type != "Constant"] for p in (original, rewritten))
+        assert after.count("HardSigmoid") - before.count("HardSigmoid") >= 24 and len(after) < 0.7 * len(before)
+
+
+def test_without_the_onnx_package_the_shipped_models_are_used(workdir, monkeypatch):
+    import builtins
+
+    from parsers.read.ocr.models import fast_model
+
+    monkeypatch.setenv("KEMU_CACHE_DIR", str(workdir / "no-onnx-cache"))
+    real_import = builtins.__import__
+    monkeypatch.setattr(builtins, "__import__", lambda name, *a, **k: (_ for _ in ()).throw(ImportError(name)) if name == "onnx" else real_import(name, *a, **k))
+    shipped = workdir / "model.onnx"
+    assert fast_model(shipped, "engine") == shipped

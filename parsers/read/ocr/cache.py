@@ -17,23 +17,25 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # annotations only: numpy and the engine load when a page is OCR'd, not at start-up
-    from parsers.read.ocr.engine import OcrWord
+    from parsers.read.ocr.words import OcrWord
     from parsers.read.ocr.rulings import Enclosure
 
 #: Bump when the stored reading changes meaning (word splitting, orientation).
-READING_VERSION = 2
+READING_VERSION = 6
 
 
 @dataclass(frozen=True)
 class PageReading:
     """What OCR read on one page: quarter turns applied to make it upright, image size, words,
-    and for each word the rulings that close it in (None outside ruled tables)."""
+    for each word the rulings that close it in (None outside ruled tables), and where each
+    ruled table's columns stand."""
 
     turns: int
     width: int  # pixels of the upright image
     height: int
     words: tuple[OcrWord, ...]
     enclosures: tuple[Enclosure | None, ...]
+    columns: dict[int, tuple[int, ...]]  # each table region's vertical rulings (pixels)
 
 
 def cache_folder() -> Path:

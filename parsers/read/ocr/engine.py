@@ -9,11 +9,12 @@ amounts, on one line), because the grid finds columns from where words sit.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from typing import TYPE_CHECKING
 
@@ -21,29 +22,19 @@ if TYPE_CHECKING:  # numpy loads with the OCR engine, not with every kemu comman
     import numpy as np
 
 from parsers.errors import UnreadableReport
+from parsers.read.ocr.words import OcrWord
 
 #: Splits a detected line where the gap between two characters exceeds this share of its height.
 WORD_GAP = 0.6
 #: Detected lines the recogniser scores below this are dropped (RapidOCR's own threshold).
 MIN_LINE_SCORE = 0.5
-#: Text lines are detected on the page scaled to this many pixels on its long side. At 1600
-#: the same cells are read, but more of them below LOW_CONFIDENCE (21 against 12 of 179 on
-#: the generated unruled report), for an eighth less CPU: not worth more review items.
+#: Text lines are detected on the page scaled to this many pixels on its long side. At 1600,
+#: for a tenth less CPU, the detector joins and doubles characters of dense tables (十二、名农林水支出)
+#: and 10 of the generated reports' 471 cells are lost.
 DETECTION_SIDE = 2000
+#: Blank paper kept around the ink for the detector, in its pixels (its stride is 32 too).
+DETECTION_MARGIN = 32
 _ORIENTATION_SAMPLE = 24  # text lines whose reading direction is voted on
-
-
-@dataclass(frozen=True)
-class OcrWord:
-    """A run of characters read together: pixel box (x0, top, x1, bottom) and confidences."""
-
-    text: str
-    box: tuple[float, float, float, float]
-    char_confidences: tuple[float, ...]
-
-    @property
-    def confidence(self) -> float:
-        return min(self.char_confidences, default=0.0)
 
 
 def engine_version() -> str:
@@ -55,14 +46,18 @@ def engine_version() -> str:
 @lru_cache(maxsize=1)
 def _engine():
     from rapidocr_onnxruntime import RapidOCR
-    from rapidocr_onnxruntime.utils import infer_engine
+    from rapidocr_onnxruntime.main import DEFAULT_CFG_PATH
+    from rapidocr_onnxruntime.utils import infer_engine, read_yaml, update_model_path
+
+    from parsers.read.ocr.models import fast_model
+
+    shipped = update_model_path(read_yaml(DEFAULT_CFG_PATH))
+    models = {f"{part.lower()}_model_path": str(fast_model(Path(shipped[part]["model_path"]), engine_version())) for part in ("Det", "Rec")}
 
     # Recognition crops come from the full-resolution page (small print stays legible); detection
-    # runs on the page scaled to 2000 px. Crops are recognised one at a time: a batch is padded
-    # to its widest line, and on a page of running text those tensors cost more than the lines.
-    return _with_session_options(
-        infer_engine.OrtInferSession, lambda: RapidOCR(max_side_len=4000, det_limit_type="max", rec_batch_num=1, use_cls=False)
-    )
+    # runs on the page scaled to 2000 px (``_boxes``). Crops are recognised one at a time: a batch
+    # is padded to its widest line, and on a page of running text those tensors cost more than the lines.
+    return _with_session_options(infer_engine.OrtInferSession, lambda: RapidOCR(rec_batch_num=1, use_cls=False, **models))
 
 
 def _with_session_options(session_class, build):
@@ -102,33 +97,44 @@ def onnx_threads() -> int:
         return 1
 
 
-def read_upright(image: np.ndarray) -> tuple[int, np.ndarray, list[OcrWord]]:
-    """Quarter turns (counter-clockwise) that make the page upright, the upright image, and
-    every word on it in the engine's reading order. An upright page is detected once: the
-    boxes that decide its orientation are the ones recognised."""
+def upright_lines(image: np.ndarray, guess: int = 0) -> tuple[int, np.ndarray, list]:
+    """Quarter turns (counter-clockwise) that make the page upright, the upright image, and the
+    text lines detected on it (pixel quadrilaterals), in reading order. The page is first
+    detected turned by ``guess`` (the previous page's turns: a report prints its wide tables
+    on consecutive pages, so a scan's sideways pages come in runs); when that is its upright
+    position, it is detected once, and the lines that decided it are the ones read."""
     with _engine_errors():
-        engine = _engine()
-        turns, image, boxes = _orient(engine, image)
-        return turns, image, _recognise(engine, image, boxes)
+        return _orient(_engine(), image, guess)
 
 
-def _orient(engine, image: np.ndarray) -> tuple[int, np.ndarray, list]:
+def read_lines(image: np.ndarray, lines: list) -> list[OcrWord]:
+    """Every word of the detected ``lines`` of the upright ``image``."""
+    if not lines:
+        return []
+    with _engine_errors():
+        return _recognise(_engine(), image, lines)
+
+
+def _orient(engine, image: np.ndarray, guess: int) -> tuple[int, np.ndarray, list]:
     """Turns, the upright image and its detected text boxes.
 
-    Text lines are wide, so a page whose detected boxes are mostly tall lies on its side; the
+    Text lines are wide, so a page whose detected boxes are mostly tall lies on its side and is
+    turned a quarter more (back to the page as scanned when the guess was a quarter turn); the
     engine's direction classifier then votes on a sample of lines whether they read upside down.
     """
-    boxes = _boxes(engine, image)
+    turns = guess % 4
+    upright = _turn(image, turns)
+    boxes = _boxes(engine, upright)
     if not boxes:
         return 0, image, boxes
-    turns = 0
     if sum(1 for w, h in map(_size, boxes) if h > 1.5 * w) > sum(1 for w, h in map(_size, boxes) if w > 1.5 * h):
-        turns, image = 1, _turn(image, 1)
-        boxes = _boxes(engine, image)
-    if boxes and _reads_upside_down(engine, image, boxes):
-        turns, image = (turns + 2) % 4, _turn(image, 2)
-        boxes = _boxes(engine, image)
-    return turns, image, boxes
+        turns = 0 if turns % 2 else turns + 1
+        upright = _turn(image, turns)
+        boxes = _boxes(engine, upright)
+    if boxes and _reads_upside_down(engine, upright, boxes):
+        turns, upright = (turns + 2) % 4, _turn(upright, 2)
+        boxes = _boxes(engine, upright)
+    return turns, upright, boxes
 
 
 def _reads_upside_down(engine, image: np.ndarray, boxes: list) -> bool:
@@ -144,8 +150,6 @@ def _recognise(engine, image: np.ndarray, boxes: list) -> list[OcrWord]:
     scores below ``MIN_LINE_SCORE`` are dropped (stamps, specks, ruling fragments)."""
     import numpy as np
 
-    if not boxes:
-        return []
     crops = engine.get_crop_img_list(image, boxes)
     readings, _ = engine.text_rec(crops, True)
     limit = np.array([image.shape[1], image.shape[0]], dtype=np.float32)
@@ -160,22 +164,56 @@ def _recognise(engine, image: np.ndarray, boxes: list) -> list[OcrWord]:
 
 
 def _boxes(engine, image: np.ndarray) -> list:
-    """Text lines detected on the page scaled to ``DETECTION_SIDE``, in pixels of ``image``."""
-    import cv2
+    """Text lines detected on the page scaled to ``DETECTION_SIDE``, in pixels of ``image``.
 
-    height, width = image.shape[:2]
-    scale = min(1.0, DETECTION_SIDE / max(height, width))
-    small = image if scale == 1 else cv2.resize(image, (round(width * scale), round(height * scale)), interpolation=cv2.INTER_AREA)
-    boxes, _ = engine.text_det(small)
-    if boxes is None or len(boxes) == 0:
+    Only the inked part of the page is given to the detector, with a margin of blank paper:
+    reports are printed with wide margins (half of a landscape page of running text is blank
+    paper, where there is nothing to find), and a blank page is not given to it at all. The
+    detector's input is padded with paper to its stride of 32 pixels rather than stretched to it."""
+    import cv2
+    import numpy as np
+
+    gray = image[..., 0] if image.ndim == 3 else image
+    scale = min(1.0, DETECTION_SIDE / max(gray.shape))
+    extent = _ink_extent(gray, math.ceil(DETECTION_MARGIN / scale))
+    if extent is None:
         return []
-    return engine.sorted_boxes(boxes / scale)
+    top, bottom, left, right = extent
+    region = gray[top:bottom, left:right]
+    if scale < 1:
+        region = cv2.resize(region, (round((right - left) * scale), round((bottom - top) * scale)), interpolation=cv2.INTER_AREA)
+    rows, columns = region.shape
+    page = np.full((32 * math.ceil(rows / 32), 32 * math.ceil(columns / 32)), 255, dtype=np.uint8)
+    page[:rows, :columns] = region
+    tensor = np.repeat((page / np.float32(127.5) - 1)[np.newaxis, np.newaxis], 3, axis=1)  # the model's mean and spread of 0.5
+    detector = engine.text_det
+    boxes, _ = detector.postprocess_op(detector.infer(tensor)[0], page.shape)
+    if len(boxes):
+        boxes = detector.filter_tag_det_res(boxes, page.shape)
+    if not len(boxes):
+        return []
+    return engine.sorted_boxes(boxes / scale + np.array([left, top], dtype=np.float32))
+
+
+def _ink_extent(gray: np.ndarray, margin: int) -> tuple[int, int, int, int] | None:
+    """Top, bottom, left and right of the page's ink, ``margin`` pixels wider; None for a blank page."""
+    import numpy as np
+
+    from parsers.read.ocr.rulings import INK
+
+    ink = gray < INK
+    rows = np.flatnonzero(ink.any(axis=1))
+    if not rows.size:
+        return None
+    columns = np.flatnonzero(ink.any(axis=0))
+    height, width = gray.shape
+    return max(0, int(rows[0]) - margin), min(height, int(rows[-1]) + 1 + margin), max(0, int(columns[0]) - margin), min(width, int(columns[-1]) + 1 + margin)
 
 
 def _turn(image: np.ndarray, turns: int) -> np.ndarray:
     import numpy as np
 
-    return np.ascontiguousarray(np.rot90(image, turns))
+    return np.ascontiguousarray(np.rot90(image, turns)) if turns % 4 else image
 
 
 def _split_line(box, text: str, char_boxes, char_texts, confidences) -> list[OcrWord]:

@@ -30,7 +30,7 @@ from parsers.read.ocr.digits import normalize_amount_text
 from parsers.read.progress import OCR, report_progress
 
 if TYPE_CHECKING:  # the engine and the ruling finder load when a page is OCR'd, not with every command
-    from parsers.read.ocr.engine import OcrWord
+    from parsers.read.ocr.words import OcrWord
     from parsers.read.ocr.rulings import Cell
 
 INSTALL_HINT = 'pip install -e ".[ocr]"'
@@ -90,8 +90,11 @@ def read_scanned_pages(
         pages = [list(lines) for lines in texts]
         sha256 = file_sha256(path)
         report_progress(0, len(scans), OCR)
+        turns = 0
         for done, number in enumerate(scans, start=1):
-            pages[number - 1] = page_lines(read_page(pdf, number, sha256, settings), number, settings)
+            reading = read_page(pdf, number, sha256, settings, turns)
+            turns = reading.turns
+            pages[number - 1] = page_lines(reading, number, settings)
             report_progress(done, len(scans), OCR)
             if doc is None and done == settings.probe_pages < len(scans) and not looks_like_report(_text(pages)):
                 report_progress(len(scans), len(scans), OCR)  # nothing more will be read
@@ -108,19 +111,23 @@ def engine_installed() -> bool:
     return find_spec("rapidocr_onnxruntime") is not None
 
 
-def read_page(pdf, number: int, sha256: str, settings: OcrSettings) -> ocr_cache.PageReading:
-    """The cached reading of page ``number`` (1-based), or a fresh one: render, turn upright, OCR."""
-    from parsers.read.ocr.engine import engine_version, read_upright
+def read_page(pdf, number: int, sha256: str, settings: OcrSettings, guess: int = 0) -> ocr_cache.PageReading:
+    """The cached reading of page ``number`` (1-based), or a fresh one: render, turn upright
+    (tried first turned by ``guess``, the previous page's turns), detect the lines, cut them
+    at table rulings, read them."""
+    from parsers.read.ocr.engine import engine_version, read_lines, upright_lines
 
     engine = engine_version()
     cached = ocr_cache.load(sha256, number, settings.dpi, engine)
     if cached is not None:
         return cached
-    turns, image, words = read_upright(render_page(pdf[number - 1], settings.dpi))
-    from parsers.read.ocr.rulings import enclosures, find_rulings
+    turns, image, lines = upright_lines(render_page(pdf[number - 1], settings.dpi), guess)
+    from parsers.read.ocr.rulings import column_rulings, enclosures, find_rulings, split_at_rulings
 
-    boxes = enclosures(words, find_rulings(image))
-    reading = ocr_cache.PageReading(turns, image.shape[1], image.shape[0], tuple(words), tuple(boxes))
+    rulings = find_rulings(image)
+    words = read_lines(image, split_at_rulings(lines, rulings))
+    boxes = enclosures(words, rulings)
+    reading = ocr_cache.PageReading(turns, image.shape[1], image.shape[0], tuple(words), tuple(boxes), column_rulings(rulings))
     ocr_cache.store(sha256, number, settings.dpi, engine, reading)
     return reading
 
@@ -139,7 +146,7 @@ def page_lines(reading: ocr_cache.PageReading, page: int, settings: OcrSettings)
     words = [replace(w, text=normalize_amount_text(w.text)) for w in reading.words]
     from parsers.read.ocr.rulings import group_cells
 
-    cells, free = group_cells(words, list(reading.enclosures))
+    cells, free = group_cells(words, list(reading.enclosures), reading.columns)
     lines = _ruled_lines(cells, page, scale) + _free_lines(free, page, scale, settings.line_overlap)
     lines.sort(key=lambda line: (line.bbox[1], line.bbox[0]))
     for index, line in enumerate(lines, start=1):
@@ -158,7 +165,7 @@ def _ruled_lines(cells: list[Cell], page: int, scale: float) -> list[SourceLine]
     for (region, _), row in rows.items():
         row.sort(key=lambda c: c.col)
         fragments = [
-            Fragment(cell_text(c), c.col, _points(c.box, scale), c.span, round(min(w.confidence for w in c.words), 4)) for c in row
+            Fragment(cell_text(c), c.col, _points(c.box, scale), c.span, round(min(w.confidence for w in c.words), 4) if c.words else None) for c in row
         ]
         lines.append(SourceLine(page, 0, fragments, region, _union([f.bbox for f in fragments])))
     return lines

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from parsers.read.ocr import cache as ocr_cache
 from parsers.read.ocr.scan import LOW_CONFIDENCE, OcrSettings, render_page
-from parsers.read.ocr.engine import OcrWord, engine_version
+from parsers.read.ocr.engine import engine_version
+from parsers.read.ocr.words import OcrWord
 from parsers.model import file_sha256
 
 BBox = tuple[float, float, float, float]
