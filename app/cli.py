@@ -25,7 +25,12 @@ OWN_COMMANDS = ("extract", "match", "check", "review", *REVIEW_COMMANDS)
 
 
 class _Parser(argparse.ArgumentParser):
-    """Usage errors exit 1 so that 2 always means "this input is not a readable report"."""
+    """Usage errors exit 1 so that 2 always means "this input is not a readable report".
+    Subcommands are made of this class too, with kemu's help formatter from the start."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> None:
         self.print_usage(sys.stderr)
@@ -46,13 +51,34 @@ PATHS_HELP = "report files, or folders searched recursively for them"
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
-    """Shows an option's default when it has one worth saying, and keeps the exit-code table's lines."""
+    """Shows an option's default when it has one worth saying, and keeps the exit-code table's lines.
+
+    argparse makes a formatter for every argument it adds, and without a width each asks
+    ``shutil.get_terminal_size``: importing shutil (with bz2, lzma and fnmatch) cost a cold
+    ``kemu extract`` more than the question. The width is found as shutil finds it."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None) -> None:
+        super().__init__(prog, indent_increment, max_help_position, width if width is not None else _terminal_columns() - 2)
 
     def _get_help_string(self, action: argparse.Action) -> str:
         help_text = action.help or ""
         if action.default not in (None, False, argparse.SUPPRESS) and "default" not in help_text and action.option_strings:
             help_text += " (default: %(default)s)"
         return help_text
+
+
+def _terminal_columns() -> int:
+    """``shutil.get_terminal_size().columns``: $COLUMNS, else the terminal's, else 80."""
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80
+    except (AttributeError, ValueError, OSError):
+        return 80
 
 
 def _version() -> str:
