@@ -101,26 +101,13 @@ def pictures_cover(document: int, index: int, share: float) -> bool:
         width, height = pdfium.page_width(page), pdfium.page_height(page)
         covered = 0.0
         left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-        for obj in _pictures(page):
+        for obj in (obj for obj, kind, _ in _page_objects(page, forms_deep=1) if kind == _IMAGE):
             if not pdfium.object_bounds(obj, ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top)):
                 raise pdfium.PdfiumError("Failed to locate pageobject.")
             covered += max(0.0, right.value - left.value) * max(0.0, top.value - bottom.value)
     finally:
         pdfium.close_page(page)
     return covered >= share * width * height
-
-
-def _pictures(page: int):
-    for i in range(pdfium.count_objects(page)):
-        obj = pdfium.get_object(page, i)
-        kind = pdfium.object_type(obj)
-        if kind == _IMAGE:
-            yield obj
-        elif kind == _FORM:
-            for j in range(pdfium.form_count(obj)):
-                inner = pdfium.form_object(obj, j)
-                if pdfium.object_type(inner) == _IMAGE:
-                    yield inner
 
 
 def _glyphs(textpage: int, display: Matrix, width: float, height: float) -> list[Glyph]:
@@ -343,20 +330,24 @@ def _edges(paths: list[tuple[int, Matrix]], display: Matrix, width: float, heigh
     return edges
 
 
-def _page_objects(page: int):
-    """(object, type, matrix of the enclosing forms) for every object, form XObjects opened up."""
+_FORMS_DEEP = 9  # forms may nest; a cycle in a damaged file must not recurse forever
+
+
+def _page_objects(page: int, forms_deep: int = _FORMS_DEEP):
+    """(object, type, matrix of the enclosing forms) for every object, form XObjects opened up
+    to ``forms_deep`` levels."""
     get_object, object_type = pdfium.get_object, pdfium.object_type  # a page has hundreds of objects
     for i in range(pdfium.count_objects(page)):
         obj = get_object(page, i)
         kind = object_type(obj)
         if kind == _FORM:
-            yield from _form_objects(obj, _IDENTITY, 0)
+            yield from _form_objects(obj, _IDENTITY, 1, forms_deep)
         else:
             yield obj, kind, _IDENTITY
 
 
-def _form_objects(form: int, outer: Matrix, depth: int):
-    if depth > 8:  # forms may nest; a cycle in a damaged file must not recurse forever
+def _form_objects(form: int, outer: Matrix, depth: int, forms_deep: int):
+    if depth > forms_deep:
         return
     matrix = _FsMatrix()
     pdfium.object_matrix(form, ctypes.byref(matrix))
@@ -365,7 +356,7 @@ def _form_objects(form: int, outer: Matrix, depth: int):
         obj = pdfium.form_object(form, i)
         kind = pdfium.object_type(obj)
         if kind == _FORM:
-            yield from _form_objects(obj, frame, depth + 1)
+            yield from _form_objects(obj, frame, depth + 1, forms_deep)
         else:
             yield obj, kind, frame
 
