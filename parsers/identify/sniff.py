@@ -30,6 +30,7 @@ from functools import lru_cache
 from parsers.identify.kinds import _PAREN_TAIL, TableKind, _lines, detect_report_kind, identify_table
 from parsers.subject_codes import CATALOG_DATA, FAMILIES
 from parsers.ideographs import is_han
+from parsers.tables.grid import NAME_SEPARATOR, PRINTED_CODE
 from parsers.tables.segment import CJK
 
 #: The cover is the document's first page: its title is among this many first lines.
@@ -42,7 +43,7 @@ _COVER_LINE = re.compile(r"(?:部门|单位)(?:预算|决算)(?:公开)?(?:报�
 #: Sentence punctuation, as _lines leaves it (NFKC: ，；！？ are , ; ! ?; quotes removed); a comma
 #: between digits is a thousands separator.
 _PROSE = re.compile(r"[。;!?]|,(?!\d)|(?<!\d),")
-_CODE_ROW = re.compile(r"^[\[【(（]?(\d{3}(?:\d{2}){0,2})[\]】)）]?[-－—–:：.、]?")  # then two ideographs
+_CODE_ROW = re.compile(rf"^{PRINTED_CODE}{NAME_SEPARATOR}?")  # then two ideographs
 
 
 def is_report_table(kind: TableKind) -> bool:

@@ -32,11 +32,15 @@ _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _CODE_PART = re.compile(r"^\d{2,7}$")
 _TWO_DIGITS = re.compile(r"^\d{2}$")
 _THREE_DIGITS = re.compile(r"^\d{3}$")
-_BRACKETED_CODE = re.compile(r"[\[【(（]?(\d{3}(?:\d{2}){0,2})[\]】)）]?")
-_NAME_SEPARATOR = re.compile(r"\s*[-－—–:：.、]\s*")
+#: A 科目 code as printed before a name, perhaps in brackets ("2010101", "[208]", "（20805）"),
+#: and the marks that may stand between the two: one definition for every pattern that reads them.
+PRINTED_CODE = r"[\[【(（]?(\d{3}(?:\d{2}){0,2})[\]】)）]?"
+NAME_SEPARATOR = r"[-－—–:：.、]"
+_BRACKETED_CODE = re.compile(PRINTED_CODE)
+_NAME_SEPARATOR = re.compile(rf"\s*{NAME_SEPARATOR}\s*")
 _SPACES = re.compile(r"\s+")
 _TO_THE_END = re.compile(r"(.+)$")
-_CODE_BEFORE_NAME = re.compile(r"[\[【(（]?\d{3}(?:\d{2}){0,2}[\]】)）]?\s*[-－—–:：.、]?\s*")
+_CODE_BEFORE_NAME = re.compile(rf"{PRINTED_CODE}\s*{NAME_SEPARATOR}?\s*")
 _LEVELS = re.compile(r"^\d{3}(?:-\d{2}){1,2}$|^\d{3}\.\d{2}\.\d{2}$")  # 类-款-项; two dotted levels would read as an amount
 _CODE_BRACKETS = re.compile(r"[\[\]【】()]")  # around a code: "（2101101）" (NFKC makes （） plain)
 _UNIT_CODE = re.compile(r"^(\d{6,12})\s*(.*)$")  # and the name starts with an ideograph (_unit_code)
